@@ -1,0 +1,1 @@
+"""The `jupyter-repro` command line: one module per sub-command."""

@@ -1,0 +1,1 @@
+"""Adapters to the ecosystem's tools: jupytext, papermill, nbconvert, pytest."""

@@ -1,0 +1,1 @@
+"""IPython extension that journals every cell run. Imported in every kernel: keep it light."""

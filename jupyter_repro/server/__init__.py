@@ -1,0 +1,1 @@
+"""Jupyter server extension: save hook and authenticated REST handlers."""

@@ -1,0 +1,16 @@
+"""Jupyter server extension: wires the save hook and the REST handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_repro.server.handlers import route_table
+from jupyter_repro.server.save_hook import register_save_hook
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    web_app = serverapp.web_app
+    base_url = web_app.settings["base_url"]
+    web_app.add_handlers(".*$", route_table(base_url))
+    register_save_hook(serverapp)
+    serverapp.log.info("jupyter-repro server extension loaded")
