@@ -1,0 +1,154 @@
+"""Facts a lock needs from disk: the kernel's environment and the notebook's paired script.
+
+The environment is read from the search path the kernel recorded in its journal, so the
+server describes the kernel's interpreter, not its own. Reading it is cached on the
+search path and the modification times of its folders (installing or removing a
+distribution changes its folder's mtime), so repeated saves cost a few stats.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.core.lock import EnvironmentFacts
+from jupyter_repro.io.environment import (
+    editable_installs,
+    installed_distributions,
+    interpreter_summary,
+    module_distributions,
+)
+from jupyter_repro.io.git import git_state
+from jupyter_repro.io.project import relative_to_root
+
+# Variables that differ between every shell or process: recording their names only churns.
+_VOLATILE = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "TERM_SESSION_ID", "WINDOWID",
+                       "SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CLIENT", "SSH_CONNECTION",
+                       "SSH_TTY", "COLUMNS", "LINES", "PYTEST_CURRENT_TEST"})
+_VOLATILE_PREFIXES = ("JPY_", "JUPYTER_REPRO_", "PYDEVD_")
+
+_cache_lock = threading.Lock()
+_dist_cache: dict[tuple[str, ...], tuple[tuple[int, ...], dict[str, str], dict[str, str]]] = {}
+_module_cache: dict[tuple[tuple[str, ...], tuple[int, ...], str], str | None] = {}
+
+
+def _mtimes(search_path: Sequence[str]) -> tuple[int, ...]:
+    stamps = []
+    for entry in search_path:
+        try:
+            stamps.append(os.stat(entry or ".").st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
+
+
+def _distributions(search_path: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, str],
+                                                          dict[str, str]]:
+    stamps = _mtimes(search_path)
+    with _cache_lock:
+        cached = _dist_cache.get(search_path)
+    if cached is not None and cached[0] == stamps:
+        return cached
+    entry = (stamps, installed_distributions(search_path), editable_installs(search_path))
+    with _cache_lock:
+        _dist_cache[search_path] = entry
+    return entry
+
+
+def _module_map(search_path: tuple[str, ...], stamps: tuple[int, ...],
+                modules: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(modules))
+    with _cache_lock:
+        unknown = [m for m in wanted if (search_path, stamps, m) not in _module_cache]
+    if unknown:
+        found = module_distributions(unknown, search_path)
+        with _cache_lock:
+            for module in unknown:
+                _module_cache[(search_path, stamps, module)] = found.get(module)
+    with _cache_lock:
+        pairs = {m: _module_cache.get((search_path, stamps, m)) for m in wanted}
+    return {m: d for m, d in pairs.items() if d is not None}
+
+
+def recorded_variables(
+    names: Iterable[str], allowlist: Sequence[str], values: Mapping[str, Any]
+) -> dict[str, str | None]:
+    """Names only; a value only for an allowlisted name (secrets never land in a lock)."""
+    allowed = set(allowlist)
+    result: dict[str, str | None] = {}
+    for name in sorted(set(names)):
+        if name in _VOLATILE or name.startswith(_VOLATILE_PREFIXES):
+            continue
+        value = values.get(name) if name in allowed else None
+        result[name] = value if isinstance(value, str) else None
+    return result
+
+
+def environment_facts(
+    kernel_env: Mapping[str, Any] | None,
+    modules: Iterable[str],
+    allowlist: Sequence[str],
+    project_root: Path,
+) -> tuple[EnvironmentFacts, list[str]]:
+    """The kernel's environment (this interpreter's when the kernel's is unknown) and notes."""
+    notes: list[str] = []
+    env = dict(kernel_env or {})
+    if not env.get("path"):
+        notes.append("kernel environment unknown: recorded the environment of the snapshotting "
+                     "interpreter")
+        env = {**interpreter_summary(), **{k: v for k, v in env.items() if v}}
+    search_path = tuple(str(p) for p in env.get("path", ()))
+    stamps, distributions, editable = _distributions(search_path)
+    variables = env.get("variables")
+    if isinstance(variables, Mapping):
+        names: Iterable[str] = variables
+        values: Mapping[str, Any] = variables
+    elif isinstance(variables, list):
+        names, values = [str(v) for v in variables], {}
+    else:
+        names, values = os.environ, os.environ
+    editable_facts: dict[str, dict[str, str | None]] = {}
+    for name, source in sorted(editable.items()):
+        state = git_state(Path(source)) if Path(source).is_dir() else None
+        editable_facts[name] = {
+            "path": relative_to_root(Path(source), project_root),
+            "commit": str(state["commit"]) if state and state.get("commit") else None,
+        }
+    facts = EnvironmentFacts(
+        python=env.get("python"),
+        implementation=env.get("implementation"),
+        platform=env.get("platform"),
+        distributions=distributions,
+        module_distributions=_module_map(search_path, stamps, modules),
+        editable=editable_facts,
+        variables=recorded_variables(names, allowlist, values),
+    )
+    return facts, notes
+
+
+def paired_script(notebook: Path, metadata: Mapping[str, Any]) -> Path | None:
+    """The notebook's paired text file, from its jupytext formats, else `<stem>.py` beside it."""
+    formats = metadata.get("jupytext", {}).get("formats") if isinstance(
+        metadata.get("jupytext"), Mapping) else None
+    if isinstance(formats, str) and formats:
+        entries = [f.split(":", 1)[0] for f in formats.split(",")]
+        nb_prefix = next((e.rsplit("//", 1)[0] for e in entries
+                          if e.endswith("ipynb") and "//" in e), "")
+        base = notebook.parent
+        if nb_prefix and base.name == nb_prefix.rstrip("/").rsplit("/", 1)[-1]:
+            base = base.parent
+        for entry in entries:
+            prefix, _, ext = entry.rpartition("//")
+            ext = ext.lstrip(".")
+            if ext in ("ipynb", "") or "/" in ext:
+                continue
+            folder = base / prefix if prefix else notebook.parent
+            candidate = folder / f"{notebook.stem}.{ext}"
+            if candidate.is_file():
+                return candidate
+        return None
+    beside = notebook.with_suffix(".py")
+    return beside if beside.is_file() else None

@@ -1,0 +1,218 @@
+"""The store at `<project root>/.repro/`: content-addressed inputs and snapshot history.
+
+    .repro/.gitignore                      `*`: the store is never committed by accident
+    .repro/objects/ab/cdef...              a file's content, named by its blake3 hex
+    .repro/history/<notebook key>/<time>-<id>.json
+                                           one entry per save that changed the lock
+
+Objects are written to a temporary file while being hashed and renamed only when the
+hash is the one expected, so an object's name always matches its content. Zero blocks
+are skipped when copying, so a sparse input stays sparse in the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, unquote
+
+from jupyter_repro.core.errors import StoreError
+from jupyter_repro.core.lock import lock_id, serialize_lock
+from jupyter_repro.io.atomic import write_text_atomic
+from jupyter_repro.io.hashing import HASH_PREFIX
+from jupyter_repro.io.project import store_dir
+
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+_ENTRY = re.compile(r"^(?P<time>\d{20})-(?P<id>[0-9a-f]{12})\.json$")
+_CHUNK = 1 << 20
+_ZEROS = bytes(_CHUNK)
+OUTSIDE_DIR = "_outside"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: str
+    time_ns: int
+    notebook: str
+    file: Path
+
+    @property
+    def time(self) -> str:
+        stamp = datetime.fromtimestamp(self.time_ns / 1e9, tz=UTC)
+        return stamp.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+    def read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{self.file}: unreadable history entry: {exc}") from None
+        lock = data.get("lock") if isinstance(data, dict) else None
+        if not isinstance(lock, dict):
+            raise StoreError(f"{self.file}: history entry without a lock")
+        return lock
+
+
+def notebook_key(notebook_relpath: str) -> str:
+    """A flat, reversible folder name for a notebook path."""
+    return quote(notebook_relpath, safe="")
+
+
+class Store:
+    def __init__(self, project_root: Path) -> None:
+        self.root = project_root
+        self.path = store_dir(project_root)
+        self.objects = self.path / "objects"
+        self.history = self.path / "history"
+
+    def ensure(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        ignore = self.path / ".gitignore"
+        if not ignore.exists():
+            with contextlib.suppress(OSError):
+                write_text_atomic(ignore, "*\n")
+
+    # objects ---------------------------------------------------------------------------
+
+    def object_path(self, digest: str) -> Path:
+        hexdigest = digest.removeprefix(HASH_PREFIX)
+        if not digest.startswith(HASH_PREFIX) or not _HEX.match(hexdigest):
+            raise StoreError(f"not a content hash: {digest!r}")
+        return self.objects / hexdigest[:2] / hexdigest[2:]
+
+    def has(self, digest: str) -> bool:
+        try:
+            return self.object_path(digest).is_file()
+        except StoreError:
+            return False
+
+    def put_file(self, source: Path, digest: str) -> bool:
+        """Copy `source` in as object `digest`; False (nothing kept) when its content differs."""
+        from blake3 import blake3
+
+        target = self.object_path(digest)
+        if target.is_file():
+            return True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        hasher = blake3(max_threads=blake3.AUTO)
+        try:
+            with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
+                size = 0
+                while chunk := reader.read(_CHUNK):
+                    hasher.update(chunk)
+                    size += len(chunk)
+                    if chunk == _ZEROS[: len(chunk)]:
+                        writer.seek(len(chunk), os.SEEK_CUR)  # leave a hole
+                    else:
+                        writer.write(chunk)
+                writer.truncate(size)
+                writer.flush()
+                os.fsync(writer.fileno())
+            if HASH_PREFIX + hasher.hexdigest() != digest:
+                os.unlink(tmp)
+                return False
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, target)
+            return True
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def object_files(self) -> Iterator[tuple[str, Path]]:
+        """(digest, path) of every object."""
+        if not self.objects.is_dir():
+            return
+        for prefix in sorted(self.objects.iterdir()):
+            if not prefix.is_dir():
+                continue
+            for item in sorted(prefix.iterdir()):
+                hexdigest = prefix.name + item.name
+                if _HEX.match(hexdigest):
+                    yield HASH_PREFIX + hexdigest, item
+
+    # history ---------------------------------------------------------------------------
+
+    def entries(self, notebook_relpath: str) -> list[HistoryEntry]:
+        """A notebook's snapshots, oldest first."""
+        folder = self.history / notebook_key(notebook_relpath)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return []
+        result = []
+        for name in names:
+            match = _ENTRY.match(name)
+            if match:
+                result.append(HistoryEntry(match["id"], int(match["time"]), notebook_relpath,
+                                           folder / name))
+        return result
+
+    def notebooks(self) -> list[str]:
+        """Project-relative paths of every notebook with a history."""
+        try:
+            return sorted(unquote(name) for name in os.listdir(self.history))
+        except OSError:
+            return []
+
+    def record(self, notebook_relpath: str, lock: dict[str, Any], source: str) -> str | None:
+        """Add a history entry unless the newest one holds the same lock; its id or None."""
+        text = serialize_lock(lock)
+        entries = self.entries(notebook_relpath)
+        if entries:
+            try:
+                if serialize_lock(entries[-1].read()) == text:
+                    return None
+            except StoreError:
+                pass
+        ident = lock_id(text)
+        stamp = max(time.time_ns(), entries[-1].time_ns + 1 if entries else 0)
+        folder = self.history / notebook_key(notebook_relpath)
+        payload = {"id": ident, "notebook": notebook_relpath, "source": source, "lock": lock}
+        write_text_atomic(folder / f"{stamp:020d}-{ident}.json",
+                          json.dumps(payload, sort_keys=True, indent=1) + "\n")
+        return ident
+
+    def find(self, ident: str, notebook_relpath: str | None = None) -> HistoryEntry:
+        """The newest entry whose id starts with `ident` (at least 4 hex digits)."""
+        ident = ident.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{4,12}", ident):
+            raise StoreError(f"{ident!r} is not a snapshot id (4 to 12 hex digits; see `log`)")
+        notebooks = [notebook_relpath] if notebook_relpath else self.notebooks()
+        found = [e for nb in notebooks for e in self.entries(nb) if e.id.startswith(ident)]
+        if not found:
+            where = f" of {notebook_relpath}" if notebook_relpath else ""
+            raise StoreError(f"no snapshot {ident}{where} in {self.history}")
+        if len({(e.notebook, e.id) for e in found}) > 1:
+            raise StoreError(f"snapshot id {ident} is ambiguous: give more digits")
+        return max(found, key=lambda e: e.time_ns)
+
+
+def restore_target(dest: Path, key: str, project_root: Path) -> Path:
+    """Where an input recorded as `key` goes under `dest`; refuses anything escaping it.
+
+    Inputs that were outside the project (absolute keys) go under `dest/_outside/`, so
+    nothing is ever written outside the project root, whatever the lock says.
+    """
+    posix = PurePosixPath(key)
+    if ".." in posix.parts or "\\" in key or "\x00" in key or not key.strip():
+        raise StoreError(f"refusing to restore {key!r}: the path leaves the restore folder")
+    relative = PurePosixPath(OUTSIDE_DIR, *posix.parts[1:]) if posix.is_absolute() else posix
+    if not relative.parts:
+        raise StoreError(f"refusing to restore {key!r}: not a file path")
+    target = dest.joinpath(*relative.parts)
+    # Resolve symlinks in the folders on the way: a link must not lead the write elsewhere.
+    resolved = target.parent.resolve() / target.name
+    root = project_root.resolve()
+    if root not in resolved.parents:
+        raise StoreError(f"refusing to restore {key!r}: {resolved} is outside the project root")
+    return target

@@ -1,0 +1,1 @@
+"""Data schemas shipped with the package (lock.schema.json)."""
