@@ -1,0 +1,42 @@
+"""Fixtures shared by every test tier."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.servers import RunningServer, start_server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO_ROOT / "examples"
+ARTIFACTS = Path(os.environ.get("REPRO_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts"))
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where tests leave files for people to look at (screenshots, reports)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A private copy of the example project, with a project root marker of its own."""
+    target = tmp_path / "project"
+    shutil.copytree(EXAMPLES / "air-quality", target / "air-quality", ignore=shutil.ignore_patterns(".repro", ".ipynb_checkpoints", "__pycache__"))
+    (target / "pyproject.toml").write_text(
+        '[project]\nname = "air-quality"\nversion = "0"\ndependencies = ["pandas", "matplotlib", "numpy"]\n'
+    )
+    return target
+
+
+@pytest.fixture
+def jupyter_server(tmp_path: Path, example_project: Path) -> Iterator[RunningServer]:
+    """A real Jupyter server with jupyter-repro, rooted at a copy of the example project."""
+    server = start_server(example_project, tmp_path / "jupyter")
+    yield server
+    server.stop()
