@@ -40,3 +40,22 @@ def jupyter_server(tmp_path: Path, example_project: Path) -> Iterator[RunningSer
     server = start_server(example_project, tmp_path / "jupyter")
     yield server
     server.stop()
+
+
+_browser_tests_passed = 0
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    global _browser_tests_passed
+    if report.when == "call" and report.passed and "tests/browser/" in report.nodeid:
+        _browser_tests_passed += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a run of the whole suite passes only if the browser tests really ran."""
+    whole_suite = not session.config.option.keyword and not session.config.option.markexpr
+    if os.environ.get("CI") and whole_suite and exitstatus == 0 and _browser_tests_passed == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("FAILED: no browser test ran in CI (is /usr/bin/chromium installed?)", red=True)
