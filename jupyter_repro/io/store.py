@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from jupyter_repro.core.errors import StoreError
@@ -50,15 +50,36 @@ class HistoryEntry:
         stamp = datetime.fromtimestamp(self.time_ns / 1e9, tz=UTC)
         return stamp.isoformat(timespec="seconds").replace("+00:00", "Z")
 
-    def read(self) -> dict[str, Any]:
+    def payload(self) -> dict[str, Any]:
+        """The whole entry: id, notebook, source ("save" or "snapshot") and lock."""
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"{self.file}: unreadable history entry: {exc}") from None
-        lock = data.get("lock") if isinstance(data, dict) else None
-        if not isinstance(lock, dict):
+        if not isinstance(data, dict) or not isinstance(data.get("lock"), dict):
             raise StoreError(f"{self.file}: history entry without a lock")
+        return data
+
+    def read(self) -> dict[str, Any]:
+        """The entry's lock (not validated: callers that act on it validate)."""
+        lock: dict[str, Any] = self.payload()["lock"]
         return lock
+
+
+def _copy_sparse(reader: BinaryIO, writer: BinaryIO, hasher: Any) -> None:
+    """Copy, seeking over all-zero chunks (holes), hashing what is read when asked; fsync."""
+    size = 0
+    while chunk := reader.read(_CHUNK):
+        if hasher is not None:
+            hasher.update(chunk)
+        size += len(chunk)
+        if chunk == _ZEROS[: len(chunk)]:
+            writer.seek(len(chunk), os.SEEK_CUR)
+        else:
+            writer.write(chunk)
+    writer.truncate(size)
+    writer.flush()
+    os.fsync(writer.fileno())
 
 
 def notebook_key(notebook_relpath: str) -> str:
@@ -106,23 +127,30 @@ class Store:
         hasher = blake3(max_threads=blake3.AUTO)
         try:
             with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
-                size = 0
-                while chunk := reader.read(_CHUNK):
-                    hasher.update(chunk)
-                    size += len(chunk)
-                    if chunk == _ZEROS[: len(chunk)]:
-                        writer.seek(len(chunk), os.SEEK_CUR)  # leave a hole
-                    else:
-                        writer.write(chunk)
-                writer.truncate(size)
-                writer.flush()
-                os.fsync(writer.fileno())
+                _copy_sparse(reader, writer, hasher)
             if HASH_PREFIX + hasher.hexdigest() != digest:
                 os.unlink(tmp)
                 return False
             os.chmod(tmp, 0o444)
             os.replace(tmp, target)
             return True
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def export(self, digest: str, target: Path) -> None:
+        """Write object `digest` to `target` atomically, keeping holes; StoreError if absent."""
+        source = self.object_path(digest)
+        if not source.is_file():
+            raise StoreError(f"the store lacks {digest} (needed for {target})")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
+                _copy_sparse(reader, writer, None)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

@@ -1,9 +1,187 @@
-"""The contents manager's post-save hook (filled by the snapshot work)."""
+"""The contents manager's post-save hook: a snapshot of every saved notebook.
+
+The hook runs synchronously inside the server's save, so it only queues the notebook and
+returns (microseconds). One worker thread takes the snapshots: it waits a moment for a
+burst of saves to settle, asks the session manager which kernel runs the notebook (its
+journal may only know its kernel id), and writes the lock when the inputs it claims are
+hashed and copied into the store. Racing saves of one notebook coalesce into one snapshot
+of the newest file. Failures are logged and kept per path (`last_outcome`) for the UI;
+the save itself never fails and the notebook file is never touched.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jupyter_repro.core.errors import ReproError
+
+Status = Literal["pending", "written", "unchanged", "failed"]
+SETTLE_S = 0.05  # autosave and "save all" arrive in bursts: snapshot once per burst
+SESSION_TIMEOUT_S = 2.0
 
 
-def register_save_hook(serverapp: Any) -> None:
-    return None
+@dataclass(frozen=True)
+class Outcome:
+    """What the last snapshot of a notebook did, for the UI and the logs."""
+
+    path: str
+    status: Status
+    message: str = ""
+    snapshot: str | None = None
+    missing: tuple[str, ...] = ()
+    finished: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "status": self.status, "message": self.message,
+                "snapshot": self.snapshot, "missing": list(self.missing),
+                "finished": self.finished}
+
+
+@dataclass
+class _Request:
+    os_path: str
+    api_path: str
+    due: float
+    loop: asyncio.AbstractEventLoop | None = field(default=None)
+
+
+class SnapshotWorker:
+    """Queue of notebooks to snapshot, drained by one daemon thread."""
+
+    def __init__(self, session_manager: Any = None, log: Any = None) -> None:
+        self.session_manager = session_manager
+        self.log = log
+        self._pending: dict[str, _Request] = {}
+        self._outcomes: dict[str, Outcome] = {}
+        self._kernels: dict[str, str] = {}  # api path -> last kernel id seen for it
+        self._busy = 0
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._loop, name="jupyter-repro-snapshots",
+                                        daemon=True)
+        self._thread.start()
+
+    # called on the server's event loop ----------------------------------------------------
+
+    def post_save(self, model: Any, os_path: str, contents_manager: Any) -> None:
+        """The post-save hook. Never raises: a save must not fail because of us."""
+        try:
+            if not str(os_path).endswith(".ipynb") or ".ipynb_checkpoints" in str(os_path):
+                return
+            if isinstance(model, dict) and model.get("type") not in (None, "notebook"):
+                return
+            api_path = str(model.get("path", "")) if isinstance(model, dict) else ""
+            try:
+                loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            with self._cond:
+                self._pending[os_path] = _Request(os_path, api_path, time.monotonic() + SETTLE_S,
+                                                  loop)
+                self._outcomes[os_path] = Outcome(os_path, "pending")
+                self._cond.notify()
+        except Exception as exc:  # the save goes on whatever happens here
+            self._warn(f"could not queue a snapshot of {os_path}: {exc!r}")
+
+    # the worker thread ------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending:
+                    self._cond.wait()
+                request = min(self._pending.values(), key=lambda r: r.due)
+                delay = request.due - time.monotonic()
+                if delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                del self._pending[request.os_path]
+                self._busy += 1
+            try:
+                outcome = self._snapshot(request)
+            finally:
+                with self._cond:
+                    self._busy -= 1
+                    if request.os_path not in self._pending:
+                        self._outcomes[request.os_path] = outcome
+                    self._cond.notify_all()
+
+    def _kernel_id(self, request: _Request) -> str | None:
+        """The notebook's kernel from the session manager (async API, on the server loop)."""
+        kernel_id: str | None = None
+        if self.session_manager is not None and request.loop is not None and request.api_path:
+            try:
+                future = asyncio.run_coroutine_threadsafe(
+                    self.session_manager.get_session(path=request.api_path), request.loop)
+                session = future.result(SESSION_TIMEOUT_S)
+                kernel = session.get("kernel") if isinstance(session, dict) else None
+                kernel_id = kernel.get("id") if isinstance(kernel, dict) else None
+            except Exception:  # no session (404), a session without kernel, a closing loop
+                kernel_id = None
+        if kernel_id:
+            self._kernels[request.api_path] = kernel_id
+            return kernel_id
+        return self._kernels.get(request.api_path)  # a session that ended since
+
+    def _snapshot(self, request: _Request) -> Outcome:
+        from jupyter_repro.io.snapshot import take_snapshot
+
+        try:
+            result = take_snapshot(Path(request.os_path), kernel_id=self._kernel_id(request),
+                                   source="save")
+        except ReproError as exc:
+            self._warn(f"snapshot of {request.os_path} failed: {exc.message}")
+            return Outcome(request.os_path, "failed", exc.message, finished=time.time())
+        except Exception as exc:  # a bug must not take the worker down with it
+            self._warn(f"snapshot of {request.os_path} failed: {exc!r}", exc_info=True)
+            return Outcome(request.os_path, "failed", repr(exc), finished=time.time())
+        return Outcome(request.os_path, "written" if result.written else "unchanged",
+                       snapshot=result.snapshot_id, missing=result.missing,
+                       finished=time.time())
+
+    def _warn(self, message: str, exc_info: bool = False) -> None:
+        if self.log is not None:
+            self.log.warning("jupyter-repro: %s", message, exc_info=exc_info)
+
+    # queries ----------------------------------------------------------------------------
+
+    def last_outcome(self, os_path: str) -> Outcome | None:
+        with self._cond:
+            return self._outcomes.get(os_path)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until no snapshot is queued or running; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while self._pending or self._busy:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        return True
+
+
+_worker: SnapshotWorker | None = None
+
+
+def register_save_hook(serverapp: Any) -> SnapshotWorker | None:
+    """Register the post-save hook on the server's contents manager (several hooks coexist)."""
+    global _worker  # noqa: PLW0603 - one worker per server process
+    contents_manager = getattr(serverapp, "contents_manager", None)
+    register = getattr(contents_manager, "register_post_save_hook", None)
+    if register is None:
+        serverapp.log.warning("jupyter-repro: this contents manager has no post-save hooks; "
+                              "locks are written only by `jupyter-repro snapshot`")
+        return None
+    _worker = SnapshotWorker(getattr(serverapp, "session_manager", None), serverapp.log)
+    register(_worker.post_save)
+    return _worker
+
+
+def last_outcome(os_path: str) -> Outcome | None:
+    """What the last snapshot of the notebook at `os_path` did (None: never saved here)."""
+    return _worker.last_outcome(os_path) if _worker is not None else None
