@@ -1,0 +1,95 @@
+"""`absolute-path`: paths outside the project, as string literals or as recorded reads.
+
+A literal counts when it looks like a file path used as a value: POSIX absolute with at
+least two parts or a file extension (`/data/raw/x.csv`, `/data.csv`), home-relative
+(`~/data`), Windows (`C:\\data`, `\\\\server\\share`). Not URLs, not `/dev/*`, not
+`/tmp/*` scratch files, not fragments concatenated onto something (`base + "/api/v1"`),
+not arguments of string methods (`s.startswith("/usr")`), not docstrings, not patterns
+(`*`, `{}`, `<>`, `?`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from jupyter_repro.core.config import ReproConfig
+from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.rules.evidence import Evidence, finding
+from jupyter_repro.core.state import CurrentCell, match_runs
+
+_POSIX = re.compile(r"^/[^/\s*?{}<>|\"'\\:;,=()\[\]]+(?:/[^/*?{}<>|\"'\\:;=()\[\]\n]*)*$")
+_HOME = re.compile(r"^~[\w.-]*/[^*?{}<>|\"'\n]+$")
+_WINDOWS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\)[^*?{}<>|\"\n]+$")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,6}$")
+_SCRATCH = ("/dev/", "/tmp/", "/proc/", "/sys/")
+_SYSTEM = ("/usr/", "/etc/", "/proc/", "/sys/", "/dev/", "/lib", "/bin/", "/opt/conda/",
+           "/var/lib/", "/run/", "/snap/", "/nix/")
+
+
+def looks_like_absolute_path(text: str) -> bool:
+    if len(text) > 4096 or "\n" in text or "://" in text:
+        return False
+    if _HOME.match(text) or _WINDOWS.match(text):
+        return True
+    if not _POSIX.match(text) or text.startswith(_SCRATCH) or text in ("/dev/null", "/tmp"):
+        return False
+    parts = [p for p in text.split("/") if p]
+    return len(parts) >= 2 or bool(parts and _EXTENSION.search(parts[-1]))
+
+
+def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
+    findings: list[Finding] = []
+    for cell in evidence.code_cells:
+        seen: set[str] = set()
+        for literal in cell.scan.strings:
+            if literal.fragment or literal.value in seen:
+                continue
+            if looks_like_absolute_path(literal.value):
+                seen.add(literal.value)
+                findings.append(finding(
+                    config, "absolute-path", cell.index,
+                    f"line {literal.line}: absolute path {literal.value!r} will not exist "
+                    "on another machine",
+                ))
+    return findings
+
+
+def _is_system(path: str, prefixes: Iterable[str]) -> bool:
+    if path.startswith(_SYSTEM) or path.startswith("/tmp/"):
+        return True
+    if any(part.startswith(".") for part in path.split("/")[1:-1]):
+        return True  # caches and configuration: ~/.cache, ~/.config, ~/.ipython
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes if p)
+
+
+def _recorded_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
+    journal = evidence.journal
+    if journal is None:
+        return []
+    cells = [CurrentCell(c.index, c.source, c.cell_id) for c in evidence.code_cells]
+    matched = match_runs(journal.runs, cells)
+    prefixes = (*evidence.system_prefixes, journal.header.project_root)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for run in journal.runs:
+        for access in run.reads:
+            path = access.path
+            is_absolute = path.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", path)
+            if not is_absolute or path in seen or _is_system(path, prefixes):
+                continue
+            seen.add(path)
+            cell = matched.get(run.seq)
+            where = "" if cell is not None else " (by a cell that no longer exists)"
+            findings.append(finding(
+                config, "absolute-path", cell,
+                f"read {path}, outside the project{where}: copy it into the project "
+                "or declare how to get it",
+            ))
+    return findings
+
+
+def check_paths(evidence: Evidence, config: ReproConfig) -> list[Finding]:
+    if not evidence.is_python:
+        return []
+    return _literal_findings(evidence, config) + _recorded_findings(evidence, config)

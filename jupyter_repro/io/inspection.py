@@ -1,0 +1,313 @@
+"""Gather a notebook's evidence from disk and judge it with the rules of `check`.
+
+Used by `jupyter-repro check`, the pytest plugin and the server's status endpoint, so it
+knows nothing about command lines. An `Inspector` caches what notebooks of one project
+share (root, configuration, declared dependencies, installed distributions), so checking
+a thousand notebooks reads each shared file once. Nothing here imports IPython,
+jupyter_server, papermill or nbconvert; jupytext only when a pair has to be read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.core.config import Enforcement, ReproConfig
+from jupyter_repro.core.errors import ReproError
+from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.journal import Journal
+from jupyter_repro.core.requirements import from_pep723
+from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
+from jupyter_repro.core.rules.lockfile import locked_inputs
+from jupyter_repro.io.config import load_config
+from jupyter_repro.io.declared import declared_dependencies
+from jupyter_repro.io.environment import installed_distributions, module_distributions
+from jupyter_repro.io.notebooks import read_notebook_json
+from jupyter_repro.io.project import (
+    find_project_root,
+    journal_dir,
+    lock_path,
+    relative_to_root,
+    store_dir,
+)
+
+_JOURNAL_RULES = frozenset({"hidden-state", "edited-after-run", "stale-cell", "absolute-path"})
+
+
+@dataclass(frozen=True)
+class NotebookReport:
+    """The verdict on one notebook. `error` is set when it could not be (fully) read."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    enforce: Enforcement = "warn"
+    project_relpath: str = ""
+
+    def failing(self) -> list[Finding]:
+        """Findings that fail a gate: errors under `warn`, everything under `strict`."""
+        if self.enforce == "off":
+            return []
+        if self.enforce == "strict":
+            return list(self.findings)
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
+    cells = []
+    for index, raw in enumerate(notebook.get("cells", [])):
+        if not isinstance(raw, Mapping):
+            continue
+        metadata = raw.get("metadata") if isinstance(raw.get("metadata"), Mapping) else {}
+        tags = metadata.get("tags", []) if isinstance(metadata, Mapping) else []
+        count = raw.get("execution_count")
+        cells.append(Cell(
+            index=index,
+            cell_type=str(raw.get("cell_type", "")),
+            source=_source(raw),
+            execution_count=count if isinstance(count, int) else None,
+            cell_id=raw.get("id") if isinstance(raw.get("id"), str) else None,
+            tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        ))
+    return tuple(cells)
+
+
+def language_of(notebook: Mapping[str, Any]) -> str:
+    metadata = notebook.get("metadata") or {}
+    for key, field_name in (("kernelspec", "language"), ("language_info", "name")):
+        entry = metadata.get(key) if isinstance(metadata, Mapping) else None
+        value = entry.get(field_name) if isinstance(entry, Mapping) else None
+        if isinstance(value, str) and value:
+            return "python" if value.lower().startswith("python") else value
+    return "python"
+
+
+def _system_prefixes() -> tuple[str, ...]:
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    prefixes |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
+    return tuple(sorted(prefixes))
+
+
+@dataclass
+class Inspector:
+    """Checks notebooks, caching what notebooks of the same project share."""
+
+    config_override: ReproConfig | None = None
+    _roots: dict[Path, Path] = field(default_factory=dict)
+    _configs: dict[Path, ReproConfig] = field(default_factory=dict)
+    _installed: dict[str, str] | None = None
+    _modules: dict[str, str | None] = field(default_factory=dict)
+
+    def project_root(self, folder: Path) -> Path:
+        root = self._roots.get(folder)
+        if root is None:
+            root = self._roots[folder] = find_project_root(folder)
+        return root
+
+    def config(self, root: Path) -> ReproConfig:
+        if self.config_override is not None:
+            return self.config_override
+        config = self._configs.get(root)
+        if config is None:
+            config = self._configs[root] = load_config(root)
+        return config
+
+    def installed(self) -> dict[str, str]:
+        if self._installed is None:
+            self._installed = installed_distributions()
+        return self._installed
+
+    def distributions_of(self, modules: Sequence[str]) -> dict[str, str]:
+        unknown = [m for m in modules if m not in self._modules]
+        if unknown:
+            found = module_distributions(unknown)
+            for module in unknown:
+                self._modules[module] = found.get(module)
+        return {m: d for m in modules if (d := self._modules.get(m)) is not None}
+
+    # ----------------------------------------------------------------------------------
+    def inspect(self, path: Path, display: str | None = None) -> NotebookReport:
+        """Check one notebook (or paired script). Bad input becomes the report's error."""
+        shown = display or str(path)
+        try:
+            return self._inspect(path, shown)
+        except ReproError as exc:
+            return NotebookReport(shown, error=exc.message)
+
+    def _inspect(self, path: Path, shown: str) -> NotebookReport:
+        notebook_path, notebook = _load(path)
+        folder = notebook_path.parent.resolve()
+        root = self.project_root(folder)
+        relpath = relative_to_root(notebook_path, root)
+        config = self.config(root).for_notebook(relpath)
+        enabled = config.enabled_rules()
+        cells = cells_of(notebook)
+        language = language_of(notebook)
+        errors: list[str] = []
+        lock, inputs_now = self._lock(notebook_path, root, config, enabled, errors)
+        evidence = Evidence(
+            path=relpath,
+            cells=cells,
+            language=language,
+            journal=self._journal(root, relpath) if enabled & _JOURNAL_RULES else None,
+            lock=lock,
+            inputs_now=inputs_now,
+            installed=self.installed() if lock is not None and "env-drift" in enabled else None,
+            pair=self._pair(notebook_path, notebook, config) if enabled & {
+                "unpaired", "pair-out-of-sync"} else None,
+            system_prefixes=_system_prefixes(),
+            **self._dependencies(cells, root, folder, enabled),
+        )
+        findings = run_rules(evidence, config)
+        return NotebookReport(shown, tuple(findings), "; ".join(errors) or None,
+                              config.enforce, relpath)
+
+    def _journal(self, root: Path, relpath: str) -> Journal | None:
+        if not journal_dir(root).is_dir():
+            return None
+        try:
+            from jupyter_repro.io.journals import latest_journal
+
+            return latest_journal(root, relpath)
+        except (ImportError, OSError, ValueError, TypeError):
+            return None  # a missing or broken journal only turns the journal rules off
+
+    def _lock(
+        self, notebook: Path, root: Path, config: ReproConfig, enabled: frozenset[str],
+        errors: list[str],
+    ) -> tuple[Mapping[str, Any] | None, dict[str, InputState]]:
+        path = lock_path(notebook)
+        if not path.is_file():
+            return None, {}
+        from jupyter_repro.io.locks import read_lock
+
+        try:
+            lock = read_lock(path)
+        except ReproError as exc:
+            errors.append(exc.message)
+            return None, {}
+        inputs: dict[str, InputState] = {}
+        if enabled & {"input-changed", "input-missing"}:
+            for relpath, entry in locked_inputs(lock).items():
+                if any(fnmatch.fnmatch(relpath, glob) for glob in config.ignore_inputs):
+                    continue
+                inputs[relpath] = _input_state(root, relpath, entry)
+        return lock, inputs
+
+    def _dependencies(
+        self, cells: Sequence[Cell], root: Path, folder: Path, enabled: frozenset[str]
+    ) -> dict[str, Any]:
+        if "undeclared-dependency" not in enabled:
+            return {}
+        stdlib = frozenset(sys.stdlib_module_names)
+        modules = sorted({m for c in cells if c.is_code for m in c.scan.names.imports} - stdlib)
+        declared = set(declared_dependencies(root, folder))
+        for cell in cells:
+            if "# /// script" in cell.source:
+                declared |= from_pep723(cell.source) or set()
+        local = frozenset(m for m in modules if _is_local(m, folder, root))
+        return {
+            "declared": frozenset(declared),
+            "module_distributions": self.distributions_of([m for m in modules if m not in local]),
+            "local_modules": local,
+            "stdlib_modules": stdlib,
+        }
+
+    def _pair(self, notebook: Path, data: Mapping[str, Any], config: ReproConfig) -> PairState:
+        from jupyter_repro.io.lockfacts import paired_script
+
+        metadata = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
+        jupytext_meta = metadata.get("jupytext") if isinstance(metadata, Mapping) else None
+        declared = isinstance(jupytext_meta, Mapping) and bool(jupytext_meta.get("formats"))
+        if notebook.suffix != ".ipynb":
+            return PairState(path=notebook.name, code_cells=None, declared=False)
+        script = paired_script(notebook, metadata if isinstance(metadata, Mapping) else {})
+        if script is None:
+            return PairState(path=None, declared=declared)
+        shown = relative_to_root(script, self.project_root(notebook.parent.resolve()))
+        try:
+            cells = _script_code_cells(script, config.paired_format)
+        except (OSError, ValueError, ReproError) as exc:
+            return PairState(shown, None, declared, str(exc).splitlines()[0] if str(exc) else "")
+        return PairState(shown, cells, declared)
+
+
+def _is_local(module: str, folder: Path, root: Path) -> bool:
+    for base in {folder, root, root / "src"}:
+        if (base / f"{module}.py").is_file() or (base / module / "__init__.py").is_file():
+            return True
+        if (base / module).is_dir() and any((base / module).glob("*.py")):
+            return True
+    return False
+
+
+def _input_state(root: Path, relpath: str, entry: Mapping[str, Any]) -> InputState:
+    path = Path(relpath) if os.path.isabs(relpath) else root / relpath
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return InputState(None)
+    if entry.get("size") is not None and entry.get("size") != size:
+        return InputState(size)  # a different size needs no hash to tell
+    try:
+        from jupyter_repro.io.statcache import stat_cache_for
+
+        _, digest = stat_cache_for(store_dir(root)).hash(path)
+    except OSError:
+        return InputState(None)
+    return InputState(size, digest)
+
+
+def _script_code_cells(script: Path, paired_format: str) -> tuple[str, ...]:
+    notebook = _read_script(script, paired_format)
+    return tuple(_source(c) for c in notebook.get("cells", []) if c.get("cell_type") == "code")
+
+
+@functools.lru_cache(maxsize=1)
+def _jupytext() -> Any:
+    import jupytext
+
+    return jupytext
+
+
+def _read_script(script: Path, paired_format: str) -> Mapping[str, Any]:
+    from jupyter_repro.core.errors import BadInputError
+
+    try:
+        text = script.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BadInputError.invalid(script, "not a script: the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInputError.unreadable(script, exc.strerror or str(exc)) from None
+    extension = script.suffix
+    fmt = paired_format if paired_format.startswith(extension.lstrip(".") + ":") else None
+    try:
+        notebook: Mapping[str, Any] = _jupytext().reads(text, fmt=fmt or extension.lstrip("."))
+    except Exception as exc:  # jupytext raises many kinds on malformed text
+        raise BadInputError.invalid(script, f"cannot read as a notebook: {exc}") from None
+    return notebook
+
+
+def _load(path: Path) -> tuple[Path, Mapping[str, Any]]:
+    """The notebook to check for `path`: itself, or the notebook a script is paired with."""
+    if path.suffix == ".ipynb":
+        return path, read_notebook_json(path)
+    beside = path.with_suffix(".ipynb")
+    if beside.is_file():
+        return beside, read_notebook_json(beside)
+    if not path.is_file():
+        from jupyter_repro.core.errors import BadInputError
+
+        raise BadInputError.unreadable(path, "no such file")
+    return path, _read_script(path, "py:percent")
