@@ -1,0 +1,147 @@
+"""Journal files on disk: `<project root>/.repro/journal/<name>.jsonl`.
+
+The kernel appends one line per cell run and flushes it, so a kernel killed at any
+moment leaves a file that `read_journal` parses up to the last complete line. Each
+kernel process writes its own file; its name starts with the kernel id when the kernel
+knows it (the server maps kernel ids to notebooks) and always holds the process id and
+start time, so a restarted kernel never appends to its predecessor's journal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from jupyter_repro.io.project import journal_dir
+
+if TYPE_CHECKING:  # the kernel imports this module at start: the data model loads lazily
+    from jupyter_repro.core.journal import CellRun, Journal, JournalHeader
+
+JOURNAL_SUFFIX = ".jsonl"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def journal_file_name(kernel_id: str | None, pid: int, started: float) -> str:
+    """`<kernel id>-<pid>-<start ms>.jsonl`, or `kernel-<pid>-<start ms>.jsonl` without an id."""
+    ident = _UNSAFE.sub("_", kernel_id) if kernel_id else "kernel"
+    return f"{ident}-{pid}-{int(started * 1000)}{JOURNAL_SUFFIX}"
+
+
+class JournalWriter:
+    """Appends journal lines to one file; every line is flushed as it is written.
+
+    No fsync per line: a killed kernel loses nothing the OS already has, and the
+    per-cell cost stays in microseconds. Not thread-safe: one thread writes.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def _open(self) -> IO[str]:
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _ensure_gitignore(self.path.parent.parent)
+            self._handle = self.path.open("a", encoding="utf-8")
+        return self._handle
+
+    def write(self, item: JournalHeader | CellRun | str) -> None:
+        """Append one record (a `str` is a tracking-incomplete reason) and flush it."""
+        from jupyter_repro.core.journal import encode_line
+
+        handle = self._open()
+        handle.write(encode_line(item) + "\n")
+        handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _ensure_gitignore(store: Path) -> None:
+    """The store is git-ignored by default: a `.gitignore` of `*` inside it does that."""
+    marker = store / ".gitignore"
+    if marker.exists():
+        return
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("*\n")
+
+
+def read_journal(path: Path) -> Journal | None:
+    """Parse a journal file; None when it is missing, unreadable or has no header."""
+    from jupyter_repro.core.journal import decode_lines
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return decode_lines(handle)
+    except OSError:
+        return None
+
+
+def read_header(path: Path) -> JournalHeader | None:
+    """Only the header line: cheap enough to scan every journal of a project."""
+    from jupyter_repro.core.journal import decode_lines
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            first = handle.readline()
+    except OSError:
+        return None
+    try:
+        data = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or data.get("kind") != "header":
+        return None
+    journal = decode_lines([first])
+    return journal.header if journal else None
+
+
+def _journal_files(project_root: Path) -> list[Path]:
+    folder = journal_dir(project_root)
+    try:
+        return [p for p in folder.iterdir() if p.name.endswith(JOURNAL_SUFFIX) and p.is_file()]
+    except OSError:
+        return []
+
+
+def _by_start(items: list[tuple[JournalHeader, Path]]) -> list[Path]:
+    items.sort(key=lambda pair: (pair[0].started, pair[1].name))
+    return [path for _, path in items]
+
+
+def journals_for_notebook(project_root: Path, notebook_relpath: str) -> list[Path]:
+    """Journals whose header names this notebook (project-relative POSIX), newest last."""
+    found: list[tuple[JournalHeader, Path]] = []
+    for path in _journal_files(project_root):
+        header = read_header(path)
+        if header is not None and header.notebook == notebook_relpath:
+            found.append((header, path))
+    return _by_start(found)
+
+
+def journals_for_kernel(project_root: Path, kernel_id: str) -> list[Path]:
+    """Journals written by kernels with this id (a restarted kernel keeps its id), newest last."""
+    found: list[tuple[JournalHeader, Path]] = []
+    for path in _journal_files(project_root):
+        header = read_header(path)
+        if header is not None and header.kernel_id == kernel_id:
+            found.append((header, path))
+    return _by_start(found)
+
+
+def latest_journal(project_root: Path, notebook_relpath: str) -> Journal | None:
+    """The newest readable journal of this notebook, or None."""
+    for path in reversed(journals_for_notebook(project_root, notebook_relpath)):
+        journal = read_journal(path)
+        if journal is not None:
+            return journal
+    return None

@@ -1,0 +1,179 @@
+"""Turning what the hooks saw during a cell into a journal `CellRun`, off the hot path.
+
+`post_run_cell` hands a `PendingRun` (raw facts, no hashing, no parsing) to the worker;
+`RunFinisher.finish` adds what is slow: content hashes, the names the cell defines and
+uses (cached by source hash), files named on `!` shell lines, project-relative paths.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from jupyter_repro.core.journal import CellRun, FileAccess
+from jupyter_repro.kernel.audit import (
+    RECORDER,
+    CellAccesses,
+    ReadMark,
+    argument_paths,
+    split_command,
+)
+from jupyter_repro.kernel.pending import PendingRun
+from jupyter_repro.kernel.worker import HashCache
+
+_SHELL_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w, ]*=\s*)?!{1,2}(?P<cmd>.+)$")
+_SHELL_MAGIC = re.compile(r"^\s*%%(?:bash|sh|script\b.*)\s*$")
+_LINE_MAGIC = re.compile(r"^\s*(?:[A-Za-z_]\w*\s*=\s*)?%(?:sx|system)\s+(?P<cmd>.+)$")
+_NOT_USER_MODULES = ("_", "jupyter_repro", "blake3")
+_CHILD_NOTE = "a child process was started"
+
+
+@dataclass
+class RunFinisher:
+    project_root: str
+    ignore_globs: tuple[str, ...] = ()
+    cache: HashCache = field(default_factory=HashCache)
+    _names: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = field(default_factory=dict)
+    names_missing: bool = False
+
+    def relative(self, path: str) -> str:
+        root = self.project_root.rstrip(os.sep) + os.sep
+        if path.startswith(root):
+            return path[len(root):].replace(os.sep, "/")
+        return path.replace(os.sep, "/")
+
+    def ignored(self, relative: str) -> bool:
+        return any(fnmatch.fnmatch(relative, glob) for glob in self.ignore_globs)
+
+    def hash_read(self, mark: ReadMark) -> None:
+        """Worker job queued at the read: the hash of what the cell read, if it still is."""
+        try:
+            digest, key, moving = self.cache.hash(mark.path)
+        except OSError as exc:
+            mark.note = f"not hashed: {exc.strerror or type(exc).__name__}"
+        else:
+            mark.hash = digest
+            mark.changed = moving or key[1:] != (mark.inode, mark.size, mark.mtime_ns)
+        mark.done = True
+
+    def finish(self, pending: PendingRun, source_hash: str) -> CellRun:
+        accesses = pending.accesses
+        shell_commands = shell_lines(pending.source)
+        if shell_commands:
+            self._shell_reads(accesses, shell_commands, pending.cwd)
+        defines, uses = self.names(source_hash, pending.source)
+        reads = tuple(self._read_access(m) for m in accesses.reads.values()
+                      if not self.ignored(self.relative(m.path)))
+        writes = tuple(
+            self._write_access(path, via, pending.write_stats.get(path))
+            for path, via in accesses.writes.items()
+            if not self.ignored(self.relative(path))
+        )
+        unattributed = tuple(accesses.unattributed)
+        if shell_commands:
+            unattributed = tuple(n for n in unattributed if not n.startswith(_CHILD_NOTE))
+            unattributed += tuple(
+                f"shell command `{c[:80]}` ran: files it read beyond its arguments are not tracked"
+                for c in shell_commands
+            )
+        return CellRun(
+            seq=pending.seq,
+            execution_count=pending.execution_count,
+            cell_id=pending.cell_id,
+            source_hash=source_hash,
+            source=pending.source,
+            started=pending.started,
+            duration=pending.duration,
+            status=pending.status,
+            error=pending.error,
+            defines=defines,
+            uses=uses,
+            reads=tuple(sorted(reads, key=lambda a: a.path)),
+            writes=tuple(sorted(writes, key=lambda a: a.path)),
+            unattributed=unattributed,
+            imports=tuple(m for m in pending.imports if not m.startswith(_NOT_USER_MODULES)),
+        )
+
+    def names(self, source_hash: str, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if source_hash not in self._names:
+            self._names[source_hash] = analyze_names(source)
+            if self._names[source_hash] is None:
+                self.names_missing = True
+        return self._names[source_hash] or ((), ())
+
+    def _read_access(self, mark: ReadMark) -> FileAccess:
+        if not mark.done:
+            self.hash_read(mark)  # a read recorded after the cell's hash jobs were queued
+        return FileAccess(
+            path=self.relative(mark.path),
+            mode="readwrite" if mark.readwrite else "read",
+            size=mark.size,
+            mtime=mark.mtime_ns / 1e9,
+            hash=mark.hash,
+            via=mark.via,
+            changed_during_read=mark.changed,
+            note=mark.note or ("changed between the read and the hash" if mark.changed else None),
+        )
+
+    def _write_access(
+        self, path: str, via: str, end: tuple[int, int, int] | None
+    ) -> FileAccess:
+        relative = self.relative(path)
+        if end is None:
+            return FileAccess(relative, "write", via=via, note="gone when the cell ended")
+        size, mtime_ns, inode = end
+        try:
+            digest, key, moving = self.cache.hash(path)
+        except OSError as exc:
+            return FileAccess(relative, "write", size, mtime_ns / 1e9, via=via,
+                              note=f"not hashed: {exc.strerror or type(exc).__name__}")
+        changed = moving or key[1:] != (inode, size, mtime_ns)
+        return FileAccess(relative, "write", size, mtime_ns / 1e9, digest, via, changed,
+                          "changed after the cell ended, before it was hashed" if changed else None)
+
+    def _shell_reads(self, accesses: CellAccesses, commands: Sequence[str], cwd: str) -> None:
+        for command in commands:
+            words = split_command(command)
+            for word in words[1:]:
+                if "$" in word or "{" in word:
+                    continue
+                for candidate in argument_paths(word):
+                    full = os.path.normpath(os.path.join(cwd, candidate))
+                    if full in accesses.reads or not os.path.isfile(full):
+                        continue
+                    filt = RECORDER.path_filter
+                    if filt is not None and filt.ignored(full):
+                        continue
+                    mark = RECORDER.record_read(accesses, full, "shell")
+                    if mark is not None and not mark.done:
+                        self.hash_read(mark)
+
+
+def shell_lines(source: str) -> list[str]:
+    """Commands a cell runs through the shell: `!cmd`, `x = !cmd`, `%sx cmd`, `%%bash` bodies."""
+    if "!" not in source and "%" not in source:
+        return []
+    lines = source.splitlines()
+    if lines and _SHELL_MAGIC.match(lines[0]):
+        return [line for line in lines[1:] if line.strip() and not line.lstrip().startswith("#")]
+    commands: list[str] = []
+    for line in lines:
+        match = _SHELL_LINE.match(line) or _LINE_MAGIC.match(line)
+        if match and not line.lstrip().startswith("!="):
+            commands.append(match.group("cmd").strip())
+    return commands
+
+
+def analyze_names(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(defines, uses) of a cell, or None when the static analysis is not available."""
+    try:
+        from jupyter_repro.core.names import analyze_cell
+    except ImportError:
+        return None
+    names = analyze_cell(source)
+    return tuple(sorted(names.defines)), tuple(sorted(names.uses))
+
+

@@ -1,0 +1,304 @@
+"""The per-kernel tracker: IPython's cell events in, journal lines out.
+
+`pre_run_cell` and `post_run_cell` do only what must happen at that moment (switch the
+audit hook on and off, take times, stat written files, diff `sys.modules`); everything
+slow (hashes, names, the header's environment, JSON) is a job for the worker thread.
+Every entry point catches its own errors: tracking degrades, the user's cell never fails.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from jupyter_repro.io.project import find_project_root, journal_dir, relative_to_root
+from jupyter_repro.kernel.audit import RECORDER, CellAccesses, PathFilter, ReadMark
+from jupyter_repro.kernel.identity import kernel_id, notebook_path
+from jupyter_repro.kernel.imports import ImportWatcher
+from jupyter_repro.kernel.pending import PendingRun, new_top_level_modules
+from jupyter_repro.kernel.seeding import apply_seed, seed_from
+from jupyter_repro.kernel.worker import Worker
+
+if TYPE_CHECKING:
+    from jupyter_repro.core.journal import CellRun, JournalHeader, RunStatus
+    from jupyter_repro.io.journals import JournalWriter
+    from jupyter_repro.kernel.runs import RunFinisher
+
+_perf = time.perf_counter
+# Modules whose C-level readers get wrapped when imported (see kernel/readers.py).
+READER_MODULES = ("pandas", "pyarrow", "pyarrow.parquet", "pyarrow.csv", "pyarrow.json",
+                  "pyarrow.feather", "pyarrow.dataset", "pyarrow.orc", "polars", "h5py")
+
+
+class _Current:
+    __slots__ = ("accesses", "cell_id", "modules", "source", "started", "t0")
+
+    def __init__(self, source: str, cell_id: str | None, *, started: float, t0: float,
+                 modules: int, accesses: CellAccesses) -> None:
+        self.source = source
+        self.cell_id = cell_id
+        self.started = started
+        self.t0 = t0
+        self.modules = modules
+        self.accesses = accesses
+
+
+def _has_config(root: Path) -> bool:
+    """Cheap test (no TOML parser) for a project configuration worth loading."""
+    if (root / ".jupyter-repro.toml").is_file():
+        return True
+    try:
+        return b"jupyter-repro" in (root / "pyproject.toml").read_bytes()
+    except OSError:
+        return False
+
+
+def _install_readers(module: ModuleType) -> None:
+    from jupyter_repro.kernel.readers import READERS
+
+    READERS[module.__name__](module)
+
+
+class Tracker:
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.started = time.time()
+        self.pid = os.getpid()
+        self.cwd = Path.cwd()
+        self.notebook = notebook_path(os.environ, shell.user_ns, self.cwd)
+        self.project_root = find_project_root(self.notebook or self.cwd)
+        self.seed, seed_problem = seed_from(os.environ, None)
+        self.ignore_inputs: tuple[str, ...] = ()
+        self.env_allowlist: tuple[str, ...] = ()
+        self.kernel_id = kernel_id(shell)
+        self.journal_path = journal_dir(self.project_root) / _file_name(self.kernel_id, self.pid,
+                                                                        self.started)
+        self.runs: list[CellRun] = []
+        self.incomplete: list[str] = []
+        self._worker = Worker(self.degraded)
+        self._watcher = ImportWatcher(self.degraded)
+        self._writer: JournalWriter | None = None  # created by the worker
+        self._finisher: RunFinisher | None = None
+        self._current: _Current | None = None
+        self._seq = 0
+        self._header_written = False
+        self._reported: set[str] = set()
+        self._running = False
+        self._configured = threading.Event()
+        self._pending_problems = [p for p in (seed_problem,) if p]
+        self.channel: Any = None
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self) -> None:
+        self._worker.start()
+        for problem in self._pending_problems:
+            self.degraded(problem)
+        path_filter = PathFilter(str(self.project_root))
+        if self.notebook is not None:
+            path_filter.exact.add(str(self.notebook))
+        RECORDER.path_filter = path_filter
+        RECORDER.on_read = self._queue_hash
+        RECORDER.on_error = self.degraded
+        RECORDER.install()
+        env_seed = self.seed
+        if env_seed is not None:
+            apply_seed(env_seed, self._watcher)
+        if _has_config(self.project_root):
+            self._worker.submit(lambda: self._configure(env_seed))
+        else:
+            self._configured.set()
+        for module_name in READER_MODULES:
+            self._watcher.watch(module_name, _install_readers)
+        self.shell.events.register("pre_run_cell", self.pre_run_cell)
+        self.shell.events.register("post_run_cell", self.post_run_cell)
+        self._running = True
+        atexit.register(self._at_exit)
+
+    def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        for event, callback in (("pre_run_cell", self.pre_run_cell),
+                                ("post_run_cell", self.post_run_cell)):
+            with contextlib.suppress(ValueError):
+                self.shell.events.unregister(event, callback)
+        RECORDER.accesses = None
+        self._current = None
+        self._watcher.stop()
+        self._worker.drain()
+        self._worker.stop()
+        if self._writer is not None:
+            self._writer.close()
+        atexit.unregister(self._at_exit)
+
+    def _configure(self, env_seed: int | None) -> None:
+        """Worker job at start: the project configuration (TOML parsing stays off start-up)."""
+        from jupyter_repro.core.errors import ReproError
+        from jupyter_repro.io.config import load_config
+
+        try:
+            config = load_config(self.project_root)
+        except ReproError as exc:
+            self.degraded(f"configuration ignored: {exc.message}")
+        else:
+            self.ignore_inputs = config.ignore_inputs
+            self.env_allowlist = config.env_allowlist
+            if env_seed is None and config.seed is not None:
+                self.seed = config.seed
+                apply_seed(config.seed, self._watcher)
+        finally:
+            self._configured.set()
+
+    def _at_exit(self) -> None:
+        self._worker.drain(5.0)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every finished cell is in the journal."""
+        return self._worker.drain(timeout)
+
+    # -- degraded tracking ---------------------------------------------------------
+    def degraded(self, reason: str) -> None:
+        """Record (once) that tracking is incomplete from here on, and why."""
+        if reason in self._reported:
+            return
+        self._reported.add(reason)
+        self.incomplete.append(reason)
+        self._worker.submit(lambda: self._write(reason))
+
+    def _queue_hash(self, mark: ReadMark) -> None:
+        self._worker.submit(lambda: self.finisher.hash_read(mark))
+
+    # -- the two hooks -------------------------------------------------------------
+    def pre_run_cell(self, info: Any) -> None:
+        try:
+            source = info.raw_cell
+            if not source or source.isspace():
+                self._current = None  # blank probes (user_expressions) are not cells
+                return
+            if not self._configured.is_set():
+                self._configured.wait(10.0)  # the seed must be set before the first cell
+            accesses = CellAccesses()
+            self._current = _Current(source, getattr(info, "cell_id", None), started=time.time(),
+                                     t0=_perf(), modules=len(sys.modules), accesses=accesses)
+            RECORDER.accesses = accesses
+        except Exception as exc:
+            self.degraded(f"pre_run_cell failed: {type(exc).__name__}: {exc}")
+
+    def post_run_cell(self, result: Any) -> None:
+        current = self._current
+        if current is None:
+            return  # the cell that loaded the extension, or a blank probe
+        RECORDER.accesses = None
+        self._current = None
+        try:
+            self._seq += 1
+            pending = self._pending(current, result, _perf() - current.t0)
+            self._worker.submit(lambda: self._finish(pending))
+            if self.channel is not None:
+                self.channel.cell_finished(pending)
+        except Exception as exc:
+            self.degraded(f"post_run_cell failed: {type(exc).__name__}: {exc}")
+
+    def _pending(self, current: _Current, result: Any, duration: float) -> PendingRun:
+        status, error = _status(result)
+        write_stats: dict[str, tuple[int, int, int] | None] = {}
+        for path in current.accesses.writes:
+            try:
+                info = os.stat(path)
+                write_stats[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+            except OSError:
+                write_stats[path] = None
+        imports: tuple[str, ...] = ()
+        if len(sys.modules) != current.modules:
+            imports = new_top_level_modules(list(sys.modules)[current.modules:])
+        return PendingRun(
+            seq=self._seq,
+            execution_count=getattr(result, "execution_count", None),
+            cell_id=current.cell_id,
+            source=current.source,
+            started=current.started,
+            duration=duration,
+            status=status,
+            error=error,
+            accesses=current.accesses,
+            write_stats=write_stats,
+            imports=imports,
+            cwd=os.getcwd(),
+        )
+
+    # -- worker side -----------------------------------------------------------------
+    @property
+    def finisher(self) -> RunFinisher:
+        if self._finisher is None:
+            from jupyter_repro.kernel.runs import RunFinisher
+
+            self._finisher = RunFinisher(str(self.project_root), self.ignore_inputs)
+        return self._finisher
+
+    def _finish(self, pending: PendingRun) -> None:
+        from jupyter_repro.io.hashing import hash_text
+
+        run = self.finisher.finish(pending, hash_text(pending.source))
+        self._write(run)
+        self.runs.append(run)
+        if self.finisher.names_missing:
+            self.degraded("static name analysis unavailable: defines and uses not recorded")
+
+    def _write(self, item: CellRun | str) -> None:
+        if self._writer is None:
+            from jupyter_repro.io.journals import JournalWriter
+
+            self._writer = JournalWriter(self.journal_path)
+        if not self._header_written:
+            self._writer.write(self._header())
+            self._header_written = True
+        self._writer.write(item)
+
+    def _header(self) -> JournalHeader:
+        from jupyter_repro.core.journal import JournalHeader
+        from jupyter_repro.io.environment import capture_environment
+
+        if self.notebook is None:  # VS Code names the notebook after start-up
+            self.notebook = notebook_path({}, self.shell.user_ns, self.cwd)
+            if self.notebook is not None and RECORDER.path_filter is not None:
+                RECORDER.path_filter.exact.add(str(self.notebook))
+        environment = capture_environment(self.env_allowlist)
+        environment["kernel"] = {
+            "language": "python",
+            "runtime": "ipykernel" if getattr(self.shell, "kernel", None) else "ipython",
+        }
+        environment["pythonhashseed"] = os.environ.get("PYTHONHASHSEED")
+        notebook = (relative_to_root(self.notebook, self.project_root)
+                    if self.notebook is not None else None)
+        return JournalHeader(
+            kernel_id=self.kernel_id,
+            notebook=notebook,
+            project_root=str(self.project_root),
+            cwd=str(self.cwd),
+            started=self.started,
+            pid=self.pid,
+            seed=self.seed,
+            environment=environment,
+        )
+
+
+def _status(result: Any) -> tuple[RunStatus, str | None]:
+    error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+    if error is None:
+        return "ok", None
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted", "KeyboardInterrupt"
+    return "error", type(error).__name__
+
+
+def _file_name(kernel: str | None, pid: int, started: float) -> str:
+    from jupyter_repro.io.journals import journal_file_name
+
+    return journal_file_name(kernel, pid, started)

@@ -1,0 +1,108 @@
+"""The extension's one background thread, and the hash cache it owns.
+
+Jobs run in submission order, so the hash jobs a cell's reads queued are done before
+that cell's journal line is built. The thread is registered with the audit recorder,
+so its own file I/O (hashing, the journal) is never recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from jupyter_repro.kernel.audit import RECORDER
+
+Job = Callable[[], None]
+_CACHE_LIMIT = 50_000
+
+
+class Worker:
+    def __init__(self, on_error: Callable[[str], None]) -> None:
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._on_error = on_error
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, args=(ready,), name="jupyter-repro-journal", daemon=True
+        )
+        self._thread.start()
+        ready.wait(5)
+
+    def _loop(self, ready: threading.Event) -> None:
+        ident = threading.get_ident()
+        RECORDER.own_threads.add(ident)
+        ready.set()
+        try:
+            while True:
+                job = self._queue.get()
+                if job is None:
+                    return
+                try:
+                    job()
+                except Exception as exc:  # a failed job degrades tracking, never the kernel
+                    self._on_error(f"journal worker failed: {type(exc).__name__}: {exc}")
+        finally:
+            RECORDER.own_threads.discard(ident)
+
+    def submit(self, job: Job) -> None:
+        self._queue.put(job)
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until every job submitted so far has run. False on timeout or no thread."""
+        if self._thread is None or not self._thread.is_alive():
+            return False
+        if threading.get_ident() == self._thread.ident:
+            return True
+        done = threading.Event()
+        self._queue.put(done.set)
+        return done.wait(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(None)
+        if threading.get_ident() != thread.ident:
+            thread.join(timeout)
+        self._thread = None
+
+
+StatKey = tuple[str, int, int, int]
+
+
+class HashCache:
+    """blake3 hashes keyed by (path, inode, size, mtime): an unchanged file is hashed once."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[StatKey, str] = {}
+
+    @staticmethod
+    def key(path: str, info: os.stat_result) -> StatKey:
+        return (path, info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def hash(self, path: str) -> tuple[str, StatKey, bool]:
+        """(hash, stat key it describes, whether the file changed while being hashed).
+
+        Raises OSError when the file is gone or unreadable.
+        """
+        from jupyter_repro.io.hashing import hash_file
+
+        before = self.key(path, os.stat(path))
+        cached = self._hashes.get(before)
+        if cached is not None:
+            return cached, before, False
+        digest = hash_file(Path(path))
+        after = self.key(path, os.stat(path))
+        if after != before:
+            return digest, after, True
+        if len(self._hashes) >= _CACHE_LIMIT:
+            self._hashes.clear()
+        self._hashes[before] = digest
+        return digest, before, False
