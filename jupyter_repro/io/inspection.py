@@ -22,7 +22,7 @@ from jupyter_repro.core.config import Enforcement, ReproConfig
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.journal import Journal
-from jupyter_repro.core.requirements import from_pep723
+from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
 from jupyter_repro.core.rules.lockfile import locked_inputs
 from jupyter_repro.io.config import load_config
@@ -129,6 +129,14 @@ class Inspector:
         return self._installed
 
     def distributions_of(self, modules: Sequence[str]) -> dict[str, str]:
+        installed = self.installed()
+        for module in modules:
+            # Most modules are named like their distribution: no metadata to read for them.
+            if module not in self._modules:
+                for name in (canonical(module), KNOWN_MODULE_DISTRIBUTIONS.get(module)):
+                    if name is not None and canonical(name) in installed:
+                        self._modules[module] = canonical(name)
+                        break
         unknown = [m for m in modules if m not in self._modules]
         if unknown:
             found = module_distributions(unknown)
