@@ -1,17 +1,51 @@
-"""Authenticated REST handlers under /jupyter-repro/."""
+"""Authenticated REST handlers under /jupyter-repro/.
+
+Every route needs Jupyter authentication, confines paths to the server root and answers
+errors as JSON `{"message": ...}` that the labextension shows as is. Work that touches
+the disk runs in a worker thread so the server's event loop stays responsive.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import tornado
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
-from jupyter_repro import __version__
+from jupyter_repro.core.errors import (
+    BadInputError,
+    ConfigError,
+    NotBuiltError,
+    ReproError,
+    StoreError,
+    UsageError,
+)
 from jupyter_repro.io.project import find_project_root, lock_path
+from jupyter_repro.server import actions
+from jupyter_repro.server.jobs import JobRegistry
 from jupyter_repro.server.paths import resolve_api_path
+from jupyter_repro.server.status import VERSION, notebook_status
+
+T = TypeVar("T")
+JOBS_SETTING = "jupyter_repro_jobs"
+
+
+def http_status(error: ReproError) -> int:
+    """One place that maps domain errors to HTTP status codes."""
+    if isinstance(error, NotBuiltError):
+        return 501
+    if isinstance(error, ConfigError):
+        return 422
+    if isinstance(error, (UsageError, BadInputError)):
+        return 400
+    if isinstance(error, StoreError):
+        return 409
+    return 500
 
 
 class ReproHandler(APIHandler):
@@ -29,29 +63,176 @@ class ReproHandler(APIHandler):
     def root_dir(self) -> str:
         return str(self.settings["server_root_dir"])
 
+    @property
+    def jobs(self) -> JobRegistry:
+        registry = self.settings.get(JOBS_SETTING)
+        if registry is None:
+            registry = self.settings[JOBS_SETTING] = JobRegistry()
+        assert isinstance(registry, JobRegistry)
+        return registry
+
+    def body(self) -> dict[str, Any]:
+        if not self.request.body:
+            return {}
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:
+            raise tornado.web.HTTPError(400, "the request body is not JSON") from None
+        if not isinstance(data, dict):
+            raise tornado.web.HTTPError(400, "the request body must be a JSON object")
+        return data
+
+    def notebook(self, api_path: object, must_exist: bool = True) -> Path:
+        if not isinstance(api_path, str) or not api_path.strip("/"):
+            raise tornado.web.HTTPError(400, "no notebook path given")
+        path = resolve_api_path(self.root_dir, api_path)
+        if must_exist and not path.is_file():
+            raise tornado.web.HTTPError(404, f"no notebook at {api_path}")
+        return path
+
+    async def off_loop(self, work: Callable[[], T]) -> T:
+        """Run disk work in a thread; domain errors become JSON HTTP errors."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, work)
+        except ReproError as exc:
+            raise tornado.web.HTTPError(http_status(exc), exc.message) from None
+
+    def reply(self, payload: object, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload))
+
+
+def _kernel_id(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
 
 class StatusHandler(ReproHandler):
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
+        """The status of the saved notebook (fast fields only when `brief=1`)."""
         api_path = self.get_query_argument("path", "")
-        notebook = resolve_api_path(self.root_dir, api_path)
-        if not notebook.is_file():
-            raise tornado.web.HTTPError(404, f"no notebook at {api_path}")
-        root = find_project_root(notebook)
-        self.finish(
-            json.dumps(
-                {
-                    "version": __version__,
-                    "path": api_path,
-                    "project_root": str(root),
-                    "locked": lock_path(notebook).is_file(),
-                }
-            )
-        )
+        notebook = self.notebook(api_path)
+        if self.get_query_argument("brief", "") == "1":
+            root = find_project_root(notebook)
+            self.reply({"version": VERSION, "path": api_path, "project_root": str(root),
+                        "locked": lock_path(notebook).is_file()})
+            return
+        kernel_id = _kernel_id(self.get_query_argument("kernel_id", ""))
+        self.reply(await self.off_loop(
+            lambda: notebook_status(api_path, notebook, None, kernel_id)))
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        """The status of the notebook as the browser holds it: `{path, cells, kernel_id}`."""
+        body = self.body()
+        api_path = body.get("path")
+        notebook = self.notebook(api_path)
+        cells = body.get("cells")
+        if cells is not None and not isinstance(cells, list):
+            raise tornado.web.HTTPError(400, "cells must be a list")
+        kernel_id = _kernel_id(body.get("kernel_id"))
+        self.reply(await self.off_loop(
+            lambda: notebook_status(str(api_path), notebook, cells, kernel_id)))
+
+
+class LockHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        notebook = self.notebook(self.get_query_argument("path", ""))
+        self.reply(await self.off_loop(lambda: actions.lock_of(notebook)))
+
+
+class HistoryHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        notebook = self.notebook(self.get_query_argument("path", ""))
+        self.reply(await self.off_loop(lambda: actions.history(notebook)))
+
+
+class SnapshotHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body()
+        notebook = self.notebook(body.get("path"))
+        kernel_id = _kernel_id(body.get("kernel_id"))
+        self.reply(await self.off_loop(lambda: actions.snapshot(notebook, kernel_id)))
+
+
+class RestoreHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body()
+        notebook = self.notebook(body.get("path"))
+        ident = body.get("snapshot")
+        if not isinstance(ident, str):
+            raise tornado.web.HTTPError(400, "no snapshot id given")
+        self.reply(await self.off_loop(lambda: actions.restore(notebook, ident)))
+
+
+class PairHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        notebook = self.notebook(self.body().get("path"))
+        self.reply(await self.off_loop(lambda: actions.pair(notebook)))
+
+
+class SyncHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body()
+        notebook = self.notebook(body.get("path"))
+        use = body.get("use")
+        self.reply(await self.off_loop(
+            lambda: actions.sync(notebook, use if isinstance(use, str) else None)))
+
+
+class VerifyHandler(ReproHandler):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """The newest verify job of a notebook (404 when there is none)."""
+        api_path = self.get_query_argument("path", "")
+        job = self.jobs.latest(self.notebook(api_path))
+        if job is None:
+            raise tornado.web.HTTPError(404, f"no verify job for {api_path}")
+        self.reply(job.to_json())
+
+    @tornado.web.authenticated
+    def post(self) -> None:
+        """Start verifying a notebook from scratch (or join its running job): 202 + the job."""
+        api_path = self.body().get("path")
+        job = self.jobs.start(str(api_path), self.notebook(api_path))
+        self.reply(job.to_json(), status=202)
+
+
+class VerifyJobHandler(ReproHandler):
+    @tornado.web.authenticated
+    def get(self, job_id: str) -> None:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise tornado.web.HTTPError(404, f"no verify job {job_id}")
+        self.reply(job.to_json())
+
+    @tornado.web.authenticated
+    def delete(self, job_id: str) -> None:
+        job = self.jobs.cancel(job_id)
+        if job is None:
+            raise tornado.web.HTTPError(404, f"no verify job {job_id}")
+        self.reply(job.to_json())
 
 
 def route_table(base_url: str) -> list[tuple[str, type[ReproHandler]]]:
     def route(name: str) -> str:
         return url_path_join(base_url, "jupyter-repro", name)
 
-    return [(route("status"), StatusHandler)]
+    return [
+        (route("status"), StatusHandler),
+        (route("lock"), LockHandler),
+        (route("history"), HistoryHandler),
+        (route("snapshot"), SnapshotHandler),
+        (route("restore"), RestoreHandler),
+        (route("pair"), PairHandler),
+        (route("sync"), SyncHandler),
+        (route("verify"), VerifyHandler),
+        (route(r"verify/([0-9a-f]{1,32})"), VerifyJobHandler),
+    ]

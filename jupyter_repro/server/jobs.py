@@ -1,0 +1,167 @@
+"""Verify jobs: `jupyter-repro verify NB --format json` in a child process, one per notebook.
+
+A child process keeps the server responsive (a rerun takes seconds to minutes and
+starts its own kernel) and isolates it from anything the rerun does. A thread per job
+waits for the child and reads its output; the handlers only read job snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+JobState = Literal["running", "done", "failed", "cancelled"]
+KEEP_FINISHED = 20
+_TQDM = re.compile(r"(\d+)/(\d+) \[")
+_CLI = "from jupyter_repro.cli.main import console_main; console_main()"
+
+
+def verify_command(notebook: Path) -> list[str]:
+    """The server's own interpreter runs the CLI, so the job uses the installed version."""
+    return [sys.executable, "-c", _CLI, "verify", str(notebook), "--format", "json"]
+
+
+@dataclass
+class VerifyJob:
+    id: str
+    path: str  # API path, as the frontend named it
+    notebook: Path
+    started: float = field(default_factory=time.time)
+    state: JobState = "running"
+    finished: float | None = None
+    cells_done: int | None = None
+    cells_total: int | None = None
+    result: dict[str, Any] | None = None
+    message: str | None = None
+    exit_code: int | None = None
+    _process: subprocess.Popen[bytes] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        end = self.finished if self.finished is not None else time.time()
+        return {
+            "id": self.id, "path": self.path, "state": self.state,
+            "elapsed": round(end - self.started, 1),
+            "progress": {"done": self.cells_done, "total": self.cells_total},
+            "result": self.result, "message": self.message, "exit_code": self.exit_code,
+        }
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.replace("\r", "\n").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+class JobRegistry:
+    """Jobs of this server process; at most one running verify per notebook."""
+
+    def __init__(self, command: Any = verify_command) -> None:
+        self._jobs: dict[str, VerifyJob] = {}
+        self._lock = threading.Lock()
+        self._command = command
+
+    def start(self, api_path: str, notebook: Path) -> VerifyJob:
+        with self._lock:
+            for job in self._jobs.values():
+                if job.notebook == notebook and job.state == "running":
+                    return job
+            job = VerifyJob(uuid.uuid4().hex[:12], api_path, notebook)
+            self._jobs[job.id] = job
+            self._forget_old()
+        thread = threading.Thread(target=self._run, args=(job,), daemon=True,
+                                  name=f"jupyter-repro-verify-{job.id}")
+        thread.start()
+        return job
+
+    def get(self, job_id: str) -> VerifyJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def latest(self, notebook: Path) -> VerifyJob | None:
+        with self._lock:
+            jobs = [j for j in self._jobs.values() if j.notebook == notebook]
+        return max(jobs, key=lambda j: j.started) if jobs else None
+
+    def cancel(self, job_id: str) -> VerifyJob | None:
+        job = self.get(job_id)
+        if job is not None and job.state == "running" and job._process is not None:
+            job.state = "cancelled"
+            job.message = "cancelled"
+            job._process.terminate()
+        return job
+
+    def stop_all(self) -> None:
+        with self._lock:
+            running = [j for j in self._jobs.values() if j.state == "running"]
+        for job in running:
+            if job._process is not None:
+                job._process.terminate()
+
+    def _forget_old(self) -> None:
+        finished = sorted((j for j in self._jobs.values() if j.state != "running"),
+                          key=lambda j: j.started)
+        for job in finished[:-KEEP_FINISHED]:
+            del self._jobs[job.id]
+
+    def _run(self, job: VerifyJob) -> None:
+        command: Sequence[str] = self._command(job.notebook)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        try:
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=job.notebook.parent, env=env,
+            )
+        except OSError as exc:
+            self._finish(job, None, "", f"could not start verify: {exc}")
+            return
+        job._process = process
+        out_chunks: list[bytes] = []
+        reader = threading.Thread(target=lambda: out_chunks.append(
+            process.stdout.read() if process.stdout else b""), daemon=True)
+        reader.start()
+        err_text = self._follow_stderr(job, process)
+        process.wait()
+        reader.join()
+        self._finish(job, process.returncode, b"".join(out_chunks).decode(errors="replace"),
+                     err_text)
+
+    def _follow_stderr(self, job: VerifyJob, process: subprocess.Popen[bytes]) -> str:
+        """Read stderr as it comes, picking up `done/total` from a progress bar if any."""
+        seen: list[str] = []
+        stream = process.stderr
+        if stream is None:
+            return ""
+        while chunk := stream.read1(4096) if hasattr(stream, "read1") else stream.read(4096):
+            text = chunk.decode(errors="replace")
+            seen.append(text)
+            matches = _TQDM.findall(text)
+            if matches:
+                done, total = matches[-1]
+                job.cells_done, job.cells_total = int(done), int(total)
+        return "".join(seen)
+
+    def _finish(self, job: VerifyJob, code: int | None, stdout: str, stderr: str) -> None:
+        job.exit_code = code
+        job.finished = time.time()
+        try:
+            parsed = json.loads(stdout) if stdout.strip() else None
+        except ValueError:
+            parsed = None
+        if job.state == "cancelled":
+            return
+        if isinstance(parsed, dict) and "verdict" in parsed:
+            job.result = parsed
+            job.state = "done"
+            job.message = _last_line(stderr) or None
+            return
+        job.state = "failed"
+        job.message = _last_line(stderr) or f"verify exited with code {code} and no result"
