@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from tests.support.servers import RunningServer, start_server
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO_ROOT / "examples"
 ARTIFACTS = Path(os.environ.get("REPRO_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts"))
+
+# Tests start `jupyter`, `jupyter-repro` and kernels as a user of this environment would,
+# with its scripts first on PATH, as if the virtualenv were activated.
+_SCRIPTS = str(Path(sys.executable).parent)
+if os.environ.get("PATH", "").split(os.pathsep)[0] != _SCRIPTS:
+    os.environ["PATH"] = _SCRIPTS + os.pathsep + os.environ.get("PATH", "")
 
 
 @pytest.fixture
