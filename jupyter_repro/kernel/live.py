@@ -78,7 +78,7 @@ _NAMES = _Names()
 
 
 def _fresh_stats(tracker: Any, paths: Sequence[str]) -> dict[str, FileStat | None]:
-    cache = tracker.finisher.cache
+    cache = tracker._hashes
     latest = {a.path: a for run in tracker.runs for a in run.reads}
     fresh: dict[str, FileStat | None] = {}
     for relative in paths:

@@ -22,7 +22,7 @@ from jupyter_repro.kernel.audit import (
     split_command,
 )
 from jupyter_repro.kernel.pending import PendingRun
-from jupyter_repro.kernel.worker import HashCache
+from jupyter_repro.kernel.worker import HashCache, hash_mark
 
 _SHELL_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w, ]*=\s*)?!{1,2}(?P<cmd>.+)$")
 _SHELL_MAGIC = re.compile(r"^\s*%%(?:bash|sh|script\b.*)\s*$")
@@ -49,15 +49,7 @@ class RunFinisher:
         return any(fnmatch.fnmatch(relative, glob) for glob in self.ignore_globs)
 
     def hash_read(self, mark: ReadMark) -> None:
-        """Worker job queued at the read: the hash of what the cell read, if it still is."""
-        try:
-            digest, key, moving = self.cache.hash(mark.path)
-        except OSError as exc:
-            mark.note = f"not hashed: {exc.strerror or type(exc).__name__}"
-        else:
-            mark.hash = digest
-            mark.changed = moving or key[1:] != (mark.inode, mark.size, mark.mtime_ns)
-        mark.done = True
+        hash_mark(self.cache, mark)
 
     def finish(self, pending: PendingRun, source_hash: str) -> CellRun:
         accesses = pending.accesses

@@ -24,7 +24,7 @@ from jupyter_repro.kernel.identity import kernel_id, notebook_path
 from jupyter_repro.kernel.imports import ImportWatcher
 from jupyter_repro.kernel.pending import PendingRun, new_top_level_modules
 from jupyter_repro.kernel.seeding import apply_seed, seed_from
-from jupyter_repro.kernel.worker import Worker
+from jupyter_repro.kernel.worker import HashCache, Worker, hash_mark
 
 if TYPE_CHECKING:
     from jupyter_repro.core.journal import CellRun, JournalHeader, RunStatus
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from jupyter_repro.kernel.runs import RunFinisher
 
 _perf = time.perf_counter
+# Reads up to this size are hashed as the cell ends (tens of microseconds), so their hash
+# is the content the cell saw even when the next cell rewrites them; larger ones in the
+# background, where a change after the read is detected and flagged.
+SMALL_INPUT = 256 * 1024
 # Modules whose C-level readers get wrapped when imported (see kernel/readers.py).
 READER_MODULES = ("pandas", "pyarrow", "pyarrow.parquet", "pyarrow.csv", "pyarrow.json",
                   "pyarrow.feather", "pyarrow.dataset", "pyarrow.orc", "polars", "h5py")
@@ -86,6 +90,7 @@ class Tracker:
         self._watcher = ImportWatcher(self.degraded)
         self._writer: JournalWriter | None = None  # created by the worker
         self._finisher: RunFinisher | None = None
+        self._hashes = HashCache()
         self._current: _Current | None = None
         self._seq = 0
         self._header_written = False
@@ -173,7 +178,7 @@ class Tracker:
         self._worker.submit(lambda: self._write(reason))
 
     def _queue_hash(self, mark: ReadMark) -> None:
-        self._worker.submit(lambda: self.finisher.hash_read(mark))
+        self._worker.submit(lambda: hash_mark(self._hashes, mark))
 
     # -- the two hooks -------------------------------------------------------------
     def pre_run_cell(self, info: Any) -> None:
@@ -208,6 +213,9 @@ class Tracker:
 
     def _pending(self, current: _Current, result: Any, duration: float) -> PendingRun:
         status, error = _status(result)
+        for mark in list(current.accesses.reads.values()):
+            if not mark.done and mark.size <= SMALL_INPUT:
+                hash_mark(self._hashes, mark)
         write_stats: dict[str, tuple[int, int, int] | None] = {}
         for path in current.accesses.writes:
             try:
@@ -239,7 +247,7 @@ class Tracker:
         if self._finisher is None:
             from jupyter_repro.kernel.runs import RunFinisher
 
-            self._finisher = RunFinisher(str(self.project_root), self.ignore_inputs)
+            self._finisher = RunFinisher(str(self.project_root), self.ignore_inputs, self._hashes)
         return self._finisher
 
     def _finish(self, pending: PendingRun) -> None:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from jupyter_repro.kernel.audit import RECORDER
+from jupyter_repro.kernel.audit import RECORDER, ReadMark
 
 Job = Callable[[], None]
 _CACHE_LIMIT = 50_000
@@ -106,3 +106,17 @@ class HashCache:
             self._hashes.clear()
         self._hashes[before] = digest
         return digest, before, False
+
+
+def hash_mark(cache: HashCache, mark: ReadMark) -> None:
+    """Hash what a cell read, and say so if the file moved since the read's stat."""
+    if mark.done:
+        return
+    try:
+        digest, key, moving = cache.hash(mark.path)
+    except OSError as exc:
+        mark.note = f"not hashed: {exc.strerror or type(exc).__name__}"
+    else:
+        mark.hash = digest
+        mark.changed = moving or key[1:] != (mark.inode, mark.size, mark.mtime_ns)
+    mark.done = True

@@ -1,0 +1,319 @@
+"""The tracker in an in-process IPython shell: what each cell run leaves in the journal."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_repro.io.hashing import hash_bytes
+from jupyter_repro.kernel.audit import RECORDER
+from tests.kernel.conftest import journal_files
+
+
+def test_each_cell_run_appends_one_line_with_order_status_and_cell_id(session: Any) -> None:
+    session.run("a = 1", cell_id="first")
+    session.run("b = a + 1", cell_id="second")
+    session.run("a = 5", cell_id="first")
+
+    runs = session.journal().runs
+    assert [r.seq for r in runs] == [1, 2, 3]
+    assert [r.cell_id for r in runs] == ["first", "second", "first"]
+    assert [r.execution_count for r in runs] == [1, 2, 3]
+    assert [r.status for r in runs] == ["ok", "ok", "ok"]
+    assert runs[1].source == "b = a + 1"
+    assert runs[1].source_hash == hash_bytes(b"b = a + 1")
+    assert runs[0].duration >= 0 and runs[0].started <= runs[1].started
+
+
+def test_the_header_describes_the_kernel_and_the_project(session: Any, project: Path) -> None:
+    session.run("x = 1")
+    header = session.journal().header
+    assert header.project_root == str(project)
+    assert header.cwd == str(project)
+    assert header.seed is None
+    assert header.environment["python"]
+    assert "ipython" in header.environment["distributions"]
+    assert all(value is None for value in header.environment["variables"].values())
+
+
+def test_the_notebook_named_by_the_environment_is_in_the_header(
+    make_session: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "nb").mkdir()
+    (project / "nb" / "analysis.ipynb").write_text("{}")
+    monkeypatch.setenv("JUPYTER_REPRO_NOTEBOOK", str(project / "nb" / "analysis.ipynb"))
+    session = make_session()
+    session.run("x = 1")
+    assert session.journal().header.notebook == "nb/analysis.ipynb"
+
+
+def test_errors_and_interrupts_are_recorded_with_their_status(session: Any) -> None:
+    session.run("1 / 0")
+    session.run("raise KeyboardInterrupt")
+    session.run("def broken(:")
+    runs = session.journal().runs
+    assert [(r.status, r.error) for r in runs] == [
+        ("error", "ZeroDivisionError"),
+        ("interrupted", "KeyboardInterrupt"),
+        ("error", "SyntaxError"),
+    ]
+
+
+def test_blank_executions_are_not_cells(session: Any) -> None:
+    session.run("")
+    session.run("   \n")
+    session.run("x = 1")
+    assert [r.source for r in session.journal().runs] == ["x = 1"]
+
+
+def test_a_read_file_is_recorded_with_path_size_mtime_and_content_hash(
+    session: Any, project: Path
+) -> None:
+    (project / "data").mkdir()
+    (project / "data" / "in.csv").write_bytes(b"a,b\n1,2\n")
+    session.run("text = open('data/in.csv').read()")
+
+    (read,) = session.journal().runs[0].reads
+    assert read.path == "data/in.csv"
+    assert read.mode == "read"
+    assert read.size == 8
+    assert read.hash == hash_bytes(b"a,b\n1,2\n")
+    assert read.mtime == pytest.approx((project / "data" / "in.csv").stat().st_mtime)
+    assert not read.changed_during_read
+
+
+def test_reads_through_pathlib_os_open_and_numpy_are_recorded(session: Any, project: Path) -> None:
+    for name in ("p.txt", "o.txt"):
+        (project / name).write_text(name)
+    import numpy as np
+
+    np.save(project / "arr.npy", np.arange(3))
+    session.run(
+        "import os, pathlib, numpy as np\n"
+        "pathlib.Path('p.txt').read_text()\n"
+        "os.close(os.open('o.txt', os.O_RDONLY))\n"
+        "arr = np.load('arr.npy')\n"
+    )
+    paths = {r.path for r in session.journal().runs[0].reads}
+    assert {"p.txt", "o.txt", "arr.npy"} <= paths
+
+
+def test_a_written_file_is_hashed_after_the_cell(session: Any, project: Path) -> None:
+    session.run("with open('out.txt', 'w') as f:\n    f.write('one')\n    f.flush()\n"
+                "with open('out.txt', 'a') as f:\n    f.write('two')")
+    run = session.journal().runs[0]
+    assert run.reads == ()
+    (write,) = run.writes
+    assert (write.path, write.mode, write.size) == ("out.txt", "write", 6)
+    assert write.hash == hash_bytes(b"onetwo")
+
+
+def test_a_file_opened_for_update_is_both_read_and_written(session: Any, project: Path) -> None:
+    (project / "db.bin").write_bytes(b"old")
+    session.run("with open('db.bin', 'r+b') as f:\n    f.seek(0, 2)\n    f.write(b'new')")
+    run = session.journal().runs[0]
+    assert [(r.path, r.mode) for r in run.reads] == [("db.bin", "readwrite")]
+    assert [(w.path, w.hash) for w in run.writes] == [("db.bin", hash_bytes(b"oldnew"))]
+
+
+def test_an_atomic_replace_records_the_final_file_not_the_temporary(
+    session: Any, project: Path
+) -> None:
+    session.run("import os\nopen('tmp.part', 'w').write('x')\nos.replace('tmp.part', 'final.txt')")
+    assert [w.path for w in session.journal().runs[0].writes] == ["final.txt"]
+
+
+def test_the_same_unchanged_file_read_again_is_hashed_once(
+    session: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jupyter_repro.io.hashing as hashing
+
+    (project / "in.txt").write_text("same")
+    calls: list[Path] = []
+    original = hashing.hash_file
+    monkeypatch.setattr(hashing, "hash_file", lambda p: calls.append(p) or original(p))
+    session.run("open('in.txt').read()")
+    session.run("open('in.txt').read(); open('in.txt').read()")
+    runs = session.journal().runs
+    assert runs[0].reads[0].hash == runs[1].reads[0].hash
+    assert len(calls) == 1
+
+
+def test_a_file_changed_between_two_cells_gets_its_new_hash(session: Any, project: Path) -> None:
+    target = project / "in.txt"
+    target.write_text("first")
+    session.run("open('in.txt').read()")
+    target.write_text("second version")
+    session.run("open('in.txt').read()")
+    first, second = (run.reads[0] for run in session.journal().runs)
+    assert first.hash == hash_bytes(b"first")
+    assert second.hash == hash_bytes(b"second version")
+
+
+def test_a_file_changed_after_the_read_but_before_the_hash_is_flagged(
+    session: Any, project: Path
+) -> None:
+    (project / "in.txt").write_text("what the cell read")
+    gate = threading.Event()
+    session.tracker._worker.submit(lambda: gate.wait(10))  # hold the hash until the file moved
+    session.run("open('in.txt').read()\nimport time; time.sleep(0.01)\n"
+                "open('in.txt', 'w').write('rewritten by the same cell, longer')")
+    gate.set()
+    (read,) = session.journal().runs[0].reads
+    assert read.changed_during_read
+    assert read.note and "changed" in read.note
+
+
+def test_interpreter_store_and_checkpoint_files_are_not_recorded(
+    session: Any, project: Path
+) -> None:
+    (project / ".ipynb_checkpoints").mkdir()
+    (project / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    (project / "data.txt").write_text("d")
+    session.run(
+        "import os, sysconfig, json, email.mime.text\n"
+        "open(os.path.join(sysconfig.get_paths()['stdlib'], 'os.py')).read()\n"
+        "open('.ipynb_checkpoints/a-checkpoint.ipynb').read()\n"
+        "open('/proc/self/status').read()\n"
+        "open('data.txt').read()\n"
+    )
+    assert [r.path for r in session.journal().runs[0].reads] == ["data.txt"]
+
+
+def test_inputs_matching_the_configured_ignore_globs_are_not_recorded(
+    make_session: Any, project: Path
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\n\n'
+        '[tool.jupyter-repro]\nignore-inputs = ["scratch/*"]\n'
+    )
+    (project / "scratch").mkdir()
+    (project / "scratch" / "tmp.txt").write_text("t")
+    (project / "keep.txt").write_text("k")
+    session = make_session()
+    session.run("open('scratch/tmp.txt').read(); open('keep.txt').read()")
+    assert [r.path for r in session.journal().runs[0].reads] == ["keep.txt"]
+
+
+def test_a_file_outside_the_project_is_recorded_by_absolute_path(
+    session: Any, project: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("o")
+    session.run(f"open({str(outside)!r}).read()")
+    assert [r.path for r in session.journal().runs[0].reads] == [outside.as_posix()]
+
+
+def test_names_defined_and_used_are_recorded_including_through_magics(session: Any) -> None:
+    session.run("import math\nradius = 2")
+    session.run("%time area = math.pi * radius ** 2\n!echo hello\nfiles = !ls")
+    first, second = session.journal().runs
+    assert set(first.defines) == {"math", "radius"}
+    assert {"math", "radius"} <= set(second.uses)
+    assert {"area", "files"} <= set(second.defines)
+
+
+def test_newly_imported_modules_are_listed_without_the_standard_library(
+    session: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "mymod.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(project))
+    session.run("import mymod, json, email.policy")
+    session.run("import mymod")
+    first, second = session.journal().runs
+    assert first.imports == ("mymod",)
+    assert second.imports == ()
+
+
+def test_a_hook_failure_never_reaches_the_cell_and_marks_tracking_incomplete(
+    session: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "in.txt").write_text("x")
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(RECORDER, "record_read", explode)
+    result = session.run("value = open('in.txt').read()")
+    assert result.success
+    assert session.shell.user_ns["value"] == "x"
+    journal = session.journal()
+    assert not journal.tracking_complete
+    assert any("open event" in reason for reason in journal.incomplete)
+
+
+def test_loading_twice_is_harmless_and_unloading_stops_tracking(
+    session: Any, project: Path
+) -> None:
+    session.shell.run_line_magic("load_ext", "jupyter_repro")
+    from jupyter_repro import load_ipython_extension
+
+    load_ipython_extension(session.shell)
+    session.run("x = 1")
+    tracker = session.tracker
+    assert len(session.journal().runs) == 1
+    session.shell.run_line_magic("unload_ext", "jupyter_repro")
+    session.run("y = 2")
+    assert RECORDER.accesses is None
+    assert len(journal_files(project)) == 1
+    from jupyter_repro.io.journals import read_journal
+
+    journal = read_journal(tracker.journal_path)
+    assert journal is not None and len(journal.runs) == 1
+    session.shell.run_line_magic("load_ext", "jupyter_repro")  # teardown unloads it again
+
+
+def test_each_tracker_writes_its_own_journal(make_session: Any, project: Path) -> None:
+    first = make_session()
+    first.run("x = 1")
+    first.journal()
+    second = make_session()
+    second.run("x = 2")
+    second.journal()
+    assert len(journal_files(project)) == 2
+
+
+def test_a_seed_in_the_config_seeds_random_and_numpy_and_is_in_the_header(
+    make_session: Any, project: Path
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\n\n[tool.jupyter-repro]\nseed = 7\n'
+    )
+    import numpy as np
+
+    random.seed(123)
+    np.random.seed(123)
+    session = make_session()
+    session.run("import random, numpy as np\nr = random.random()\nn = np.random.rand()")
+    random.seed(7)
+    np.random.seed(7)
+    assert session.shell.user_ns["r"] == random.random()
+    assert session.shell.user_ns["n"] == np.random.rand()
+    assert session.journal().header.seed == 7
+
+
+def test_the_seed_from_the_environment_wins_over_the_config(
+    make_session: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / ".jupyter-repro.toml").write_text("seed = 7\n")
+    monkeypatch.setenv("JUPYTER_REPRO_SEED", "11")
+    session = make_session()
+    session.run("import random\nr = random.random()")
+    random.seed(11)
+    assert session.shell.user_ns["r"] == random.random()
+    assert session.journal().header.seed == 11
+
+
+def test_a_seed_that_is_not_a_number_is_reported_not_used(
+    make_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTER_REPRO_SEED", "soon")
+    session = make_session()
+    session.run("x = 1")
+    journal = session.journal()
+    assert journal.header.seed is None
+    assert any("JUPYTER_REPRO_SEED" in reason for reason in journal.incomplete)
