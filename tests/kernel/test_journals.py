@@ -1,0 +1,92 @@
+"""Journal files on disk: appended line by line, readable at any moment, found by notebook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jupyter_repro.core.journal import CellRun, JournalHeader
+from jupyter_repro.io.journals import (
+    JournalWriter,
+    journal_file_name,
+    journals_for_kernel,
+    journals_for_notebook,
+    latest_journal,
+    read_journal,
+)
+
+
+def header(notebook: str | None, started: float, kernel_id: str | None = "k1") -> JournalHeader:
+    return JournalHeader(kernel_id=kernel_id, notebook=notebook, project_root="/p", cwd="/p",
+                         started=started, pid=1)
+
+
+def cell_run(seq: int) -> CellRun:
+    return CellRun(seq=seq, execution_count=seq, cell_id=None, source_hash="h", source="x = 1",
+                   started=0.0, duration=0.0, status="ok")
+
+
+def write(root: Path, name: str, *items: JournalHeader | CellRun | str) -> Path:
+    path = root / ".repro" / "journal" / name
+    writer = JournalWriter(path)
+    for item in items:
+        writer.write(item)
+    writer.close()
+    return path
+
+
+def test_each_line_is_on_disk_as_soon_as_it_is_written(tmp_path: Path) -> None:
+    writer = JournalWriter(tmp_path / ".repro" / "journal" / "k.jsonl")
+    writer.write(header("nb.ipynb", 1.0))
+    writer.write(cell_run(1))
+    journal = read_journal(writer.path)  # the writer is still open
+    assert journal is not None and [r.seq for r in journal.runs] == [1]
+    writer.close()
+
+
+def test_the_store_is_git_ignored_when_the_journal_creates_it(tmp_path: Path) -> None:
+    write(tmp_path, "k.jsonl", header(None, 1.0))
+    assert (tmp_path / ".repro" / ".gitignore").read_text() == "*\n"
+
+
+def test_a_torn_last_line_leaves_the_journal_readable(tmp_path: Path) -> None:
+    path = write(tmp_path, "k.jsonl", header("nb.ipynb", 1.0), cell_run(1))
+    with path.open("a") as handle:
+        handle.write('{"kind": "cell", "seq": 2, "sour')
+    journal = read_journal(path)
+    assert journal is not None
+    assert [r.seq for r in journal.runs] == [1]
+    assert not journal.tracking_complete
+
+
+def test_incomplete_reasons_are_kept(tmp_path: Path) -> None:
+    path = write(tmp_path, "k.jsonl", header("nb.ipynb", 1.0), "audit hook failed", cell_run(1))
+    journal = read_journal(path)
+    assert journal is not None and journal.incomplete == ("audit hook failed",)
+
+
+def test_journals_of_a_notebook_are_found_by_their_header_newest_last(tmp_path: Path) -> None:
+    write(tmp_path, "b.jsonl", header("nb.ipynb", 20.0), cell_run(1), cell_run(2))
+    write(tmp_path, "a.jsonl", header("nb.ipynb", 10.0), cell_run(1))
+    write(tmp_path, "c.jsonl", header("other.ipynb", 30.0))
+    (tmp_path / ".repro" / "journal" / "junk.jsonl").write_text("not json\n")
+    found = journals_for_notebook(tmp_path, "nb.ipynb")
+    assert [p.name for p in found] == ["a.jsonl", "b.jsonl"]
+    latest = latest_journal(tmp_path, "nb.ipynb")
+    assert latest is not None and len(latest.runs) == 2
+    assert latest_journal(tmp_path, "missing.ipynb") is None
+    assert journals_for_kernel(tmp_path, "k1") == sorted(
+        (tmp_path / ".repro" / "journal").glob("[abc].jsonl"),
+        key=lambda p: json.loads(p.read_text().splitlines()[0])["started"],
+    )
+
+
+def test_a_project_without_journals_has_none(tmp_path: Path) -> None:
+    assert journals_for_notebook(tmp_path, "nb.ipynb") == []
+    assert read_journal(tmp_path / "nope.jsonl") is None
+
+
+def test_journal_names_are_unique_per_process_and_safe_as_file_names() -> None:
+    assert journal_file_name("abc-123", 42, 1.5) == "abc-123-42-1500.jsonl"
+    assert journal_file_name(None, 42, 1.5) == "kernel-42-1500.jsonl"
+    assert "/" not in journal_file_name("../evil", 1, 0.0)
