@@ -1,17 +1,39 @@
-"""`jupyter-repro pair`: not built yet in this version."""
+"""`jupyter-repro pair NB`: create the paired script and record the pairing in the notebook."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 
-from jupyter_repro.core.errors import NotBuiltError
+from jupyter_repro.core.errors import BadInputError
 
-HELP = "not built yet"
+HELP = "create the paired py:percent script of a notebook"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*")
+    parser.add_argument("notebooks", nargs="+", metavar="NB", type=Path)
+    parser.add_argument("--to", default=None, metavar="FORMAT",
+                        help="jupytext format of the script (default: paired-format of the "
+                             "configuration, py:percent)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotBuiltError("'pair' is not available in this version yet")
+    from jupyter_repro.integrations.pairing import pair
+    from jupyter_repro.io.config import load_config
+    from jupyter_repro.io.project import find_project_root
+
+    for notebook in args.notebooks:
+        if notebook.suffix != ".ipynb":
+            raise BadInputError.invalid(notebook, "expected a notebook (.ipynb)")
+    pairs = []
+    for notebook in args.notebooks:
+        fmt = args.to or load_config(find_project_root(notebook)).paired_format
+        pairs.append({"notebook": str(notebook), "script": str(pair(notebook, fmt)), "format": fmt})
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"pairs": pairs}, indent=2) + "\n")
+    else:
+        for item in pairs:
+            sys.stdout.write(f"{item['notebook']} <-> {item['script']} ({item['format']})\n")
+    return 0

@@ -1,17 +1,73 @@
-"""`jupyter-repro verify`: not built yet in this version."""
+"""`jupyter-repro verify NB`: rerun from scratch and compare outputs, inputs, environment."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
-from jupyter_repro.core.errors import NotBuiltError
+from jupyter_repro.cli.run import add_execution_arguments
+from jupyter_repro.core.errors import BadInputError, UsageError
 
-HELP = "not built yet"
+HELP = "rerun from scratch and compare outputs, inputs and environment"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*")
+    parser.add_argument("path", metavar="NB_OR_SCRIPT", type=Path)
+    parser.add_argument("--runs", type=int, default=1, metavar="N",
+                        help="rerun N times (2 separates nondeterministic cells from changed ones)")
+    parser.add_argument("--report", type=Path, default=None, metavar="HTML",
+                        help="write a self-contained HTML report")
+    parser.add_argument("-o", "--output", type=Path, default=None, metavar="OUT",
+                        help="where to write the rerun notebook (default: .repro/runs/)")
+    add_execution_arguments(parser)
+
+
+def _text(outcome: Any) -> str:
+    v = outcome.verification
+    lines = [f"{v.path}: {v.verdict}"]
+    if v.failure:
+        lines.append(f"  execution failed: {v.failure}")
+    for cell in v.cells:
+        if cell.status in ("differs", "error"):
+            label = " (nondeterministic)" if cell.nondeterministic else ""
+            lines.append(f"  cell {cell.cell}: {cell.status}{label}")
+            lines += [f"    likely cause: {cause}" for cause in cell.causes]
+            lines += [f"    {line}" for line in (cell.diff or "").splitlines()]
+    same = sum(c.status == "same" for c in v.cells)
+    lines.append(f"  {same} of {len(v.cells)} code cells reproduced their recorded outputs")
+    lines += [f"  input {i['path']}: {i['status']}" for i in v.inputs if i["status"] != "same"]
+    lines += [f"  package {e['distribution']}: {e['locked']} -> {e['current'] or 'not installed'}"
+              for e in v.environment if e["status"] != "same"]
+    lines += [f"  note: {note}" for note in v.notes]
+    if outcome.run.output:
+        lines.append(f"  rerun notebook: {outcome.run.output}")
+    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotBuiltError("'verify' is not available in this version yet")
+    from jupyter_repro.integrations.papermill_run import RunRequest
+    from jupyter_repro.integrations.verification import verify
+    from jupyter_repro.io.config import load_config
+    from jupyter_repro.io.project import find_project_root
+
+    if args.runs < 1:
+        raise UsageError("--runs must be at least 1")
+    if not args.path.is_file():
+        raise BadInputError.unreadable(args.path, "no such file")
+    seed = args.seed if args.seed is not None else load_config(find_project_root(args.path)).seed
+    request = RunRequest(source=args.path, output=args.output, seed=seed, timeout=args.timeout,
+                         cell_timeout=args.cell_timeout, kernel=args.kernel)
+    outcome = verify(request, runs=args.runs)
+    if args.report is not None:
+        from jupyter_repro.integrations.report import write_report
+
+        write_report(args.report, outcome.verification, outcome.reference, outcome.rerun,
+                     outcome.normalizers)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(outcome.verification.to_json(), indent=2) + "\n")
+    else:
+        sys.stdout.write(_text(outcome) + "\n")
+    return int(outcome.verification.exit_code)

@@ -1,0 +1,122 @@
+"""`verify`: rerun a notebook from scratch and compare with what it recorded and locked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.core.causes import attach_causes, compare_environment, compare_inputs
+from jupyter_repro.core.compare import (
+    CellComparison,
+    Verification,
+    compare_notebooks,
+    verdict_of,
+)
+from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.core.normalize import NormalizerSet
+from jupyter_repro.integrations.images import images_match
+from jupyter_repro.integrations.pairing import load_notebook, notebook_for
+from jupyter_repro.integrations.papermill_run import RunRequest, RunResult, run_notebook
+from jupyter_repro.io.config import load_config
+from jupyter_repro.io.hashing import hash_file
+from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    verification: Verification
+    reference: Any
+    rerun: Any
+    run: RunResult
+    normalizers: NormalizerSet
+
+
+def read_lock(notebook: Path) -> dict[str, Any] | None:
+    path = lock_path(notebook)
+    if not path.exists():
+        return None
+    try:
+        lock = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInputError.invalid(path, f"unreadable lock: {exc}") from None
+    if not isinstance(lock, dict):
+        raise BadInputError.invalid(path, "unreadable lock: not a JSON object")
+    return lock
+
+
+def current_input_hashes(lock: dict[str, Any], root: Path) -> dict[str, str | None]:
+    hashes: dict[str, str | None] = {}
+    for name in lock.get("inputs", {}) or {}:
+        path = Path(name) if Path(name).is_absolute() else root / name
+        try:
+            hashes[name] = hash_file(path) if path.is_file() else None
+        except OSError:
+            hashes[name] = None
+    return hashes
+
+
+def _lock_checks(lock: dict[str, Any] | None, root: Path) -> tuple[list[dict[str, Any]],
+                                                                     list[dict[str, Any]]]:
+    if lock is None:
+        return [], []
+    from jupyter_repro.io.environment import installed_distributions
+
+    locked_inputs = lock.get("inputs") or {}
+    inputs = compare_inputs(locked_inputs, current_input_hashes(lock, root))
+    imported = (lock.get("environment") or {}).get("imported") or {}
+    environment = compare_environment(imported, installed_distributions())
+    return inputs, environment
+
+
+def _reference_for(path: Path) -> Path:
+    reference = path if path.suffix == ".ipynb" else notebook_for(path)
+    if not reference.exists():
+        raise BadInputError.unreadable(
+            reference, "no notebook with recorded outputs to verify against")
+    return reference
+
+
+def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
+    """Run `runs` times (2 separates nondeterministic cells) and compare with the record."""
+    reference_path = _reference_for(request.source)
+    reference = load_notebook(reference_path)
+    root = find_project_root(reference_path)
+    config = load_config(root).for_notebook(relative_to_root(reference_path, root))
+    normalizers = NormalizerSet.from_config(
+        config.float_precision, [(n.pattern, n.replacement) for n in config.normalizers])
+    lock = read_lock(reference_path)
+    inputs, environment = _lock_checks(lock, root)
+
+    result, rerun = run_notebook(request)
+    cells = compare_notebooks(reference.cells, rerun.cells, normalizers, images_match)
+    nondeterministic: frozenset[int] = frozenset()
+    if runs > 1 and result.status == "ok":
+        second_request = replace(request, output=None, inplace=False, write_output=False)
+        second, rerun2 = run_notebook(second_request)
+        if second.status == "ok":
+            between = compare_notebooks(rerun.cells, rerun2.cells, normalizers, images_match)
+            nondeterministic = frozenset(c.cell for c in between if c.status == "differs")
+    cells = _mark_failure(cells, result)
+    sources = [c.source for c in reference.cells]
+    cells = attach_causes(cells, sources, inputs, environment, nondeterministic)
+    notes = [] if lock is not None else ["no lock: outputs compared, inputs and environment not"]
+    verification = Verification(
+        path=relative_to_root(reference_path, root),
+        verdict=verdict_of(cells, failed=result.status != "ok"),
+        cells=tuple(cells), inputs=tuple(inputs), environment=tuple(environment),
+        failure=None if result.status == "ok" else result.message(), notes=tuple(notes),
+    )
+    return VerifyOutcome(verification, reference, rerun, result, normalizers)
+
+
+def _mark_failure(cells: list[CellComparison], result: RunResult) -> list[CellComparison]:
+    """Cells after the one that failed did not run: they set no comparison."""
+    if result.status == "ok" or result.cell is None:
+        return cells
+    return [
+        c if c.cell <= result.cell
+        else replace(c, status="not-run", diff="the rerun stopped before this cell")
+        for c in cells
+    ]
