@@ -89,11 +89,14 @@ def targets(paths: Sequence[str], staged: bool, cwd: Path) -> list[Path]:
         chosen.extend(_walk(path) if path.is_dir() else [path])
     seen: set[Path] = set()
     result: list[Path] = []
-    for path in chosen:
-        if path.suffix == ".py" and not _is_notebook_script(path):
-            continue
-        key = (path.with_suffix(".ipynb") if path.suffix == ".py"
-               and path.with_suffix(".ipynb").is_file() else path).resolve()
+    for given in chosen:
+        path = given
+        if given.suffix == ".py":
+            if not _is_notebook_script(given):
+                continue
+            if given.with_suffix(".ipynb").is_file():
+                path = given.with_suffix(".ipynb")  # a paired script stands for its notebook
+        key = path.resolve()
         if key not in seen:
             seen.add(key)
             result.append(path)

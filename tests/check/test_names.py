@@ -26,7 +26,9 @@ def test_augmented_assignment_reads_the_name_first() -> None:
 
 
 def test_imports_bind_their_local_names_and_record_top_level_modules() -> None:
-    names = analyze_cell("import numpy as np\nimport os.path\nfrom sklearn.linear_model import Ridge as R")
+    names = analyze_cell(
+        "import numpy as np\nimport os.path\nfrom sklearn.linear_model import Ridge as R"
+    )
     assert names.defines == {"np", "os", "R"}
     assert names.imports == {"numpy", "os", "sklearn"}
 

@@ -128,7 +128,8 @@ def build() -> None:
              "train, test = train_test_split(list(range(10)), random_state=1)", 4),
     ], [])
     write("undeclared_dependency", [
-        code("import os\nimport json\nimport numpy as np\nimport helpers\nfrom . import sibling", 1),
+        code("import os\nimport json\nimport numpy as np\nimport helpers\n"
+             "from . import sibling", 1),
         code("import requests\nimport bs4", 2),
         code("import yaml\nimport sklearn.linear_model", 3),
     ], [("undeclared-dependency", 1), ("undeclared-dependency", 1)])
