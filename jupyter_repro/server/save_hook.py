@@ -139,9 +139,12 @@ class SnapshotWorker:
         except Exception as exc:  # a bug must not take the worker down with it
             self._warn(f"snapshot of {request.os_path} failed: {exc!r}", exc_info=True)
             return Outcome(request.os_path, "failed", repr(exc), finished=time.time())
-        return Outcome(request.os_path, "written" if result.written else "unchanged",
-                       snapshot=result.snapshot_id, missing=result.missing,
-                       finished=time.time())
+        status: Status = "written" if result.written else "unchanged"
+        if self.log is not None:
+            self.log.info("jupyter-repro: snapshot of %s: lock %s%s", request.os_path, status,
+                          f", snapshot {result.snapshot_id}" if result.snapshot_id else "")
+        return Outcome(request.os_path, status, snapshot=result.snapshot_id,
+                       missing=result.missing, finished=time.time())
 
     def _warn(self, message: str, exc_info: bool = False) -> None:
         if self.log is not None:
@@ -168,18 +171,36 @@ class SnapshotWorker:
 _worker: SnapshotWorker | None = None
 
 
-def register_save_hook(serverapp: Any) -> SnapshotWorker | None:
-    """Register the post-save hook on the server's contents manager (several hooks coexist)."""
-    global _worker  # noqa: PLW0603 - one worker per server process
-    contents_manager = getattr(serverapp, "contents_manager", None)
+def _attach(worker: SnapshotWorker, contents_manager: Any, attached: list[Any]) -> bool:
     register = getattr(contents_manager, "register_post_save_hook", None)
-    if register is None:
-        serverapp.log.warning("jupyter-repro: this contents manager has no post-save hooks; "
-                              "locks are written only by `jupyter-repro snapshot`")
-        return None
-    _worker = SnapshotWorker(getattr(serverapp, "session_manager", None), serverapp.log)
-    register(_worker.post_save)
-    return _worker
+    if register is None or any(cm is contents_manager for cm in attached):
+        return register is not None
+    register(worker.post_save)
+    attached.append(contents_manager)
+    return True
+
+
+def register_save_hook(serverapp: Any) -> SnapshotWorker | None:
+    """Register the post-save hook on the server's contents manager (several hooks coexist).
+
+    An extension loaded after this one may replace the contents manager (jupytext's does),
+    so the hook is attached again, once the server runs, to whatever manager is current.
+    """
+    global _worker  # noqa: PLW0603 - one worker per server process
+    _worker = worker = SnapshotWorker(getattr(serverapp, "session_manager", None), serverapp.log)
+    attached: list[Any] = []
+
+    def attach_current() -> None:
+        worker.session_manager = getattr(serverapp, "session_manager", None)
+        if not _attach(worker, getattr(serverapp, "contents_manager", None), attached):
+            serverapp.log.warning("jupyter-repro: this contents manager has no post-save "
+                                  "hooks; locks are written only by `jupyter-repro snapshot`")
+
+    attach_current()
+    io_loop = getattr(serverapp, "io_loop", None)
+    if io_loop is not None:
+        io_loop.add_callback(attach_current)
+    return worker
 
 
 def last_outcome(os_path: str) -> Outcome | None:
