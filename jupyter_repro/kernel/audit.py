@@ -100,6 +100,8 @@ def _system_prefixes() -> set[str]:
     for entry in sys.path:
         if "site-packages" in entry or "dist-packages" in entry:
             found.add(os.path.normpath(entry) + os.sep)
+    # This package itself (an editable install lives outside site-packages).
+    found.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
     home = os.path.expanduser("~")
     for sub in (".cache", ".matplotlib", ".config", ".ipython", ".local/share/jupyter",
                 ".jupyter", ".fonts", ".local/share/fonts", ".keras", ".pyenv"):

@@ -38,7 +38,7 @@ def notebook_path(
 
 
 def kernel_id(shell: Any) -> str | None:
-    """From the connection file name `kernel-<id>.json`, when running in ipykernel."""
+    """From the connection file name `kernel-<id>.json` that Jupyter servers give kernels."""
     connection_file = None
     app_module = sys.modules.get("ipykernel.kernelapp")
     if app_module is not None:
@@ -51,4 +51,6 @@ def kernel_id(shell: Any) -> str | None:
     if not isinstance(connection_file, str) or not connection_file:
         return None
     stem = Path(connection_file).stem
+    if not stem.startswith("kernel-"):
+        return None  # a temporary name (a standalone KernelManager): no id to map
     return stem.removeprefix("kernel-") or None

@@ -14,17 +14,19 @@ import glob
 import os
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jupyter_repro.core.journal import AccessMode
 from jupyter_repro.kernel.audit import RECORDER
+
+if TYPE_CHECKING:
+    from jupyter_repro.core.journal import AccessMode
 
 _MARK = "__jupyter_repro_wrapped__"
 _DIRECTORY_LIMIT = 10_000
 _GLOB_CHARS = ("*", "?", "[")
 
 Locate = Callable[[tuple[Any, ...], Mapping[str, Any]], Any]
-ModeOf = Callable[[tuple[Any, ...], Mapping[str, Any]], AccessMode]
+ModeOf = Callable[[tuple[Any, ...], Mapping[str, Any]], "AccessMode"]
 
 
 def _argument(position: int, *names: str) -> Locate:

@@ -83,3 +83,74 @@ def journal_files(root: Path) -> list[Path]:
 
 def env_without_repro() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+
+
+class RealKernel:
+    """A real ipykernel (IPC transport) with the extension loaded through its arguments."""
+
+    def __init__(self, cwd: Path, env: dict[str, str], extension: bool = True) -> None:
+        from jupyter_client import KernelManager
+
+        import tempfile
+        import uuid
+
+        self.cwd = cwd
+        self.kernel_id = str(uuid.uuid4())
+        # Named like a Jupyter server names it, so the kernel can tell its id.
+        runtime = Path(tempfile.mkdtemp(prefix="repro-kernel-"))
+        self.km = KernelManager(transport="ipc", kernel_name="python3",
+                                connection_file=str(runtime / f"kernel-{self.kernel_id}.json"))
+        extra = ["--ext=jupyter_repro"] if extension else []
+        self.km.start_kernel(cwd=str(cwd), env=env, extra_arguments=extra)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    def execute(self, code: str, timeout: float = 60) -> tuple[dict[str, Any], str]:
+        out: list[str] = []
+
+        def hook(msg: dict[str, Any]) -> None:
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+        return reply, "".join(out)
+
+    def journal_path(self) -> Path:
+        files = journal_files(self.cwd)
+        assert len(files) == 1, files
+        return files[0]
+
+    def runs_after(self, count: int, timeout: float = 20) -> Journal:
+        """The journal once it holds at least `count` cell runs (lines land just after a cell)."""
+        import time
+
+        from jupyter_repro.io.journals import read_journal
+
+        deadline = time.monotonic() + timeout
+        while True:
+            files = journal_files(self.cwd)
+            journal = read_journal(files[0]) if files else None
+            if journal is not None and len(journal.runs) >= count:
+                return journal
+            assert time.monotonic() < deadline, f"journal never reached {count} runs"
+            time.sleep(0.05)
+
+    def shutdown(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+@pytest.fixture
+def real_kernel_factory(project: Path) -> Iterator[Any]:
+    started: list[RealKernel] = []
+
+    def start(env: dict[str, str] | None = None, extension: bool = True) -> RealKernel:
+        kernel = RealKernel(project, {**env_without_repro(), **(env or {})}, extension)
+        started.append(kernel)
+        return kernel
+
+    yield start
+    for kernel in started:
+        if kernel.km.is_alive():
+            kernel.shutdown()

@@ -1,0 +1,121 @@
+"""A real ipykernel with the extension: the journal on disk, crash safety, the comm channel."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_repro.io.journals import read_journal
+from tests.kernel.conftest import journal_files
+
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
+
+def test_a_kernel_journals_every_cell_with_its_id_and_notebook(
+    real_kernel_factory: Any, project: Path
+) -> None:
+    nb = project / "analysis.ipynb"
+    nb.write_text("{}")
+    (project / "in.csv").write_text("a\n1\n")
+    kernel = real_kernel_factory({"JPY_SESSION_NAME": str(nb)})
+    kernel.execute("import pandas as pd\ndf = pd.read_csv('in.csv')")
+    kernel.execute("total = df['a'].sum()\ndf.to_csv('out.csv')")
+    journal = kernel.runs_after(2)
+    assert journal.header.notebook == "analysis.ipynb"
+    assert journal.header.kernel_id == kernel.kernel_id
+    assert journal.header.environment["kernel"]["runtime"] == "ipykernel"
+    first, second = journal.runs
+    assert "pandas" in first.imports
+    assert [r.path for r in first.reads] == ["in.csv"]
+    assert {"pd", "df"} <= set(first.defines) and "df" in second.uses
+    assert [w.path for w in second.writes] == ["out.csv"]
+    assert [r.execution_count for r in journal.runs] == [1, 2]
+
+
+def test_killing_the_kernel_mid_notebook_leaves_a_valid_journal(
+    real_kernel_factory: Any, project: Path
+) -> None:
+    kernel = real_kernel_factory()
+    kernel.execute("x = 1")
+    kernel.execute("y = x + 1")
+    kernel.runs_after(2)
+    kernel.kc.execute("import time\nwhile True: time.sleep(0.1)")
+    time.sleep(0.5)
+    process = kernel.km.provisioner.process
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    (path,) = journal_files(project)
+    journal = read_journal(path)
+    assert journal is not None
+    assert [r.source for r in journal.runs] == ["x = 1", "y = x + 1"]
+    assert journal.tracking_complete
+    assert all(json.loads(line) for line in path.read_text().splitlines())
+
+
+def test_a_restarted_kernel_writes_a_new_journal(real_kernel_factory: Any, project: Path) -> None:
+    kernel = real_kernel_factory()
+    kernel.execute("x = 1")
+    kernel.runs_after(1)
+    kernel.km.restart_kernel(now=True)
+    kernel.kc.wait_for_ready(timeout=60)
+    kernel.execute("x = 2")
+    deadline = time.monotonic() + 20
+    while len(journal_files(project)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    files = journal_files(project)
+    assert len(files) == 2
+    headers = [read_journal(f).header for f in files]  # type: ignore[union-attr]
+    assert len({h.pid for h in headers}) == 2
+    assert {h.kernel_id for h in headers} == {kernel.kernel_id}
+
+
+def _comm_messages(kernel: Any, comm_id: str, want: int, timeout: float = 20) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while len(found) < want and time.monotonic() < deadline:
+        try:
+            msg = kernel.kc.get_iopub_msg(timeout=0.5)
+        except Exception:
+            continue
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
+            found.append(msg["content"]["data"])
+    return found
+
+
+def _send(kernel: Any, msg_type: str, content: dict[str, Any]) -> None:
+    kernel.kc.shell_channel.send(kernel.kc.session.msg(msg_type, content))
+
+
+def test_the_comm_says_hello_answers_state_and_pushes_finished_cells(
+    real_kernel_factory: Any,
+) -> None:
+    kernel = real_kernel_factory()
+    kernel.execute("a = 1")
+    comm_id = uuid.uuid4().hex
+    _send(kernel, "comm_open", {"comm_id": comm_id, "target_name": "jupyter_repro", "data": {}})
+    (hello,) = _comm_messages(kernel, comm_id, 1)
+    assert hello["event"] == "hello" and hello["journal"].endswith(".jsonl")
+
+    cells = [{"id": "c1", "index": 0, "source": "a = 2"}, {"id": "c2", "index": 1, "source": "b"}]
+    _send(kernel, "comm_msg", {"comm_id": comm_id,
+                               "data": {"action": "state", "cells": cells, "request_id": 7}})
+    (reply,) = _comm_messages(kernel, comm_id, 1)
+    assert reply["event"] == "state" and reply["request_id"] == 7
+    assert [e["execution_count"] for e in reply["state"]["order"]] == [1]
+    assert reply["state"]["never_run"] == [0, 1]
+
+    kernel.kc.execute("b = a + 1")
+    (finished,) = _comm_messages(kernel, comm_id, 1)
+    assert finished["event"] == "cell-finished"
+    assert (finished["seq"], finished["execution_count"], finished["status"]) == (2, 2, "ok")
+
+    _send(kernel, "comm_msg", {"comm_id": comm_id, "data": {"action": "dance"}})
+    (error,) = _comm_messages(kernel, comm_id, 1)
+    assert error["event"] == "error" and "dance" in error["message"]
