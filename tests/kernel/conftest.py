@@ -88,7 +88,8 @@ def env_without_repro() -> dict[str, str]:
 class RealKernel:
     """A real ipykernel (IPC transport) with the extension loaded through its arguments."""
 
-    def __init__(self, cwd: Path, env: dict[str, str], extension: bool = True) -> None:
+    def __init__(self, cwd: Path, env: dict[str, str], extension: bool = True,
+                 kernel_name: str = "python3") -> None:
         from jupyter_client import KernelManager
 
         import tempfile
@@ -98,7 +99,7 @@ class RealKernel:
         self.kernel_id = str(uuid.uuid4())
         # Named like a Jupyter server names it, so the kernel can tell its id.
         runtime = Path(tempfile.mkdtemp(prefix="repro-kernel-"))
-        self.km = KernelManager(transport="ipc", kernel_name="python3",
+        self.km = KernelManager(transport="ipc", kernel_name=kernel_name,
                                 connection_file=str(runtime / f"kernel-{self.kernel_id}.json"))
         extra = ["--ext=jupyter_repro"] if extension else []
         self.km.start_kernel(cwd=str(cwd), env=env, extra_arguments=extra)
