@@ -13,6 +13,9 @@ import pytest
 from jupyter_repro.core.journal import CellRun, JournalHeader, encode_line
 from jupyter_repro.io.hashing import hash_bytes, hash_text
 
+# The corpus notebooks are wrong on purpose: `pytest --repro tests/` must not collect them.
+collect_ignore_glob = ["corpus/*"]
+
 CellSpec = tuple[str, int | None]
 ZERO_HASH = "blake3:" + "0" * 64
 
