@@ -1,13 +1,13 @@
 import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
 
-/** What the kernel said when asked to load the extension. */
-export type KernelTracking =
-  | { kind: 'tracked'; version: string }
-  | { kind: 'missing'; reason: string }
-  | { kind: 'unsupported'; reason: string };
+import { KernelTracking } from './api';
+
+export type { KernelTracking } from './api';
 
 const LOAD_CODE = '%load_ext jupyter_repro';
 const VERSION_EXPRESSION = "__import__('jupyter_repro').__version__";
+export const COMM_TARGET = 'jupyter_repro';
 
 /**
  * Load the kernel extension silently (no history, no execution count) and ask its version.
@@ -46,4 +46,67 @@ export async function ensureKernelTracking(
   }
   const text = String(expression.data?.['text/plain'] ?? '').replace(/^'|'$/g, '');
   return { kind: 'tracked', version: text };
+}
+
+/** A message the kernel extension pushes on its comm (`event` names what happened). */
+export interface IKernelEvent {
+  event: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The live channel to the kernel extension: a comm on target `jupyter_repro`.
+ *
+ * The kernel pushes `{"event": "cell-finished", ...}` once a cell's journal line is
+ * written; `events` re-emits every pushed message. A kernel without the comm target
+ * closes the comm at once: `open` stays false and callers rely on their own timers.
+ */
+export class KernelChannel {
+  constructor(private readonly _kernel: Kernel.IKernelConnection) {}
+
+  get events(): ISignal<this, IKernelEvent> {
+    return this._events;
+  }
+
+  get open(): boolean {
+    return this._comm !== null;
+  }
+
+  connect(): void {
+    if (this._comm !== null || this._kernel.isDisposed) {
+      return;
+    }
+    try {
+      const comm = this._kernel.createComm(COMM_TARGET);
+      comm.onMsg = msg => {
+        const data = msg.content.data as unknown;
+        if (data !== null && typeof data === 'object' && 'event' in data) {
+          this._events.emit(data as IKernelEvent);
+        }
+      };
+      comm.onClose = () => {
+        this._comm = null;
+      };
+      comm.open({ action: 'subscribe' });
+      this._comm = comm;
+    } catch {
+      this._comm = null;
+    }
+  }
+
+  dispose(): void {
+    const comm = this._comm;
+    this._comm = null;
+    if (comm !== null && !comm.isDisposed && !this._kernel.isDisposed) {
+      try {
+        comm.close();
+      } catch {
+        // the kernel is already gone: nothing to close
+      }
+    }
+    Signal.clearData(this);
+  }
+
+  private _comm: Kernel.IComm | null = null;
+  private _events = new Signal<this, IKernelEvent>(this);
 }

@@ -1,29 +1,19 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { KernelTracking } from './kernel';
+import {
+  IFinding,
+  IHistory,
+  IServerStatus,
+  IVerifyJob,
+  KernelTracking
+} from './api';
 
-/** One finding as the server reports it (DESIGN.md rule slugs). */
-export interface IFinding {
-  rule: string;
-  cell: number | null;
-  severity: 'error' | 'warning';
-  message: string;
-}
-
-/** The server's answer to GET /jupyter-repro/status?path=... */
-export interface IServerStatus {
-  version: string;
-  path: string;
-  project_root: string;
-  locked: boolean;
-  findings?: IFinding[];
-  tracking_complete?: boolean;
-  save_error?: string | null;
-}
+export type { IFinding, IServerStatus } from './api';
 
 export type StatusKind =
   | 'checking'
   | 'reproducible'
+  | 'warnings'
   | 'findings'
   | 'untracked'
   | 'incomplete'
@@ -36,10 +26,31 @@ export interface IStatusSummary {
   detail: string;
 }
 
+/** The kernel's life as the notebook sees it. */
+export type KernelPhase = 'none' | 'starting' | 'ready' | 'dead';
+
+/** Rules whose findings mark the cell in its prompt area. */
+export const MARKER_RULES: ReadonlySet<string> = new Set([
+  'out-of-order',
+  'stale-cell',
+  'edited-after-run',
+  'hidden-state',
+  'skipped-cell'
+]);
+
+/** One marker on one cell: the rules and reasons behind it, worst severity first. */
+export interface ICellMarker {
+  cell: number;
+  severity: 'error' | 'warning';
+  rules: string[];
+  tooltip: string;
+}
+
 /**
- * The reproducibility state of one notebook: what the kernel and the server said.
+ * The reproducibility state of one notebook: what the kernel and the server said,
+ * the newest verify job and the snapshot history.
  *
- * No DOM here: widgets render `summary` and listen to `changed`.
+ * No DOM here: widgets render it and listen to `changed`.
  */
 export class NotebookReproModel {
   get changed(): ISignal<this, void> {
@@ -50,16 +61,63 @@ export class NotebookReproModel {
     return this._tracking;
   }
 
+  get kernelPhase(): KernelPhase {
+    return this._phase;
+  }
+
   get server(): IServerStatus | null {
     return this._server;
   }
 
+  get error(): string | null {
+    return this._error;
+  }
+
+  get findings(): IFinding[] {
+    return this._server?.findings ?? [];
+  }
+
   get summary(): IStatusSummary {
-    return summarize(this._tracking, this._server, this._error);
+    return summarize(this._tracking, this._server, this._error, this._phase);
+  }
+
+  get markers(): Map<number, ICellMarker> {
+    return markersFor(this.findings);
+  }
+
+  get verify(): IVerifyJob | null {
+    return this._verify;
+  }
+
+  get verifyError(): string | null {
+    return this._verifyError;
+  }
+
+  get history(): IHistory | null {
+    return this._history;
+  }
+
+  /** The message of the last panel action (pair, sync, snapshot, restore), if any. */
+  get notice(): { text: string; error: boolean } | null {
+    return this._notice;
+  }
+
+  setKernelPhase(phase: KernelPhase): void {
+    if (phase === this._phase) {
+      return;
+    }
+    this._phase = phase;
+    if (phase !== 'ready') {
+      this._tracking = null;
+    }
+    this._changed.emit();
   }
 
   setTracking(tracking: KernelTracking | null): void {
     this._tracking = tracking;
+    if (tracking !== null) {
+      this._phase = 'ready';
+    }
     this._changed.emit();
   }
 
@@ -74,24 +132,79 @@ export class NotebookReproModel {
     this._changed.emit();
   }
 
+  setVerify(job: IVerifyJob | null, error: string | null = null): void {
+    this._verify = job;
+    this._verifyError = error;
+    this._changed.emit();
+  }
+
+  setHistory(history: IHistory | null): void {
+    this._history = history;
+    this._changed.emit();
+  }
+
+  setNotice(text: string | null, error = false): void {
+    this._notice = text === null ? null : { text, error };
+    this._changed.emit();
+  }
+
+  /** True when the newest status breaks `strict` enforcement: error findings. */
+  get violatesStrict(): boolean {
+    return (
+      this._server?.enforce === 'strict' && this.findings.some(f => f.severity === 'error')
+    );
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+  }
+
   private _tracking: KernelTracking | null = null;
+  private _phase: KernelPhase = 'none';
   private _server: IServerStatus | null = null;
   private _error: string | null = null;
+  private _verify: IVerifyJob | null = null;
+  private _verifyError: string | null = null;
+  private _history: IHistory | null = null;
+  private _notice: { text: string; error: boolean } | null = null;
   private _changed = new Signal<this, void>(this);
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function kernelDetail(tracking: KernelTracking | null, server: IServerStatus): string {
+  const lock = server.locked ? 'locked' : 'no lock yet: save to write one';
+  if (tracking === null) {
+    return `kernel not started; ${lock}`;
+  }
+  const journal = server.journal;
+  const runs =
+    journal === undefined
+      ? ''
+      : journal === null
+        ? '; no journal from this kernel yet (order judged from execution counts)'
+        : `; ${plural(journal.runs, 'cell run')} journaled`;
+  return `tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${runs}; ${lock}`;
 }
 
 /** The pure state transition behind the status item. */
 export function summarize(
   tracking: KernelTracking | null,
   server: IServerStatus | null,
-  error: string | null
+  error: string | null,
+  phase: KernelPhase = 'ready'
 ): IStatusSummary {
   if (error !== null) {
     return { kind: 'error', label: 'repro: error', detail: error };
+  }
+  if (phase === 'starting') {
+    return {
+      kind: 'checking',
+      label: 'repro: kernel starting…',
+      detail: 'waiting for the kernel to load jupyter-repro'
+    };
   }
   if (tracking !== null && tracking.kind !== 'tracked') {
     return { kind: 'untracked', label: 'repro: not tracked', detail: tracking.reason };
@@ -105,20 +218,108 @@ export function summarize(
   const findings = server.findings ?? [];
   if (findings.length > 0) {
     const errors = findings.filter(f => f.severity === 'error').length;
+    const strict = server.enforce === 'strict' && errors > 0 ? ' (strict: fix before sharing)' : '';
+    const rules = Array.from(new Set(findings.map(f => f.rule))).join(', ');
     return {
-      kind: 'findings',
+      kind: errors > 0 ? 'findings' : 'warnings',
       label: `repro: ${plural(findings.length, 'finding')}`,
-      detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}`
+      detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}: ${rules}${strict}`
     };
   }
-  if (server.tracking_complete === false) {
+  const complete = server.journal?.complete ?? server.tracking_complete ?? true;
+  if (complete === false) {
+    const reasons = server.journal?.incomplete ?? [];
     return {
       kind: 'incomplete',
       label: 'repro: tracking incomplete',
-      detail: 'some file reads could not be attributed'
+      detail: reasons.length > 0 ? reasons.join('; ') : 'some file reads could not be attributed'
     };
   }
-  const lock = server.locked ? 'locked' : 'no lock yet: save to write one';
-  const kernel = tracking === null ? 'kernel not started' : `tracked by jupyter-repro ${tracking.version}`;
-  return { kind: 'reproducible', label: 'repro: ok', detail: `${kernel}; ${lock}` };
+  return { kind: 'reproducible', label: 'repro: ok', detail: kernelDetail(tracking, server) };
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1 } as const;
+
+/** Cell markers from findings: one per cell, naming every marker rule and its reason. */
+export function markersFor(findings: readonly IFinding[]): Map<number, ICellMarker> {
+  const byCell = new Map<number, IFinding[]>();
+  for (const finding of findings) {
+    if (finding.cell === null || !MARKER_RULES.has(finding.rule)) {
+      continue;
+    }
+    const list = byCell.get(finding.cell) ?? [];
+    list.push(finding);
+    byCell.set(finding.cell, list);
+  }
+  const markers = new Map<number, ICellMarker>();
+  for (const [cell, list] of byCell) {
+    list.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    markers.set(cell, {
+      cell,
+      severity: list[0].severity,
+      rules: Array.from(new Set(list.map(f => f.rule))),
+      tooltip: list.map(f => `${f.rule}: ${f.message}`).join('\n')
+    });
+  }
+  return markers;
+}
+
+/** One line about a verify job for the panel: progress while it runs, then the verdict. */
+export function describeVerify(job: IVerifyJob | null, error: string | null = null): string {
+  if (error !== null) {
+    return `verify could not start: ${error}`;
+  }
+  if (job === null) {
+    return 'not verified in this session';
+  }
+  switch (job.state) {
+    case 'running': {
+      const { done, total } = job.progress;
+      const cells = done !== null && total !== null ? `, cell ${done} of ${total}` : '';
+      return `rerunning from scratch in a fresh kernel… ${job.elapsed.toFixed(0)} s${cells}`;
+    }
+    case 'cancelled':
+      return 'verify cancelled';
+    case 'failed':
+      return `verify failed: ${job.message ?? 'no message'}`;
+    case 'done': {
+      const result = job.result;
+      if (result === null) {
+        return 'verify finished without a result';
+      }
+      const differing = result.cells.filter(c => c.status !== 'same').length;
+      if (result.verdict === 'reproduced') {
+        return `reproduced: all ${plural(result.cells.length, 'cell')} match (${job.elapsed.toFixed(0)} s)`;
+      }
+      if (result.verdict === 'failed') {
+        return `failed: the notebook raised during the rerun (${plural(differing, 'cell')} not matching)`;
+      }
+      return `not reproduced: ${plural(differing, 'cell')} differ`;
+    }
+  }
+  return job.state;
+}
+
+/** `12.3 kB`-style sizes for the panel. */
+export function formatSize(size: number | null | undefined): string {
+  if (size === null || size === undefined) {
+    return '?';
+  }
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = size;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${size} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The first hex digits of a `blake3:<hex>` hash, enough to tell versions apart. */
+export function shortHash(hash: string | null | undefined): string {
+  if (!hash) {
+    return '—';
+  }
+  const hex = hash.includes(':') ? hash.slice(hash.indexOf(':') + 1) : hash;
+  return hex.slice(0, 10);
 }

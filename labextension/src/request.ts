@@ -1,6 +1,13 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import {
+  ICellSnapshot,
+  IHistory,
+  IServerStatus,
+  IVerifyJob
+} from './api';
+
 /** An error answered by the jupyter-repro server extension, with its message for people. */
 export class ReproRequestError extends Error {
   constructor(
@@ -46,4 +53,75 @@ export async function requestAPI<T>(
     throw new ReproRequestError(response.status, message);
   }
   return data as T;
+}
+
+function post<T>(endpoint: string, body: object): Promise<T> {
+  return requestAPI<T>(endpoint, { method: 'POST', body: JSON.stringify(body) });
+}
+
+/** Status of the notebook as the browser holds it (unsaved edits and execution counts). */
+export function fetchStatus(
+  path: string,
+  cells: ICellSnapshot[] | null,
+  kernelId: string | null
+): Promise<IServerStatus> {
+  return post<IServerStatus>('status', { path, cells, kernel_id: kernelId });
+}
+
+export function fetchHistory(path: string): Promise<IHistory> {
+  return requestAPI<IHistory>('history', {}, { path });
+}
+
+export interface ISnapshotReply {
+  notebook: string;
+  written: boolean;
+  snapshot: string | null;
+  missing: string[];
+}
+
+export function takeSnapshot(path: string, kernelId: string | null): Promise<ISnapshotReply> {
+  return post<ISnapshotReply>('snapshot', { path, kernel_id: kernelId });
+}
+
+export interface IRestoreReply {
+  notebook: string;
+  snapshot: string;
+  files: { path: string; target: string }[];
+}
+
+export function restoreSnapshot(path: string, snapshot: string): Promise<IRestoreReply> {
+  return post<IRestoreReply>('restore', { path, snapshot });
+}
+
+export interface IPairReply {
+  notebook: string;
+  script: string;
+  format: string;
+}
+
+export function pairNotebook(path: string): Promise<IPairReply> {
+  return post<IPairReply>('pair', { path });
+}
+
+export interface ISyncReply {
+  notebook: string;
+  script: string;
+  action: 'in-sync' | 'notebook-to-script' | 'script-to-notebook' | 'conflict';
+  conflicts: { cell: number; notebook: string; script: string }[];
+}
+
+export function syncPair(path: string, use: 'notebook' | 'script' | null): Promise<ISyncReply> {
+  return post<ISyncReply>('sync', { path, use });
+}
+
+export function startVerify(path: string): Promise<IVerifyJob> {
+  return post<IVerifyJob>('verify', { path });
+}
+
+export function fetchVerifyJob(id: string): Promise<IVerifyJob> {
+  return requestAPI<IVerifyJob>(`verify/${encodeURIComponent(id)}`);
+}
+
+export function cancelVerifyJob(id: string): Promise<IVerifyJob> {
+  return requestAPI<IVerifyJob>(`verify/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }

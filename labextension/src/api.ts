@@ -1,0 +1,148 @@
+/**
+ * The JSON the jupyter-repro server extension answers (see jupyter_repro/server/).
+ * Types only: no runtime code, so the model and its tests can import it anywhere.
+ */
+
+/** What the kernel said when asked to load the extension. */
+export type KernelTracking =
+  | { kind: 'tracked'; version: string }
+  | { kind: 'missing'; reason: string }
+  | { kind: 'unsupported'; reason: string };
+
+/** One finding as the server reports it (DESIGN.md rule slugs). */
+export interface IFinding {
+  rule: string;
+  cell: number | null;
+  severity: 'error' | 'warning';
+  message: string;
+  hint?: string;
+}
+
+export interface IInputRow {
+  path: string;
+  size: number | null;
+  hash: string | null;
+  size_now: number | null;
+  hash_now: string | null;
+  cells: number[];
+  locked: boolean;
+  stored: boolean;
+  status: 'ok' | 'changed' | 'missing';
+  detail: string;
+}
+
+export interface IOutputRow {
+  path: string;
+  size: number | null;
+  hash: string | null;
+  cells: number[];
+}
+
+export interface IPackageRow {
+  name: string;
+  locked: string | null;
+  now: string | null;
+  status: 'same' | 'changed' | 'missing' | 'new' | 'unknown';
+}
+
+export interface IEnvironment {
+  python: string | null;
+  implementation: string | null;
+  platform: string | null;
+  locked_python: string | null;
+  packages: IPackageRow[];
+  drift: boolean;
+  known: boolean;
+}
+
+export interface IPairState {
+  path: string | null;
+  in_sync: boolean | null;
+  declared: boolean;
+  error: string | null;
+  format: string;
+}
+
+export interface IJournalState {
+  runs: number;
+  complete: boolean;
+  incomplete: string[];
+  kernel_id: string | null;
+}
+
+export type Enforcement = 'off' | 'warn' | 'strict';
+
+/** The server's answer to /jupyter-repro/status. Older servers send only the first four. */
+export interface IServerStatus {
+  version: string;
+  path: string;
+  project_root: string;
+  locked: boolean;
+  notebook?: string;
+  lock_error?: string | null;
+  live?: boolean;
+  enforce?: Enforcement;
+  kernel_id?: string | null;
+  journal?: IJournalState | null;
+  tracking_complete?: boolean | null;
+  findings?: IFinding[];
+  inputs?: IInputRow[];
+  outputs?: IOutputRow[];
+  environment?: IEnvironment;
+  pair?: IPairState;
+  save_error?: string | null;
+}
+
+export interface ISnapshotRow {
+  id: string;
+  time: string;
+  source: string | null;
+  summary: string;
+  changes: string[];
+  inputs: number;
+}
+
+export interface IHistory {
+  notebook: string;
+  snapshots: ISnapshotRow[];
+  total: number;
+}
+
+export type VerdictKind = 'reproduced' | 'not-reproduced' | 'failed';
+
+export interface IVerifyCell {
+  cell: number;
+  status: 'same' | 'differs' | 'error' | 'not-run' | string;
+  diff?: string | null;
+  causes?: string[];
+}
+
+export interface IVerifyResult {
+  path: string;
+  verdict: VerdictKind;
+  cells: IVerifyCell[];
+  inputs?: unknown[];
+  environment?: unknown[];
+}
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface IVerifyJob {
+  id: string;
+  path: string;
+  state: JobState;
+  elapsed: number;
+  progress: { done: number | null; total: number | null };
+  result: IVerifyResult | null;
+  message: string | null;
+  exit_code: number | null;
+}
+
+/** A cell as the browser holds it, sent so the status reflects unsaved edits. */
+export interface ICellSnapshot {
+  id: string;
+  cell_type: string;
+  source: string;
+  execution_count: number | null;
+  tags: string[];
+}

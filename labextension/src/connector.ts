@@ -1,0 +1,265 @@
+import { Cell, ICodeCellModel } from '@jupyterlab/cells';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { Kernel } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ICellSnapshot, IFinding } from './api';
+import { KernelChannel, ensureKernelTracking } from './kernel';
+import { NotebookReproModel } from './model';
+import {
+  fetchHistory,
+  fetchStatus,
+  fetchVerifyJob,
+  startVerify
+} from './request';
+
+/** UI-level options from the settings registry (schema in labextension/schema/). */
+export interface IReproOptions {
+  refreshDelay: number;
+  editRefreshDelay: number;
+  verifyPollInterval: number;
+  strictDialog: boolean;
+  loadKernelExtension: boolean;
+}
+
+export const DEFAULT_OPTIONS: IReproOptions = {
+  refreshDelay: 150,
+  editRefreshDelay: 600,
+  verifyPollInterval: 1000,
+  strictDialog: true,
+  loadKernelExtension: true
+};
+
+// A second look after a cell finishes, for kernels whose journal line lands a little late.
+const FOLLOW_UP_MS = 700;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The cells as the browser holds them now, with every cell's index counted from 0. */
+export function snapshotCells(panel: NotebookPanel): ICellSnapshot[] {
+  return panel.content.widgets.map((cell: Cell) => {
+    const model = cell.model;
+    const tags = model.getMetadata('tags');
+    const count =
+      model.type === 'code' ? (model as ICodeCellModel).executionCount : null;
+    return {
+      id: model.id,
+      cell_type: model.type,
+      source: model.sharedModel.getSource(),
+      execution_count: typeof count === 'number' ? count : null,
+      tags: Array.isArray(tags) ? tags.map(t => String(t)) : []
+    };
+  });
+}
+
+/** Keeps one notebook's model in step with its kernel, its edits, its saves and the server. */
+export class NotebookConnector {
+  readonly model = new NotebookReproModel();
+
+  constructor(
+    private readonly _panel: NotebookPanel,
+    private _options: IReproOptions
+  ) {
+    const session = _panel.sessionContext;
+    session.kernelChanged.connect(() => this._watchKernel(session.session?.kernel ?? null), this);
+    _panel.context.saveState.connect((_, state) => {
+      if (state === 'completed') {
+        this._afterSave = true;
+        this.scheduleRefresh(0);
+        void this.loadHistory();
+      }
+    }, this);
+    void session.ready.then(() => this._watchKernel(session.session?.kernel ?? null));
+    void _panel.context.ready.then(() => {
+      _panel.content.model?.contentChanged.connect(this._onEdit, this);
+      this.scheduleRefresh(0);
+      void this.loadHistory();
+    });
+  }
+
+  get panel(): NotebookPanel {
+    return this._panel;
+  }
+
+  /** Emitted after a save whose status breaks `strict` enforcement; the save happened. */
+  get strictViolation(): ISignal<this, IFinding[]> {
+    return this._strictViolation;
+  }
+
+  get kernelId(): string | null {
+    return this._panel.sessionContext.session?.kernel?.id ?? null;
+  }
+
+  /** Settles once the current kernel was asked to load the extension. */
+  get trackingReady(): Promise<void> {
+    return this._loading;
+  }
+
+  /** Settles when the next kernel (re)start has been asked to load the extension. */
+  nextTrackingReady(timeoutMs = 60_000): Promise<void> {
+    return new Promise(resolve => {
+      this._loadWaiters.push(resolve);
+      window.setTimeout(resolve, timeoutMs);
+    });
+  }
+
+  set options(options: IReproOptions) {
+    this._options = options;
+  }
+
+  /** A cell finished: refresh now-ish, and once more in case its journal line was late. */
+  cellFinished(): void {
+    this.scheduleRefresh();
+    window.setTimeout(() => this.scheduleRefresh(0), FOLLOW_UP_MS);
+  }
+
+  scheduleRefresh(delay: number = this._options.refreshDelay): void {
+    if (this._timer !== null) {
+      window.clearTimeout(this._timer);
+    }
+    this._timer = window.setTimeout(() => {
+      this._timer = null;
+      void this.refresh();
+    }, delay);
+  }
+
+  async refresh(): Promise<void> {
+    if (this._panel.isDisposed) {
+      return;
+    }
+    const afterSave = this._afterSave;
+    this._afterSave = false;
+    const ticket = ++this._ticket;
+    try {
+      const status = await fetchStatus(
+        this._panel.context.path,
+        snapshotCells(this._panel),
+        this.kernelId
+      );
+      if (ticket !== this._ticket) {
+        return; // a newer request is on its way: its answer wins
+      }
+      this.model.setServerStatus(status);
+    } catch (error) {
+      this.model.setError(message(error));
+      return;
+    }
+    if (afterSave && this.model.violatesStrict && this._options.strictDialog) {
+      this._strictViolation.emit(this.model.findings.filter(f => f.severity === 'error'));
+    }
+  }
+
+  async loadHistory(): Promise<void> {
+    try {
+      this.model.setHistory(await fetchHistory(this._panel.context.path));
+    } catch (error) {
+      this.model.setNotice(`history unavailable: ${message(error)}`, true);
+    }
+  }
+
+  /** Start (or join) a verify job for the saved notebook and follow it until it ends. */
+  async verify(): Promise<void> {
+    const context = this._panel.context;
+    try {
+      if (context.model.dirty) {
+        await context.save();
+      }
+      let job = await startVerify(context.path);
+      this.model.setVerify(job);
+      while (job.state === 'running' && !this._panel.isDisposed) {
+        await new Promise(resolve => window.setTimeout(resolve, this._options.verifyPollInterval));
+        job = await fetchVerifyJob(job.id);
+        this.model.setVerify(job);
+      }
+    } catch (error) {
+      this.model.setVerify(this.model.verify, message(error));
+    }
+  }
+
+  dispose(): void {
+    if (this._timer !== null) {
+      window.clearTimeout(this._timer);
+    }
+    this._channel?.dispose();
+    Signal.clearData(this);
+    this.model.dispose();
+  }
+
+  private _onEdit(): void {
+    this.scheduleRefresh(this._options.editRefreshDelay);
+  }
+
+  private _watchKernel(kernel: Kernel.IKernelConnection | null): void {
+    if (kernel === this._kernel) {
+      return;
+    }
+    this._kernel?.statusChanged.disconnect(this._onKernelStatus, this);
+    this._channel?.dispose();
+    this._channel = null;
+    this._kernel = kernel;
+    if (kernel === null) {
+      this.model.setKernelPhase('none');
+      this.scheduleRefresh(0);
+      return;
+    }
+    this._needsLoad = true;
+    this.model.setKernelPhase('starting');
+    kernel.statusChanged.connect(this._onKernelStatus, this);
+    this._onKernelStatus(kernel, kernel.status);
+  }
+
+  private _onKernelStatus(kernel: Kernel.IKernelConnection, status: Kernel.Status): void {
+    if (status === 'restarting' || status === 'autorestarting' || status === 'starting') {
+      this._needsLoad = true;
+      this.model.setKernelPhase('starting');
+    } else if (status === 'dead') {
+      this.model.setKernelPhase('dead');
+    } else if (status === 'idle' && this._needsLoad) {
+      this._needsLoad = false;
+      this._loading = this._load(kernel);
+    }
+  }
+
+  private async _load(kernel: Kernel.IKernelConnection): Promise<void> {
+    if (!this._options.loadKernelExtension) {
+      this.model.setTracking({ kind: 'missing', reason: 'loading the kernel extension is off in settings' });
+      for (const resolve of this._loadWaiters.splice(0)) {
+        resolve();
+      }
+      this.scheduleRefresh(0);
+      return;
+    }
+    try {
+      const tracking = await ensureKernelTracking(kernel);
+      this.model.setTracking(tracking);
+      if (tracking.kind === 'tracked') {
+        this._channel?.dispose();
+        this._channel = new KernelChannel(kernel);
+        this._channel.events.connect((_, event) => {
+          if (event.event === 'cell-finished') {
+            this.scheduleRefresh(0);
+          }
+        });
+        this._channel.connect();
+      }
+    } catch (error) {
+      this.model.setError(message(error));
+    }
+    for (const resolve of this._loadWaiters.splice(0)) {
+      resolve();
+    }
+    this.scheduleRefresh(0);
+  }
+
+  private _kernel: Kernel.IKernelConnection | null = null;
+  private _channel: KernelChannel | null = null;
+  private _needsLoad = true;
+  private _loading: Promise<void> = Promise.resolve();
+  private _timer: number | null = null;
+  private _ticket = 0;
+  private _afterSave = false;
+  private _loadWaiters: (() => void)[] = [];
+  private _strictViolation = new Signal<this, IFinding[]>(this);
+}

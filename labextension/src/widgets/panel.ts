@@ -1,0 +1,343 @@
+import { Widget } from '@lumino/widgets';
+
+import { IInputRow, IServerStatus, IVerifyJob } from '../api';
+import { NotebookConnector } from '../connector';
+import { describeVerify, formatSize, plural, shortHash } from '../model';
+import { button, h } from './dom';
+
+/** What the panel's buttons and links do; the plugin supplies them (commands, dialogs). */
+export interface IPanelActions {
+  jumpToCell(connector: NotebookConnector, cell: number): void;
+  verify(connector: NotebookConnector): void;
+  snapshot(connector: NotebookConnector): void;
+  restartRunAll(connector: NotebookConnector): void;
+  pair(connector: NotebookConnector): void;
+  sync(connector: NotebookConnector): void;
+  restore(connector: NotebookConnector, snapshot: string): void;
+}
+
+function section(name: string, title: string, body: Node[]): HTMLElement {
+  return h('section', { className: 'jp-repro-section', data: { section: name } }, [
+    h('h3', { className: 'jp-repro-section-title', text: title }),
+    ...body
+  ]);
+}
+
+function empty(text: string): HTMLElement {
+  return h('p', { className: 'jp-repro-empty', text });
+}
+
+function cellsText(cells: number[]): string {
+  return cells.length === 0 ? '' : `cell${cells.length > 1 ? 's' : ''} ${cells.join(', ')}`;
+}
+
+/**
+ * The right-sidebar panel for the current notebook: findings, verify, inputs, outputs,
+ * environment, snapshot history and the paired script. Re-rendered from the model on
+ * every change; built with `textContent` only.
+ */
+export class ReproPanel extends Widget {
+  constructor(private readonly _actions: IPanelActions) {
+    super();
+    this.id = 'jupyter-repro-panel';
+    this.addClass('jp-repro-panel');
+    this.title.caption = 'Reproducibility';
+    this._render();
+  }
+
+  get connector(): NotebookConnector | null {
+    return this._connector;
+  }
+
+  set connector(connector: NotebookConnector | null) {
+    if (connector === this._connector) {
+      return;
+    }
+    this._connector?.model.changed.disconnect(this._render, this);
+    this._connector = connector;
+    connector?.model.changed.connect(this._render, this);
+    if (connector !== null && this.isVisible) {
+      void connector.loadHistory();
+    }
+    this._render();
+  }
+
+  protected onAfterShow(): void {
+    if (this._connector !== null) {
+      void this._connector.loadHistory();
+    }
+    this._render();
+  }
+
+  private _render(): void {
+    const connector = this._connector;
+    this.node.replaceChildren();
+    if (connector === null) {
+      this.node.appendChild(empty('Open a notebook to see its reproducibility.'));
+      return;
+    }
+    const model = connector.model;
+    const status = model.server;
+    const summary = model.summary;
+    const notice = model.notice;
+    const parts: (HTMLElement | null)[] = [
+      h('header', { className: 'jp-repro-panel-header' }, [
+        h('div', { className: 'jp-repro-panel-path', text: connector.panel.context.path }),
+        h('div', {
+          className: `jp-repro-panel-summary jp-repro-status-${summary.kind}`,
+          text: summary.label,
+          title: summary.detail,
+          data: { reproStatus: summary.kind }
+        }),
+        h('div', { className: 'jp-repro-panel-detail', text: summary.detail })
+      ]),
+      h('div', { className: 'jp-repro-actions' }, [
+        button('Verify from scratch', () => this._actions.verify(connector), {
+          action: 'verify',
+          disabled: model.verify?.state === 'running',
+          title: 'Rerun the saved notebook in a fresh kernel and compare with its outputs'
+        }),
+        button('Snapshot now', () => this._actions.snapshot(connector), { action: 'snapshot' }),
+        button('Restart & run all', () => this._actions.restartRunAll(connector), {
+          action: 'restart-run-all'
+        })
+      ]),
+      notice === null
+        ? null
+        : h('p', {
+            className: `jp-repro-notice${notice.error ? ' jp-repro-notice-error' : ''}`,
+            text: notice.text
+          }),
+      this._verify(connector, model.verify, model.verifyError),
+      this._findings(connector, status),
+      this._inputs(status),
+      this._outputs(status),
+      this._environment(status),
+      this._history(connector),
+      this._pair(connector, status)
+    ];
+    this.node.append(...parts.filter((node): node is HTMLElement => node !== null));
+  }
+
+  private _findings(connector: NotebookConnector, status: IServerStatus | null): HTMLElement {
+    const findings = status?.findings ?? [];
+    const items = findings.map(finding =>
+      h(
+        'li',
+        {
+          className: `jp-repro-finding jp-repro-finding-${finding.severity}`,
+          title: finding.hint ?? '',
+          data: { rule: finding.rule, cell: String(finding.cell ?? '') },
+          onClick: () => {
+            if (finding.cell !== null) {
+              this._actions.jumpToCell(connector, finding.cell);
+            }
+          }
+        },
+        [
+          h('span', {
+            className: 'jp-repro-finding-where',
+            text: finding.cell === null ? 'notebook' : `cell ${finding.cell}`
+          }),
+          h('span', { className: 'jp-repro-finding-rule', text: finding.rule }),
+          h('span', { className: 'jp-repro-finding-message', text: finding.message })
+        ]
+      )
+    );
+    return section(
+      'findings',
+      `Findings (${findings.length})`,
+      items.length > 0 ? [h('ul', { className: 'jp-repro-list' }, items)] : [empty('None.')]
+    );
+  }
+
+  private _verify(
+    connector: NotebookConnector,
+    job: IVerifyJob | null,
+    error: string | null
+  ): HTMLElement {
+    const verdict = job?.state === 'done' ? job.result?.verdict ?? null : null;
+    const body: Node[] = [
+      h('p', {
+        className: 'jp-repro-verdict',
+        text: describeVerify(job, error),
+        data: { verdict: verdict ?? job?.state ?? 'none' }
+      })
+    ];
+    const cells = (job?.result?.cells ?? []).filter(c => c.status !== 'same');
+    if (cells.length > 0) {
+      body.push(
+        h(
+          'ul',
+          { className: 'jp-repro-list' },
+          cells.map(c =>
+            h(
+              'li',
+              {
+                className: 'jp-repro-verify-cell',
+                onClick: () => this._actions.jumpToCell(connector, c.cell)
+              },
+              [
+                h('span', { className: 'jp-repro-finding-where', text: `cell ${c.cell}` }),
+                h('span', { className: 'jp-repro-finding-rule', text: c.status }),
+                ...(c.causes ?? []).map(cause =>
+                  h('span', { className: 'jp-repro-finding-message', text: cause })
+                ),
+                c.diff ? h('pre', { className: 'jp-repro-diff', text: c.diff }) : null
+              ]
+            )
+          )
+        )
+      );
+    }
+    return section('verify', 'Verify', body);
+  }
+
+  private _inputRow(row: IInputRow): HTMLElement {
+    const warn = row.status !== 'ok';
+    return h('li', { className: `jp-repro-file${warn ? ' jp-repro-file-warn' : ''}`, data: { status: row.status } }, [
+      h('span', { className: 'jp-repro-file-path', text: row.path, title: row.path }),
+      h('span', {
+        className: 'jp-repro-file-meta',
+        text: [formatSize(row.size), shortHash(row.hash), cellsText(row.cells), row.locked ? 'locked' : 'read, not locked yet']
+          .filter(Boolean)
+          .join(' · ')
+      }),
+      warn ? h('span', { className: 'jp-repro-file-warning', text: `⚠ ${row.detail}` }) : null
+    ]);
+  }
+
+  private _inputs(status: IServerStatus | null): HTMLElement {
+    const rows = status?.inputs ?? [];
+    return section(
+      'inputs',
+      `Inputs (${rows.length})`,
+      rows.length > 0
+        ? [h('ul', { className: 'jp-repro-list' }, rows.map(r => this._inputRow(r)))]
+        : [empty('No inputs recorded yet: run the cells that read data, then save.')]
+    );
+  }
+
+  private _outputs(status: IServerStatus | null): HTMLElement {
+    const rows = status?.outputs ?? [];
+    return section(
+      'outputs',
+      `Outputs written (${rows.length})`,
+      rows.length > 0
+        ? [
+            h(
+              'ul',
+              { className: 'jp-repro-list' },
+              rows.map(r =>
+                h('li', { className: 'jp-repro-file' }, [
+                  h('span', { className: 'jp-repro-file-path', text: r.path, title: r.path }),
+                  h('span', {
+                    className: 'jp-repro-file-meta',
+                    text: [formatSize(r.size), shortHash(r.hash), cellsText(r.cells)].filter(Boolean).join(' · ')
+                  })
+                ])
+              )
+            )
+          ]
+        : [empty('No files written.')]
+    );
+  }
+
+  private _environment(status: IServerStatus | null): HTMLElement {
+    const env = status?.environment;
+    if (env === undefined) {
+      return section('environment', 'Environment', [empty('Unknown.')]);
+    }
+    const python = [env.implementation, env.python, env.platform].filter(Boolean).join(' ');
+    const drifted = env.packages.filter(p => p.status === 'changed' || p.status === 'missing');
+    const rows = env.packages.map(p =>
+      h('tr', { className: `jp-repro-package jp-repro-package-${p.status}`, data: { status: p.status } }, [
+        h('td', { text: p.name }),
+        h('td', { text: p.now ?? (p.status === 'missing' ? 'not installed' : '?') }),
+        h('td', {
+          text:
+            p.status === 'changed' || p.status === 'missing'
+              ? `⚠ locked ${p.locked ?? '?'}`
+              : p.status === 'new'
+                ? 'not locked yet'
+                : ''
+        })
+      ])
+    );
+    return section('environment', 'Environment', [
+      h('p', {
+        className: 'jp-repro-env-python',
+        text: python ? `Python: ${python}` : 'Python: unknown (no journal from the kernel yet)'
+      }),
+      h('p', {
+        className: `jp-repro-env-drift${drifted.length > 0 ? ' jp-repro-file-warning' : ''}`,
+        text:
+          drifted.length > 0
+            ? `⚠ ${plural(drifted.length, 'distribution')} drifted from the lock`
+            : env.known
+              ? 'No drift against the lock.'
+              : 'Installed versions unknown until the kernel writes its journal.'
+      }),
+      rows.length > 0 ? h('table', { className: 'jp-repro-packages' }, rows) : empty('No imported distributions recorded.')
+    ]);
+  }
+
+  private _history(connector: NotebookConnector): HTMLElement {
+    const history = connector.model.history;
+    const rows = history?.snapshots ?? [];
+    return section(
+      'history',
+      `Snapshots (${history?.total ?? 0})`,
+      rows.length > 0
+        ? [
+            h(
+              'ul',
+              { className: 'jp-repro-list' },
+              rows.map(row =>
+                h('li', { className: 'jp-repro-snapshot', data: { snapshot: row.id } }, [
+                  h('span', { className: 'jp-repro-snapshot-time', text: `${row.time} · ${row.id}` }),
+                  h('span', { className: 'jp-repro-snapshot-summary', text: row.summary, title: row.changes.join('\n') }),
+                  button('Restore inputs', () => this._actions.restore(connector, row.id), {
+                    action: 'restore',
+                    disabled: row.inputs === 0,
+                    title: `Put back the ${plural(row.inputs, 'input')} of this snapshot from the store`
+                  })
+                ])
+              )
+            )
+          ]
+        : [empty('No snapshots yet: each save that changes the lock adds one.')]
+    );
+  }
+
+  private _pair(connector: NotebookConnector, status: IServerStatus | null): HTMLElement {
+    const pair = status?.pair;
+    const state =
+      pair === undefined || pair.path === null
+        ? 'not paired'
+        : pair.error
+          ? `cannot read: ${pair.error}`
+          : pair.in_sync
+            ? 'in sync'
+            : 'out of sync';
+    return section('pair', 'Paired script', [
+      h('p', {
+        className: 'jp-repro-pair-state',
+        text: pair?.path ? `${pair.path}: ${state}` : state,
+        data: { state: state.replace(/ /g, '-') }
+      }),
+      h('div', { className: 'jp-repro-actions' }, [
+        button('Pair', () => this._actions.pair(connector), {
+          action: 'pair',
+          disabled: Boolean(pair?.path)
+        }),
+        button('Sync', () => this._actions.sync(connector), {
+          action: 'sync',
+          disabled: !pair?.path
+        })
+      ])
+    ]);
+  }
+
+  private _connector: NotebookConnector | null = null;
+}
