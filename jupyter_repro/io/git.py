@@ -30,6 +30,49 @@ def _git(folder: Path, args: Sequence[str]) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def _git_dir(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        marker = candidate / ".git"
+        if marker.is_dir():
+            return marker
+        if marker.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                target = Path(text.removeprefix("gitdir:").strip())
+                return target if target.is_absolute() else (candidate / target).resolve()
+            return None
+    return None
+
+
+def head_commit(folder: Path) -> str | None:
+    """HEAD's commit read from `.git` files (no subprocess); git itself for the rare rest."""
+    try:
+        git_dir = _git_dir(folder.resolve())
+        if git_dir is None:
+            return None
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head or None
+        ref = head.removeprefix("ref: ")
+        common = git_dir
+        commondir = git_dir / "commondir"
+        if commondir.is_file():
+            common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
+        for base in (git_dir, common):
+            loose = base / ref
+            if loose.is_file():
+                return loose.read_text(encoding="utf-8").strip() or None
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                if line.endswith(" " + ref):
+                    return line.split(" ", 1)[0]
+    except OSError:
+        pass
+    out = _git(folder, ["rev-parse", "--verify", "-q", "HEAD"])
+    return out.strip() if out else None
+
+
 def git_state(folder: Path, ignore: Sequence[str] = ()) -> dict[str, object] | None:
     """{"commit": sha or None (no commit yet), "dirty": bool}, or None outside a repository.
 

@@ -21,7 +21,7 @@ from jupyter_repro.io.environment import (
     interpreter_summary,
     module_distributions,
 )
-from jupyter_repro.io.git import git_state
+from jupyter_repro.io.git import head_commit
 from jupyter_repro.io.project import relative_to_root
 
 # Variables that differ between every shell or process: recording their names only churns.
@@ -112,10 +112,10 @@ def environment_facts(
         names, values = os.environ, os.environ
     editable_facts: dict[str, dict[str, str | None]] = {}
     for name, source in sorted(editable.items()):
-        state = git_state(Path(source)) if Path(source).is_dir() else None
+        commit = head_commit(Path(source)) if Path(source).is_dir() else None
         editable_facts[name] = {
             "path": relative_to_root(Path(source), project_root),
-            "commit": str(state["commit"]) if state and state.get("commit") else None,
+            "commit": commit,
         }
     facts = EnvironmentFacts(
         python=env.get("python"),

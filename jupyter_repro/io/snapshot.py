@@ -27,11 +27,12 @@ from jupyter_repro.core.lock import (
     files_sections,
     imported_modules,
     same_but_git,
+    serialize_lock,
     wanted_files,
 )
+from jupyter_repro.io.atomic import write_if_changed
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.lockfacts import environment_facts, paired_script
-from jupyter_repro.io.locks import lock_problem, write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
@@ -77,16 +78,44 @@ def _read_cells(path: Path) -> dict[str, Any]:
     return dict(notebook)
 
 
+_journal_cache: dict[Path, tuple[tuple[int, int], Journal]] = {}
+_JOURNAL_CACHE_SIZE = 16
+
+
+def _read_journal_cached(path: Path) -> Journal | None:
+    """Parse a journal once per (size, mtime): a long session's journal is large."""
+    from jupyter_repro.io.journals import read_journal
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (stat.st_size, stat.st_mtime_ns)
+    cached = _journal_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    journal = read_journal(path)
+    if journal is not None:
+        if len(_journal_cache) >= _JOURNAL_CACHE_SIZE:
+            _journal_cache.pop(next(iter(_journal_cache)))
+        _journal_cache[path] = (key, journal)
+    return journal
+
+
 def find_journal(root: Path, relpath: str, kernel_id: str | None) -> Journal | None:
     """The running kernel's newest journal when its id is known, else the notebook's newest."""
-    from jupyter_repro.io.journals import journals_for_kernel, latest_journal, read_journal
+    from jupyter_repro.io.journals import journals_for_kernel, journals_for_notebook
 
     if kernel_id:
         for path in reversed(journals_for_kernel(root, kernel_id)):
-            journal = read_journal(path)
+            journal = _read_journal_cached(path)
             if journal is not None and journal.header.notebook in (None, relpath):
                 return journal
-    return latest_journal(root, relpath)
+    for path in reversed(journals_for_notebook(root, relpath)):
+        journal = _read_journal_cached(path)
+        if journal is not None:
+            return journal
+    return None
 
 
 def _absolute(root: Path, key: str) -> Path:
@@ -113,13 +142,12 @@ def _disk_facts(cache: StatCache, path: Path) -> FileFacts:
 
 
 def _store_inputs(
-    root: Path, inputs: Mapping[str, Any], cache: StatCache, store: Store, max_size: int
+    root: Path, inputs: Mapping[str, str | None], cache: StatCache, store: Store, max_size: int
 ) -> tuple[set[str], list[str]]:
     """Make sure the store holds what each input's hash names; the stored hashes and notes."""
     stored: set[str] = set()
     notes: list[str] = []
-    for key, entry in inputs.items():
-        digest = entry.get("hash")
+    for key, digest in inputs.items():
         if digest is None:
             continue
         if store.has(digest):
@@ -149,11 +177,15 @@ def _ignored(paths: Sequence[str], globs: Sequence[str]) -> frozenset[str]:
 
 
 def _file_facts(root: Path, journal: Journal | None, ignored: frozenset[str],
-                cells: Sequence[Mapping[str, Any]], cache: StatCache) -> dict[str, FileFacts]:
-    """Disk facts for the files whose journal record has no hash."""
+                cells: Sequence[Mapping[str, Any]], cache: StatCache
+                ) -> tuple[dict[str, FileFacts], dict[str, str | None]]:
+    """Disk facts for the files whose journal record has no hash; each input's hash."""
     inputs, outputs = files_sections(journal, cells, {}, ignored)
-    return {key: _disk_facts(cache, _absolute(root, key))
-            for key, entry in (*inputs.items(), *outputs.items()) if entry.get("hash") is None}
+    facts = {key: _disk_facts(cache, _absolute(root, key))
+             for key, entry in (*inputs.items(), *outputs.items()) if entry.get("hash") is None}
+    digests = {key: entry.get("hash") or (facts[key].hash if key in facts else None)
+               for key, entry in inputs.items()}
+    return facts, digests
 
 
 def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
@@ -164,13 +196,12 @@ def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
     metadata: dict[str, Any] = data.get("metadata", {}) or {}
     journal = find_journal(root, relpath, kernel_id)
     ignored = _ignored(wanted_files(journal), config.ignore_inputs)
-    facts = _file_facts(root, journal, ignored, cells, cache)
+    facts, digests = _file_facts(root, journal, ignored, cells, cache)
     env, missing = environment_facts(
         journal.header.environment if journal else None,
         imported_modules(journal), config.env_allowlist, root,
     )
-    inputs, _ = files_sections(journal, cells, facts, ignored)
-    stored, notes = _store_inputs(root, inputs, cache, store, config.store_max_file_size)
+    stored, notes = _store_inputs(root, digests, cache, store, config.store_max_file_size)
     script = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
     script_facts = _disk_facts(cache, script) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
@@ -194,11 +225,12 @@ def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
 
 
 def _existing(path: Path) -> dict[str, Any] | None:
+    """The lock on disk as data. Not validated: an invalid one differs and gets replaced."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and lock_problem(data) is None else None
+    return data if isinstance(data, dict) else None
 
 
 def _path_lock(path: Path) -> threading.Lock:
@@ -232,7 +264,8 @@ def take_snapshot(
         if old is not None and same_but_git(old, lock):
             lock = old
         else:
-            written = write_lock(target, lock)
+            text = serialize_lock(lock)
+            written = write_if_changed(target, text)
         snapshot_id = store.record(relpath, lock, source)
         cache.save()
     return SnapshotResult(relpath, target, lock, written, snapshot_id,
