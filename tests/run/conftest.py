@@ -23,8 +23,12 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def code(source: str, outputs: Sequence[dict[str, Any]] = (), count: int | None = None,
-         tags: Sequence[str] = ()) -> Any:
+def code(
+    source: str,
+    outputs: Sequence[dict[str, Any]] = (),
+    count: int | None = None,
+    tags: Sequence[str] = (),
+) -> Any:
     cell = nbformat.v4.new_code_cell(source, execution_count=count)
     cell.outputs = [nbformat.from_dict(o) for o in outputs]
     if tags:
@@ -37,8 +41,12 @@ def stdout(text: str) -> dict[str, Any]:
 
 
 def result(text: str, count: int) -> dict[str, Any]:
-    return {"output_type": "execute_result", "execution_count": count,
-            "data": {"text/plain": text}, "metadata": {}}
+    return {
+        "output_type": "execute_result",
+        "execution_count": count,
+        "data": {"text/plain": text},
+        "metadata": {},
+    }
 
 
 def markdown(source: str) -> Any:

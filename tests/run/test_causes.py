@@ -12,10 +12,16 @@ def _differs(index: int) -> list[CellComparison]:
 
 def test_a_changed_input_read_by_an_upstream_cell_is_named() -> None:
     inputs = compare_inputs(
-        {"data/a.csv": {"hash": "blake3:old", "cells": [1]}, "data/b.csv": {"hash": "blake3:b", "cells": [1]}},
+        {
+            "data/a.csv": {"hash": "blake3:old", "cells": [1]},
+            "data/b.csv": {"hash": "blake3:b", "cells": [1]},
+        },
         {"data/a.csv": "blake3:new", "data/b.csv": "blake3:b"},
     )
-    assert [(i["path"], i["status"]) for i in inputs] == [("data/a.csv", "changed"), ("data/b.csv", "same")]
+    assert [(i["path"], i["status"]) for i in inputs] == [
+        ("data/a.csv", "changed"),
+        ("data/b.csv", "same"),
+    ]
     cells = attach_causes(_differs(3), ["", "read()", "", "show()"], inputs)
     assert cells[0].causes == ("input data/a.csv changed (read by cell 1)",)
 
@@ -27,8 +33,9 @@ def test_an_input_read_only_below_the_cell_is_not_its_cause() -> None:
 
 
 def test_a_drifted_package_imported_upstream_is_named_with_both_versions() -> None:
-    environment = compare_environment({"pandas": "2.2.3", "numpy": "2.0.0"},
-                                      {"pandas": "2.3.0", "numpy": "2.0.0"})
+    environment = compare_environment(
+        {"pandas": "2.2.3", "numpy": "2.0.0"}, {"pandas": "2.3.0", "numpy": "2.0.0"}
+    )
     assert [e["status"] for e in environment] == ["same", "changed"]
     cells = attach_causes(_differs(1), ["import pandas as pd", "pd.read_csv('x')"], [], environment)
     assert cells[0].causes == ("package pandas 2.2.3 -> 2.3.0",)
@@ -37,7 +44,8 @@ def test_a_drifted_package_imported_upstream_is_named_with_both_versions() -> No
 def test_unseeded_randomness_in_the_cell_is_named() -> None:
     sources = ["import numpy as np", "np.random.rand(3)"]
     assert attach_causes(_differs(1), sources)[0].causes == (
-        "unseeded randomness in the cell (np.random.rand)",)
+        "unseeded randomness in the cell (np.random.rand)",
+    )
 
 
 def test_seeded_randomness_is_not_blamed() -> None:
@@ -49,7 +57,9 @@ def test_seeded_randomness_is_not_blamed() -> None:
 
 
 def test_clock_use_in_the_cell_is_named() -> None:
-    causes = attach_causes(_differs(0), ["from datetime import datetime\nprint(datetime.now())"])[0].causes
+    causes = attach_causes(_differs(0), ["from datetime import datetime\nprint(datetime.now())"])[
+        0
+    ].causes
     assert causes == ("clock use in the cell (datetime.now)",)
 
 

@@ -21,7 +21,9 @@ def test_memory_addresses_are_masked() -> None:
 
 
 def test_timestamps_and_dates_in_common_forms_are_masked() -> None:
-    text = "run at 2024-05-01T12:30:45.123+02:00, on 2024-05-01, at 09:15:00, Mon Jan  8 10:00:00 2024"
+    text = (
+        "run at 2024-05-01T12:30:45.123+02:00, on 2024-05-01, at 09:15:00, Mon Jan  8 10:00:00 2024"
+    )
     masked = mask_timestamps(text)
     assert "2024" not in masked and "09:15" not in masked
     assert masked.count("<datetime>") == 2 and "<date>" in masked and "<time>" in masked
@@ -42,7 +44,10 @@ def test_float_noise_beyond_the_precision_disappears_but_real_changes_stay() -> 
 
 
 def test_tqdm_progress_keeps_only_the_final_redraw_and_masks_it() -> None:
-    fast = "\r 50%|█████     | 5/10 [00:00<00:00, 99.1it/s]\r100%|██████████| 10/10 [00:00<00:00, 99.9it/s]"
+    fast = (
+        "\r 50%|█████     | 5/10 [00:00<00:00, 99.1it/s]"
+        "\r100%|██████████| 10/10 [00:00<00:00, 99.9it/s]"
+    )
     slow = "100%|██████████| 10/10 [00:03<00:00,  3.1it/s]"
     assert drop_progress_bars(fast) == drop_progress_bars(slow) == "<progress>"
 

@@ -19,15 +19,19 @@ Cli = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def notebook(project: Path) -> Path:
-    return write_notebook(project / "nb" / "analysis.ipynb", [
-        markdown("# Analysis"),
-        code("alpha = 0.5", tags=["parameters"]),
-        code("print(alpha)", [stdout("0.5\n")], 2),
-    ])
+    return write_notebook(
+        project / "nb" / "analysis.ipynb",
+        [
+            markdown("# Analysis"),
+            code("alpha = 0.5", tags=["parameters"]),
+            code("print(alpha)", [stdout("0.5\n")], 2),
+        ],
+    )
 
 
 def test_pair_writes_a_percent_script_with_the_parameters_tag_and_no_version_churn(
-        notebook: Path, cli: Cli) -> None:
+    notebook: Path, cli: Cli
+) -> None:
     code_, out, _ = cli("pair", notebook)
     script = notebook.with_suffix(".py")
     assert code_ == 0 and str(script) in out
@@ -48,7 +52,8 @@ def test_pairing_is_stable_across_re_saves(notebook: Path, cli: Cli) -> None:
 
 
 def test_sync_takes_a_script_edit_into_the_notebook_keeping_outputs_and_ids(
-        notebook: Path, cli: Cli) -> None:
+    notebook: Path, cli: Cli
+) -> None:
     cli("pair", notebook)
     before = nbformat.read(notebook, 4)
     script = notebook.with_suffix(".py")
@@ -72,7 +77,8 @@ def test_sync_takes_a_notebook_edit_into_the_script(notebook: Path, cli: Cli) ->
 
 
 def test_sync_refuses_when_both_sides_changed_and_shows_the_conflicting_cells(
-        notebook: Path, cli: Cli) -> None:
+    notebook: Path, cli: Cli
+) -> None:
     cli("pair", notebook)
     edited = nbformat.read(notebook, 4)
     edited.cells[1].source = "alpha = 1"
@@ -82,7 +88,9 @@ def test_sync_refuses_when_both_sides_changed_and_shows_the_conflicting_cells(
     snapshot = (notebook.read_bytes(), script.read_bytes())
     code_, out, _ = cli("sync", notebook)
     assert code_ == 1
-    assert "cell 1:" in out and "cell 2:" in out and "alpha = 1" in out and "print(alpha + 1)" in out
+    assert (
+        "cell 1:" in out and "cell 2:" in out and "alpha = 1" in out and "print(alpha + 1)" in out
+    )
     assert (notebook.read_bytes(), script.read_bytes()) == snapshot
     assert cli("sync", notebook, "--use", "script")[0] == 0
     assert nbformat.read(notebook, 4).cells[1].source == "alpha = 0.5"
@@ -104,7 +112,9 @@ def test_sync_without_a_record_uses_the_lock_script_fingerprint(notebook: Path, 
     assert "edited in Lab" in script.read_text()
 
 
-def test_textconv_shows_code_and_markdown_without_outputs_or_metadata(notebook: Path, cli: Cli) -> None:
+def test_textconv_shows_code_and_markdown_without_outputs_or_metadata(
+    notebook: Path, cli: Cli
+) -> None:
     code_, out, _ = cli("textconv", notebook)
     assert code_ == 0
     assert out.startswith("# %% [markdown]\n# # Analysis")
@@ -121,45 +131,56 @@ def _round_trip(path: Path) -> tuple[nbformat.NotebookNode, nbformat.NotebookNod
     return original, back
 
 
-CORPUS_NOTEBOOKS = sorted(p.name for p in CORPUS.glob("*.ipynb")
-                          if p.stem not in ("invalid_json", "old_format_v3"))
+CORPUS_NOTEBOOKS = sorted(
+    p.name for p in CORPUS.glob("*.ipynb") if p.stem not in ("invalid_json", "old_format_v3")
+)
 
 
 @pytest.mark.parametrize("name", CORPUS_NOTEBOOKS)
 def test_notebook_to_script_to_notebook_keeps_code_markdown_tags_and_outputs(
-        name: str, tmp_path: Path) -> None:
+    name: str, tmp_path: Path
+) -> None:
     path = tmp_path / name
     shutil.copy(CORPUS / name, path)
     original, back = _round_trip(path)
     assert [(c.cell_type, c.source) for c in back.cells] == [
-        (c.cell_type, c.source) for c in original.cells]
-    assert [c.metadata.get("tags") for c in back.cells] == [c.metadata.get("tags") for c in original.cells]
+        (c.cell_type, c.source) for c in original.cells
+    ]
+    assert [c.metadata.get("tags") for c in back.cells] == [
+        c.metadata.get("tags") for c in original.cells
+    ]
     assert [c.get("outputs") for c in back.cells] == [c.get("outputs") for c in original.cells]
 
 
 def test_a_varied_notebook_round_trips(tmp_path: Path) -> None:
-    path = write_notebook(tmp_path / "varied.ipynb", [
-        markdown("Intro with `code` and a list:\n\n- one\n- two"),
-        code("%%time\nx = 1", [stdout("CPU times: ...\n")], 1),
-        code("!ls\nfiles = !ls", [], 2, tags=["parameters", "slow"]),
-        code('s = """\n# %% not a cell marker\n"""', [], 3),
-        nbformat.v4.new_raw_cell("raw text"),
-        code(""),
-    ])
+    path = write_notebook(
+        tmp_path / "varied.ipynb",
+        [
+            markdown("Intro with `code` and a list:\n\n- one\n- two"),
+            code("%%time\nx = 1", [stdout("CPU times: ...\n")], 1),
+            code("!ls\nfiles = !ls", [], 2, tags=["parameters", "slow"]),
+            code('s = """\n# %% not a cell marker\n"""', [], 3),
+            nbformat.v4.new_raw_cell("raw text"),
+            code(""),
+        ],
+    )
     original, back = _round_trip(path)
     assert [(c.cell_type, c.source) for c in back.cells] == [
-        (c.cell_type, c.source) for c in original.cells]
+        (c.cell_type, c.source) for c in original.cells
+    ]
     assert back.cells[2].metadata["tags"] == ["parameters", "slow"]
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("invalid_json.ipynb", "invalid JSON"), ("old_format_v3.ipynb", "too old")])
+@pytest.mark.parametrize(
+    ("name", "reason"), [("invalid_json.ipynb", "invalid JSON"), ("old_format_v3.ipynb", "too old")]
+)
 def test_old_format_and_invalid_notebooks_are_refused_with_one_line_and_nothing_written(
-        name: str, reason: str, tmp_path: Path, cli: Cli) -> None:
+    name: str, reason: str, tmp_path: Path, cli: Cli
+) -> None:
     path = tmp_path / name
     shutil.copy(CORPUS / name, path)
     for command in ("pair", "sync", "run", "verify"):
-        code_, out, err = cli(command, path)
+        code_, _out, err = cli(command, path)
         assert code_ == 2, command
         assert reason in err and len(err.strip().splitlines()) == 1, command
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]

@@ -15,21 +15,29 @@ from tests.run.conftest import code, write_notebook
 Cli = Callable[..., tuple[int, str, str]]
 pytestmark = pytest.mark.kernel
 
-PROBE = ("import os\n"
-         "print(os.getcwd())\n"
-         "print(os.environ.get('JUPYTER_REPRO_NOTEBOOK'), os.environ.get('PYTHONHASHSEED'))\n"
-         "print(repr(alpha), repr(name))")
+PROBE = (
+    "import os\n"
+    "print(os.getcwd())\n"
+    "print(os.environ.get('JUPYTER_REPRO_NOTEBOOK'), os.environ.get('PYTHONHASHSEED'))\n"
+    "print(repr(alpha), repr(name))"
+)
 
 
 def test_a_notebook_runs_in_its_folder_with_parameters_and_the_kernel_extension(
-        project: Path, cli: Cli) -> None:
-    notebook = write_notebook(project / "analysis" / "nb.ipynb", [
-        code("alpha = 0.5\nname = 'x'", tags=["parameters"]),
-        code(PROBE),
-        code("print('jupyter_repro' in get_ipython().extension_manager.loaded)"),
-    ])
+    project: Path, cli: Cli
+) -> None:
+    notebook = write_notebook(
+        project / "analysis" / "nb.ipynb",
+        [
+            code("alpha = 0.5\nname = 'x'", tags=["parameters"]),
+            code(PROBE),
+            code("print('jupyter_repro' in get_ipython().extension_manager.loaded)"),
+        ],
+    )
     before = notebook.read_bytes()
-    code_, out, err = cli("run", notebook, "-p", "alpha", "2", "-p", "name", "penguins", "--seed", "7")
+    code_, out, err = cli(
+        "run", notebook, "-p", "alpha", "2", "-p", "name", "penguins", "--seed", "7"
+    )
     assert code_ == 0, err
     output = Path(out.strip().rsplit(" -> ", 1)[1])
     assert output.parent == project / ".repro" / "runs" and output.name.startswith("nb-")
@@ -39,13 +47,18 @@ def test_a_notebook_runs_in_its_folder_with_parameters_and_the_kernel_extension(
     assert probe == [str(notebook.parent), f"{notebook} 7", "2 'penguins'"]
     assert executed.cells[3].outputs[0].text == "True\n"
     assert "papermill" not in executed.metadata
-    assert all("papermill" not in c.metadata and "execution" not in c.metadata
-               and c.metadata.get("tags") != [] for c in executed.cells)
+    assert all(
+        "papermill" not in c.metadata
+        and "execution" not in c.metadata
+        and c.metadata.get("tags") != []
+        for c in executed.cells
+    )
     assert list((project / ".repro" / "journal").glob("*.jsonl")), "the run was not journaled"
 
 
 def test_a_header_less_script_runs_with_this_python_and_a_parameters_file(
-        project: Path, cli: Cli) -> None:
+    project: Path, cli: Cli
+) -> None:
     script = project / "scripts" / "job.py"
     script.parent.mkdir()
     script.write_text("# %% tags=[\"parameters\"]\nalpha = 1\nname = 'a'\n\n# %%\n" + PROBE + "\n")
@@ -60,9 +73,12 @@ def test_a_header_less_script_runs_with_this_python_and_a_parameters_file(
 
 
 def test_a_failing_notebook_exits_3_naming_the_cell_its_line_and_the_error(
-        project: Path, cli: Cli) -> None:
-    notebook = write_notebook(project / "fail.ipynb", [
-        code("x = 1"), code("y = 2\nz = x / 0\nprint('never')"), code("print('after')")])
+    project: Path, cli: Cli
+) -> None:
+    notebook = write_notebook(
+        project / "fail.ipynb",
+        [code("x = 1"), code("y = 2\nz = x / 0\nprint('never')"), code("print('after')")],
+    )
     out_path = project / "failed.ipynb"
     code_, _, err = cli("run", notebook, "-o", out_path)
     assert code_ == 3
@@ -72,8 +88,7 @@ def test_a_failing_notebook_exits_3_naming_the_cell_its_line_and_the_error(
 
 
 def test_a_notebook_over_its_timeout_is_stopped_and_exits_3(project: Path, cli: Cli) -> None:
-    notebook = write_notebook(project / "slow.ipynb", [
-        code("import time"), code("time.sleep(30)")])
+    notebook = write_notebook(project / "slow.ipynb", [code("import time"), code("time.sleep(30)")])
     code_, _, err = cli("run", notebook, "--timeout", "2")
     assert code_ == 3
     assert "cell 1, line `time.sleep(30)`: timed out" in err and "2 s" in err
@@ -82,7 +97,7 @@ def test_a_notebook_over_its_timeout_is_stopped_and_exits_3(project: Path, cli: 
 def test_several_notebooks_run_in_parallel_with_one_summary_table(project: Path, cli: Cli) -> None:
     good = write_notebook(project / "good.ipynb", [code("print(1)")])
     bad = write_notebook(project / "bad.ipynb", [code("raise ValueError('boom')")])
-    code_, out, err = cli("run", good, bad, "--jobs", "2", "-o", project / "outs")
+    code_, out, _err = cli("run", good, bad, "--jobs", "2", "-o", project / "outs")
     assert code_ == 3
     rows = out.splitlines()
     assert rows[0].split() == ["notebook", "status", "seconds", "where"]
@@ -99,8 +114,10 @@ def test_the_input_is_never_overwritten_unless_inplace(project: Path, cli: Cli) 
     assert nbformat.read(notebook, 4).cells[0].outputs[0].text == "42\n"
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("3", 3), ("2.5", 2.5), ("True", True), ("None", None), ("penguins", "penguins")])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3", 3), ("2.5", 2.5), ("True", True), ("None", None), ("penguins", "penguins")],
+)
 def test_parameter_values_are_inferred_as_papermill_does(text: str, value: object) -> None:
     assert parameter_value(text) == value
 

@@ -16,31 +16,50 @@ pytestmark = pytest.mark.kernel
 
 
 def test_a_deterministic_notebook_is_reproduced_despite_addresses_and_timestamps(
-        project: Path, cli: Cli) -> None:
-    notebook = write_notebook(project / "det.ipynb", [
-        markdown("# Deterministic"),
-        code("import datetime\nclass Model: pass\ntotal = sum(range(10))", [], 1),
-        code("print(total, Model(), datetime.datetime.now())",
-             [stdout("45 <__main__.Model object at 0x7f00deadbeef> 2020-01-02 03:04:05.678901\n")], 2),
-        code("total / 3", [result("15.000000000000002", 3)], 3),
-        code("print('never run when recorded')"),
-    ])
+    project: Path, cli: Cli
+) -> None:
+    notebook = write_notebook(
+        project / "det.ipynb",
+        [
+            markdown("# Deterministic"),
+            code("import datetime\nclass Model: pass\ntotal = sum(range(10))", [], 1),
+            code(
+                "print(total, Model(), datetime.datetime.now())",
+                [
+                    stdout(
+                        "45 <__main__.Model object at 0x7f00deadbeef> 2020-01-02 03:04:05.678901\n"
+                    )
+                ],
+                2,
+            ),
+            code("total / 3", [result("15.000000000000002", 3)], 3),
+            code("print('never run when recorded')"),
+        ],
+    )
     code_, out, err = cli("verify", notebook, "--format", "json")
     assert code_ == 0, err + out
     report = json.loads(out)
     assert report["path"] == "det.ipynb" and report["verdict"] == "reproduced"
     assert [(c["cell"], c["status"]) for c in report["cells"]] == [
-        (1, "same"), (2, "same"), (3, "same"), (4, "not-run")]
+        (1, "same"),
+        (2, "same"),
+        (3, "same"),
+        (4, "not-run"),
+    ]
     assert report["inputs"] == [] and report["environment"] == []
 
 
 def test_an_unseeded_notebook_is_not_reproduced_and_the_randomness_is_named(
-        project: Path, cli: Cli, artifacts_dir: Path) -> None:
-    notebook = write_notebook(project / "random.ipynb", [
-        code("import numpy as np", [], 1),
-        code("print(np.random.rand(4).round(3))", [stdout("[0.548 0.715 0.603 0.545]\n")], 2),
-        code("print('stable')", [stdout("stable\n")], 3),
-    ])
+    project: Path, cli: Cli, artifacts_dir: Path
+) -> None:
+    notebook = write_notebook(
+        project / "random.ipynb",
+        [
+            code("import numpy as np", [], 1),
+            code("print(np.random.rand(4).round(3))", [stdout("[0.548 0.715 0.603 0.545]\n")], 2),
+            code("print('stable')", [stdout("stable\n")], 3),
+        ],
+    )
     report_path = artifacts_dir / "verify-unseeded.html"
     code_, out, _ = cli("verify", notebook, "--runs", "2", "--report", report_path)
     assert code_ == 1
@@ -58,14 +77,26 @@ def test_a_changed_input_is_named_as_the_cause_from_the_lock(project: Path, cli:
     data.parent.mkdir()
     data.write_text("n\n1\n2\n")
     locked_hash = hash_file(data)
-    notebook = write_notebook(project / "analysis" / "counts.ipynb", [
-        code("from pathlib import Path\nrows = Path('../data/counts.csv').read_text().split()[1:]", [], 1),
-        code("print(sum(map(int, rows)))", [stdout("3\n")], 2),
-    ])
-    lock = {"lock_version": 1, "notebook": "analysis/counts.ipynb",
-            "inputs": {"data/counts.csv": {"size": 8, "hash": locked_hash, "cells": [0],
-                                           "stored": False}},
-            "environment": {"imported": {"numpy": "0.0.1"}}}
+    notebook = write_notebook(
+        project / "analysis" / "counts.ipynb",
+        [
+            code(
+                "from pathlib import Path\n"
+                "rows = Path('../data/counts.csv').read_text().split()[1:]",
+                [],
+                1,
+            ),
+            code("print(sum(map(int, rows)))", [stdout("3\n")], 2),
+        ],
+    )
+    lock = {
+        "lock_version": 1,
+        "notebook": "analysis/counts.ipynb",
+        "inputs": {
+            "data/counts.csv": {"size": 8, "hash": locked_hash, "cells": [0], "stored": False}
+        },
+        "environment": {"imported": {"numpy": "0.0.1"}},
+    }
     notebook.with_name("counts.repro.json").write_text(json.dumps(lock))
     data.write_text("n\n1\n2\n40\n")
     code_, out, _ = cli("verify", notebook, "--format", "json")
@@ -81,8 +112,10 @@ def test_a_changed_input_is_named_as_the_cause_from_the_lock(project: Path, cli:
 
 
 def test_a_notebook_that_fails_on_rerun_gets_the_failed_verdict(project: Path, cli: Cli) -> None:
-    notebook = write_notebook(project / "broken.ipynb", [
-        code("import missing_module_for_the_test", [], 1), code("print(1)", [stdout("1\n")], 2)])
+    notebook = write_notebook(
+        project / "broken.ipynb",
+        [code("import missing_module_for_the_test", [], 1), code("print(1)", [stdout("1\n")], 2)],
+    )
     code_, out, _ = cli("verify", notebook)
     assert code_ == 3
     assert out.startswith("broken.ipynb: failed")
