@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
-from jupyter_repro.core.lock import serialize_lock
+from jupyter_repro.core.lock import LOCK_VERSION, serialize_lock
 from jupyter_repro.io.atomic import write_if_changed
 from jupyter_repro.io.project import lock_path
 
@@ -43,6 +43,11 @@ def lock_problem(data: Any) -> str | None:
 
 
 def validate_lock(data: Any, source: object) -> dict[str, Any]:
+    version = data.get("lock_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and version != LOCK_VERSION:
+        raise BadInputError.invalid(
+            source, f"lock version {version} is not supported (this version reads {LOCK_VERSION})"
+        )
     problem = lock_problem(data)
     if problem is not None:
         raise BadInputError.invalid(source, f"not a valid lock: {problem}")

@@ -188,6 +188,11 @@ def _file_facts(root: Path, journal: Journal | None, ignored: frozenset[str],
     return facts, digests
 
 
+def _default_kernelspec(notebook: Path) -> dict[str, Any]:
+    """A header-less `# %%` script has no kernelspec: it runs in this environment's Python."""
+    return {"name": "python3", "language": "python"} if notebook.suffix == ".py" else {}
+
+
 def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
            kernel_id: str | None, store: Store, cache: StatCache) -> dict[str, Any]:
     data = _read_cells(notebook)
@@ -210,7 +215,7 @@ def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
     return build_lock(LockInputs(
         notebook=relpath,
         cells=cells,
-        kernelspec=metadata.get("kernelspec", {}) or {},
+        kernelspec=metadata.get("kernelspec") or _default_kernelspec(notebook),
         language=(metadata.get("language_info", {}) or {}).get("name"),
         environment=env,
         journal=journal,
