@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jupyter_repro.core.errors import UsageError
 from jupyter_repro.core.findings import RULES, Finding
-from jupyter_repro.io.inspection import Inspector, NotebookReport
+from jupyter_repro.io.inspection import NotebookReport, inspect_many
 
 HELP = "find reproducibility problems without running anything"
 FORMATS = ("text", "json", "github")
@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="notebooks, paired scripts or folders (default: .)")
     parser.add_argument("--staged", action="store_true",
                         help="check the notebooks and paired scripts staged in git")
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                        help="processes for many notebooks (default: one per core)")
 
 
 def _git(args: Sequence[str], cwd: Path, stdin: str | None = None) -> str | None:
@@ -171,9 +173,8 @@ def exit_code(reports: Iterable[NotebookReport]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
-    inspector = Inspector()
-    reports = [inspector.inspect(path, _shown(path, cwd))
-               for path in targets(args.paths, args.staged, cwd)]
+    chosen = targets(args.paths, args.staged, cwd)
+    reports = inspect_many([(path, _shown(path, cwd)) for path in chosen], jobs=args.jobs)
     renderer = {"json": render_json, "github": render_github}.get(args.format, render_text)
     sys.stdout.write(renderer(reports))
     for report in reports:

@@ -319,3 +319,49 @@ def _load(path: Path) -> tuple[Path, Mapping[str, Any]]:
 
         raise BadInputError.unreadable(path, "no such file")
     return path, _read_script(path, "py:percent")
+
+
+def inspect_notebook(path: Path, display: str | None = None) -> NotebookReport:
+    """Check one notebook with fresh caches (what a server request wants)."""
+    return Inspector().inspect(path, display)
+
+
+# Many notebooks: spread over processes, each with its own Inspector -------------------------
+_PARALLEL_FROM = 64
+_worker_inspector: Inspector | None = None
+
+
+def _inspect_in_worker(item: tuple[str, str]) -> NotebookReport:
+    global _worker_inspector  # noqa: PLW0603 - one Inspector per worker process, for its caches
+    if _worker_inspector is None:
+        _worker_inspector = Inspector()
+    return _worker_inspector.inspect(Path(item[0]), item[1])
+
+
+def inspect_many(
+    items: Sequence[tuple[Path, str]], jobs: int | None = None
+) -> list[NotebookReport]:
+    """Reports for (path, display name) pairs, in order; in parallel when there are many.
+
+    Parsing is CPU-bound, so a thousand notebooks go to one process per core. The cyclic
+    garbage collector is paused meanwhile: syntax trees hold no cycles and the collector
+    would otherwise rescan every tree built so far, costing about a third of the time.
+    """
+    import gc
+
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if workers > 1 and len(items) >= _PARALLEL_FROM:
+            from concurrent.futures import ProcessPoolExecutor
+
+            work = [(str(path), shown) for path, shown in items]
+            chunk = max(1, len(work) // (workers * 8))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                return list(pool.map(_inspect_in_worker, work, chunksize=chunk))
+        inspector = Inspector()
+        return [inspector.inspect(path, shown) for path, shown in items]
+    finally:
+        if enabled:
+            gc.enable()
