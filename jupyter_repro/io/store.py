@@ -142,15 +142,24 @@ class Store:
             raise
 
     def export(self, digest: str, target: Path) -> None:
-        """Write object `digest` to `target` atomically, keeping holes; StoreError if absent."""
+        """Write object `digest` to `target` atomically, keeping holes, checking its hash.
+
+        StoreError when the store lacks the object or its content does not match its name.
+        """
+        from blake3 import blake3
+
         source = self.object_path(digest)
         if not source.is_file():
             raise StoreError(f"the store lacks {digest} (needed for {target})")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
+            hasher = blake3(max_threads=blake3.AUTO)
             with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
-                _copy_sparse(reader, writer, None)
+                _copy_sparse(reader, writer, hasher)
+            if HASH_PREFIX + hasher.hexdigest() != digest:
+                raise StoreError(f"store object {source} is corrupt (its content does not "
+                                 f"match its name); {target} not restored")
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:

@@ -223,3 +223,14 @@ def test_racing_snapshots_leave_one_valid_lock_and_one_history_entry(
     assert len(Store(project).entries("analysis.ipynb")) == 1
     assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
     assert os.listdir(project / ".repro" / "history")
+
+
+def test_a_kernel_killed_mid_write_gives_a_lock_that_says_tracking_is_incomplete(
+        project: Path, tmp_path: Path) -> None:
+    _, journal = setup_run(project, tmp_path)
+    with journal.open("a") as handle:
+        handle.write('{"kind":"cell","seq":99,"execution_c')  # torn by the kill
+    lock = take_snapshot(project / "analysis.ipynb").lock
+    assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
+    assert lock["execution"]["tracking_complete"] is False
+    assert any("torn" in item for item in lock["execution"]["missing"])

@@ -80,3 +80,17 @@ def test_inputs_from_outside_the_project_restore_under_a_folder_of_their_own(
         project: Path) -> None:
     target = restore_target(project / "restored", "/srv/data/a.csv", project)
     assert target == project / "restored" / "_outside" / "srv" / "data" / "a.csv"
+
+
+def test_a_corrupt_object_is_never_restored(project: Path) -> None:
+    store = Store(project)
+    (project / "a.csv").write_text("original")
+    digest = hash_file(project / "a.csv")
+    store.put_file(project / "a.csv", digest)
+    stored = store.object_path(digest)
+    stored.chmod(0o644)
+    stored.write_text("tampered")
+    with pytest.raises(StoreError, match="corrupt"):
+        store.export(digest, project / "restored" / "a.csv")
+    assert not (project / "restored" / "a.csv").exists()
+    assert not list((project / "restored").iterdir())
