@@ -173,3 +173,20 @@ def test_check_does_not_import_the_heavy_jupyter_stack(project):
     out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True,
                          text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_many_notebooks_in_parallel_give_the_same_reports_in_the_same_order(project):
+    from jupyter_repro.io.inspection import inspect_many
+
+    items = []
+    for index in range(70):
+        cells = HIDDEN if index % 3 == 0 else [("x = 1", 1)]
+        items.append((write_notebook(project / f"nb{index:02d}.ipynb", cells), f"nb{index:02d}"))
+    assert inspect_many(items, jobs=2) == inspect_many(items, jobs=1)
+
+
+def test_the_example_notebooks_are_clean(capsys):
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    if not any(examples.rglob("*.ipynb")):
+        pytest.skip("no example notebooks")
+    assert main(["check", str(examples)]) == 0, capsys.readouterr().out

@@ -21,7 +21,7 @@ from jupyter_repro.core.state import CurrentCell, match_runs
 _POSIX = re.compile(r"^/[^/\s*?{}<>|\"'\\:;,=()\[\]]+(?:/[^/*?{}<>|\"'\\:;=()\[\]\n]*)*$")
 _HOME = re.compile(r"^~[\w.-]*/[^*?{}<>|\"'\n]+$")
 _WINDOWS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\)[^*?{}<>|\"\n]+$")
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,6}$")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 _SCRATCH = ("/dev/", "/tmp/", "/proc/", "/sys/")
 _SYSTEM = ("/usr/", "/etc/", "/proc/", "/sys/", "/dev/", "/lib", "/bin/", "/opt/conda/",
            "/var/lib/", "/run/", "/snap/", "/nix/")
