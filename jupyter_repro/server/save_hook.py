@@ -206,3 +206,8 @@ def register_save_hook(serverapp: Any) -> SnapshotWorker | None:
 def last_outcome(os_path: str) -> Outcome | None:
     """What the last snapshot of the notebook at `os_path` did (None: never saved here)."""
     return _worker.last_outcome(os_path) if _worker is not None else None
+
+
+def flush(timeout: float = 10.0) -> bool:
+    """Wait for queued snapshots to finish (at server shutdown); False if time ran out."""
+    return _worker.wait_idle(timeout) if _worker is not None else True
