@@ -11,8 +11,8 @@ over pytest-xdist workers like any other test.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,15 +103,17 @@ class CheckItem(_NotebookItem):
 
 
 class VerifyItem(_NotebookItem):
-    def runtest(self) -> None:
-        from jupyter_repro.cli.main import main
+    """Runs `jupyter-repro verify` in a process of its own: a kernel, papermill and a rerun
+    are involved, and the command line is the contract (exit 0 reproduced, 1 not, 2 cannot
+    verify, 3 failed to execute)."""
 
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["verify", str(self.path)])
-        if code == 0:
+    def runtest(self) -> None:
+        command = [sys.executable, "-m", "jupyter_repro.cli", "verify", str(self.path)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              cwd=self.path.parent)
+        if done.returncode == 0:
             return
         meaning = {1: "not reproduced", 2: "could not be verified",
-                   3: "failed to execute"}.get(code, f"exit code {code}")
-        text = "\n".join(part.rstrip() for part in (out.getvalue(), err.getvalue()) if part.strip())
+                   3: "failed to execute"}.get(done.returncode, f"exit code {done.returncode}")
+        text = "\n".join(p.rstrip() for p in (done.stdout, done.stderr) if p.strip())
         raise ReproFailure(f"jupyter-repro verify {self.path.name}: {meaning}\n{text}".rstrip())
