@@ -36,6 +36,7 @@ _ENTRY = re.compile(r"^(?P<time>\d{20})-(?P<id>[0-9a-f]{12})\.json$")
 _CHUNK = 1 << 20
 _ZEROS = bytes(_CHUNK)
 OUTSIDE_DIR = "_outside"
+_PROTECTED = frozenset({".git", ".repro", ".hg", ".svn"})
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,9 @@ def restore_target(dest: Path, key: str, project_root: Path) -> Path:
     relative = PurePosixPath(OUTSIDE_DIR, *posix.parts[1:]) if posix.is_absolute() else posix
     if not relative.parts:
         raise StoreError(f"refusing to restore {key!r}: not a file path")
+    if any(part in _PROTECTED for part in relative.parts[:-1]) or relative.parts[0] in _PROTECTED:
+        # Git hooks or config, or the store itself: a crafted lock must not reach them.
+        raise StoreError(f"refusing to restore {key!r}: it is inside {relative.parts[0]}/")
     target = dest.joinpath(*relative.parts)
     # Resolve symlinks in the folders on the way: a link must not lead the write elsewhere.
     resolved = target.parent.resolve() / target.name

@@ -60,8 +60,11 @@ def test_history_records_only_a_changed_lock(project: Path) -> None:
     assert store.notebooks() == ["nb.ipynb"]
 
 
-@pytest.mark.parametrize("key", ["../../etc/passwd", "data/../../x", "a\\..\\b", ""])
-def test_restore_refuses_paths_that_leave_the_restore_folder(project: Path, key: str) -> None:
+@pytest.mark.parametrize("key", ["../../etc/passwd", "data/../../x", "a\\..\\b", "",
+                                 ".git/hooks/post-checkout", "sub/.git/config",
+                                 ".repro/objects/ab/cd"])
+def test_restore_refuses_paths_that_leave_the_folder_or_reach_git_or_the_store(
+        project: Path, key: str) -> None:
     with pytest.raises(StoreError, match="refusing"):
         restore_target(project / "restored", key, project)
 
