@@ -54,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
             raise StoreError(f"the store lacks {key} of snapshot {entry.id} ({why}); "
                              "nothing restored")
         plan.append((key, digest, target))
-    for _, digest, target in plan:
-        store.export(digest, target)
+    for key, digest, target in plan:
+        try:
+            store.export(digest, target)
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot restore {key}: {exc.strerror or exc}") from None
     if args.format == "json":
         files = [{"path": key, "target": str(target)} for key, _, target in plan]
         payload = {"notebook": relpath, "snapshot": entry.id, "to": str(dest), "files": files}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jupyter_repro.core.config import ReproConfig
-from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.core.errors import BadInputError, StoreError
 from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.lock import (
     FileFacts,
@@ -252,8 +252,23 @@ def take_snapshot(
 ) -> SnapshotResult:
     """Write the lock of the notebook at `path` (or of its paired script) and record history.
 
-    Raises ReproError subclasses for bad input; nothing is written then.
+    Raises ReproError subclasses for bad input or an unwritable project; the lock file is
+    then left as it was.
     """
+    try:
+        return _take_snapshot(path, kernel_id=kernel_id, source=source, config=config)
+    except OSError as exc:
+        where = exc.filename or path
+        raise StoreError(f"{where}: cannot write: {exc.strerror or exc}") from None
+
+
+def _take_snapshot(
+    path: Path,
+    *,
+    kernel_id: str | None = None,
+    source: Source = "snapshot",
+    config: ReproConfig | None = None,
+) -> SnapshotResult:
     notebook = notebook_for(path.absolute())
     root = find_project_root(notebook)
     relpath = relative_to_root(notebook, root)

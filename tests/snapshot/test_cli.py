@@ -159,3 +159,13 @@ def test_gc_removes_only_objects_no_snapshot_refers_to(
     code, out, _ = run_cli(capsys, "gc", "--grace", "0", "--format", "json")
     assert code == 0 and json.loads(out)["removed"] == 1
     assert {d for d, _ in store.object_files()} == kept and len(kept) == 2
+
+
+def test_an_unwritable_store_is_a_one_line_error_and_no_lock(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_notebook(project / "analysis.ipynb", ["x = 1"])
+    (project / ".repro").write_text("a file where the store folder should be")
+    code, out, err = run_cli(capsys, "snapshot", str(project / "analysis.ipynb"))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "cannot write" in err
+    assert not (project / "analysis.repro.json").exists()
