@@ -111,19 +111,19 @@ def requests(args: argparse.Namespace) -> list[Any]:
 
 
 def execute_all(batch: Sequence[Any], jobs: int) -> list[Any]:
-    from jupyter_repro.integrations.papermill_run import run_in_subprocess, run_notebook
+    from jupyter_repro.integrations.papermill_run import run_notebook, run_reported
 
     if len(batch) == 1:
         return [run_notebook(batch[0])[0]]
     if jobs == 1:  # one failing notebook must not stop the others: report each
-        return [run_in_subprocess(request) for request in batch]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+        return [run_reported(request) for request in batch]
+    from concurrent.futures import ThreadPoolExecutor
 
-    # spawn, not fork: the parent may hold zmq sockets and threads that do not survive a fork.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context) as pool:
-        return list(pool.map(run_in_subprocess, batch))
+    # Threads, not processes: each notebook runs in its own kernel process already, and the
+    # driver mostly waits on the kernel's messages. Worker processes would each pay the
+    # imports again (1-2 s) for nothing; the kernel's cwd and environment are per kernel.
+    with ThreadPoolExecutor(max_workers=min(jobs, len(batch))) as pool:
+        return list(pool.map(run_reported, batch))
 
 
 def _table(results: Sequence[Any]) -> str:

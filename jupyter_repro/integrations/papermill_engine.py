@@ -51,14 +51,23 @@ def _build(papermill_client: Any, nbclient_engine: Any) -> dict[str, type]:
         """papermill's client, starting the kernel with extra environment variables."""
 
         def __init__(
-            self, nb_man: Any, kernel_env: Mapping[str, str] | None = None, **kw: Any
+            self,
+            nb_man: Any,
+            kernel_env: Mapping[str, str] | None = None,
+            kernel_cwd: str | None = None,
+            **kw: Any,
         ) -> None:
             super().__init__(nb_man, **kw)
             self.repro_kernel_env = dict(kernel_env or {})
+            self.repro_kernel_cwd = kernel_cwd
 
         async def async_start_new_kernel(self, **kwargs: Any) -> None:
             if self.repro_kernel_env:
                 kwargs["env"] = {**os.environ, **kwargs.get("env", {}), **self.repro_kernel_env}
+            if self.repro_kernel_cwd is not None:
+                # The kernel's own working directory: unlike papermill's `cwd`, which
+                # changes the whole process's, this is safe with runs in parallel threads.
+                kwargs["cwd"] = self.repro_kernel_cwd
             if self.km is not None:
                 _tune_kernel_manager(self.km)
             await super().async_start_new_kernel(**kwargs)
@@ -85,6 +94,7 @@ def _build(papermill_client: Any, nbclient_engine: Any) -> dict[str, type]:
                 **_notebook_variable(kwargs.pop("input_path", None)),
                 **kwargs.pop("repro_kernel_env", {}),
             }
+            kernel_cwd: str | None = kwargs.pop("repro_kernel_cwd", None)
             # The caller gets the notebook being executed, so it keeps the outputs of a
             # run that papermill ends by raising.
             notebook_sink: Callable[[Any], None] | None = kwargs.pop("repro_notebook_sink", None)
@@ -106,7 +116,10 @@ def _build(papermill_client: Any, nbclient_engine: Any) -> dict[str, type]:
             from papermill.log import logger
 
             client_kwargs.setdefault("log", logger)
-            return ReproNotebookClient(nb_man, kernel_env=kernel_env, **client_kwargs).execute()
+            client = ReproNotebookClient(
+                nb_man, kernel_env=kernel_env, kernel_cwd=kernel_cwd, **client_kwargs
+            )
+            return client.execute()
 
     return {"ReproNotebookClient": ReproNotebookClient, "ReproEngine": ReproEngine}
 

@@ -193,7 +193,7 @@ def _execute(
         kernel_name=kernel,
         language=notebook.metadata.get("kernelspec", {}).get("language") or "python",
         progress_bar=request.progress,
-        cwd=str(request.source.resolve().parent),
+        repro_kernel_cwd=str(request.source.resolve().parent),
         timeout_func=deadline,
         on_cell_start=deadline.on_cell_start,
         record_timing=request.keep_noise,
@@ -279,8 +279,8 @@ def _write(target: Path, notebook: Any) -> None:
         raise BadInputError.unreadable(target, f"cannot write the output: {exc.strerror}") from None
 
 
-def run_in_subprocess(request: RunRequest) -> RunResult:
-    """Entry point of a worker process for `--jobs N` (top level so it can be pickled)."""
+def run_reported(request: RunRequest) -> RunResult:
+    """Run one notebook of a batch: every outcome, bad input included, becomes a result."""
     try:
         return run_notebook(request)[0]
     except ReproError as exc:  # a worker reports, the parent decides the exit code
