@@ -33,7 +33,18 @@ IPYTHON_NAMES = frozenset({
 BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
 _HISTORY_NAME = re.compile(r"^_i{0,3}\d+$")
 _OPAQUE_CALLS = frozenset({"exec", "globals", "vars", "locals", "execfile"})
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+# Fields holding no names: contexts and operators.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "conversion", "kind", "type_comment"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(
+            f for f in getattr(kind, "_fields", ()) if f not in _LEAF_FIELDS)
+    return fields
 
 
 @dataclass(frozen=True)
@@ -116,9 +127,12 @@ class _Analyzer:
 
     # names -----------------------------------------------------------------------------
     def load(self, name: str, env: tuple[set[str], ...]) -> None:
-        if name in self.bound or is_builtin(name) or any(name in scope for scope in env):
+        if name in self.bound or name in BUILTIN_NAMES:
             return
-        self.uses.add(name)
+        if env and any(name in scope for scope in env):
+            return
+        if not _HISTORY_NAME.match(name):
+            self.uses.add(name)
 
     def bind(self, name: str, env: tuple[set[str], ...], line: int) -> None:
         if env:
@@ -140,43 +154,56 @@ class _Analyzer:
 
     # expressions -----------------------------------------------------------------------
     def expr(self, node: ast.AST, env: tuple[set[str], ...]) -> None:
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
-                self.load(node.id, env)
-            elif isinstance(node.ctx, ast.Del):
-                self.load(node.id, env)
-                self.bound.discard(node.id)
-                self.defines.discard(node.id)
+        kind = type(node)
+        if kind is ast.Name:
+            name: ast.Name = node  # type: ignore[assignment]
+            ctx = type(name.ctx)
+            if ctx is ast.Load:
+                self.load(name.id, env)
+            elif ctx is ast.Del:
+                self.load(name.id, env)
+                self.bound.discard(name.id)
+                self.defines.discard(name.id)
             else:
-                self.bind(node.id, env, node.lineno)
+                self.bind(name.id, env, name.lineno)
             return
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
-                self.string(node)
+        if kind is ast.Constant:
+            if isinstance(node.value, str):  # type: ignore[attr-defined]
+                self.string(node)  # type: ignore[arg-type]
             return
-        if isinstance(node, ast.NamedExpr):
-            self.expr(node.value, env)
-            # A walrus in a comprehension binds in the enclosing scope.
-            outer = tuple(scope for scope in env if not getattr(scope, "comprehension", False))
-            self.bind(node.target.id, outer, node.lineno)
+        if kind is ast.Call:
+            self.call(node, env)  # type: ignore[arg-type]
+        elif kind is ast.BinOp:
+            if type(node.op) in (ast.Add, ast.Mod):  # type: ignore[attr-defined]
+                for side in (node.left, node.right):  # type: ignore[attr-defined]
+                    if type(side) is ast.Constant:
+                        self.fragments.add(id(side))
+        elif kind is ast.NamedExpr:
+            self.walrus(node, env)  # type: ignore[arg-type]
             return
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        elif kind in _COMPREHENSIONS:
             self.comprehension(node, env)
             return
-        if isinstance(node, ast.Lambda):
-            self.arguments_defaults(node.args, env)
-            self.function_body(node)
+        elif kind is ast.Lambda:
+            self.arguments_defaults(node.args, env)  # type: ignore[attr-defined]
+            self.function_body(node)  # type: ignore[arg-type]
             return
-        if isinstance(node, ast.Call):
-            self.call(node, env)
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-            for side in (node.left, node.right):
-                if isinstance(side, ast.Constant):
-                    self.fragments.add(id(side))
-        elif isinstance(node, ast.JoinedStr):
-            self.fstring(node)
-        for child in ast.iter_child_nodes(node):
-            self.expr(child, env)
+        elif kind is ast.JoinedStr:
+            self.fstring(node)  # type: ignore[arg-type]
+        for field_name in _child_fields(kind):
+            value = getattr(node, field_name, None)
+            if type(value) is list:
+                for item in value:
+                    if item is not None:
+                        self.expr(item, env)
+            elif value is not None:
+                self.expr(value, env)
+
+    def walrus(self, node: ast.NamedExpr, env: tuple[set[str], ...]) -> None:
+        self.expr(node.value, env)
+        # A walrus in a comprehension binds in the enclosing scope.
+        outer = tuple(scope for scope in env if not getattr(scope, "comprehension", False))
+        self.bind(node.target.id, outer, node.lineno)
 
     def string(self, node: ast.Constant) -> None:
         fragment = id(node) in self.fragments
