@@ -15,13 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import jupyter_repro
+from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import RULES, Finding
 from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.lock import FileFacts, files_sections
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
 from jupyter_repro.io.config import load_config
-from jupyter_repro.io.environment import canonical_name, installed_distributions
+from jupyter_repro.io.environment import (
+    canonical_name,
+    installed_distributions,
+    module_distributions,
+)
 from jupyter_repro.io.lockfacts import paired_script
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
@@ -174,18 +179,45 @@ def _installed(journal: Journal | None) -> dict[str, str] | None:
     return installed_distributions([str(p) for p in path])
 
 
+_module_cache: dict[tuple[tuple[str, ...], str], str | None] = {}
+
+
+def _imported_distributions(journal: Journal | None, installed: Mapping[str, str]) -> set[str]:
+    """Distributions of the modules the kernel imported (`sklearn` -> `scikit-learn`)."""
+    if journal is None:
+        return set()
+    path = tuple(str(p) for p in _kernel_environment(journal).get("path") or ())
+    modules = {m.split(".", 1)[0] for run in journal.runs for m in run.imports}
+    found: set[str] = set()
+    unknown = []
+    for module in sorted(modules):
+        if canonical_name(module) in installed:
+            found.add(canonical_name(module))
+        elif (path, module) in _module_cache:
+            name = _module_cache[(path, module)]
+            if name is not None:
+                found.add(name)
+        else:
+            unknown.append(module)
+    if unknown:
+        mapped = module_distributions(unknown, list(path))
+        for module in unknown:
+            name = mapped.get(module)
+            _module_cache[(path, module)] = canonical_name(name) if name else None
+            if name:
+                found.add(canonical_name(name))
+    return found
+
+
 def _environment(lock: Mapping[str, Any] | None, journal: Journal | None,
                  installed: Mapping[str, str] | None) -> dict[str, Any]:
     kernel = _kernel_environment(journal)
     locked_env = (lock or {}).get("environment") or {}
     locked_imported = locked_env.get("imported") or {}
     imported: dict[str, str | None] = dict(locked_imported)
-    if journal is not None and installed is not None:
-        for run in journal.runs:
-            for module in run.imports:
-                name = canonical_name(module.split(".", 1)[0])
-                if name in installed:
-                    imported.setdefault(name, None)
+    if installed is not None:
+        for name in _imported_distributions(journal, installed):
+            imported.setdefault(name, None)
     packages = []
     for name in sorted(imported):
         locked_version = locked_imported.get(name)
@@ -256,6 +288,34 @@ def _save_error(notebook: Path) -> str | None:
     return str(error) if error else None
 
 
+_inspector: Any = None
+
+
+def _check_extras(cells: Sequence[Cell], root: Path, notebook: Path,
+                  config: ReproConfig) -> dict[str, Any]:
+    """What `check` adds to the evidence (declared dependencies, system prefixes), so the
+    live findings match `jupyter-repro check`; nothing when that part is unavailable."""
+    global _inspector  # noqa: PLW0603 - one cache of installed distributions per server
+    try:
+        from jupyter_repro.io import inspection
+    except ImportError:
+        return {}
+    extras: dict[str, Any] = {}
+    try:
+        if _inspector is None:
+            _inspector = inspection.Inspector()
+        dependencies = getattr(_inspector, "_dependencies", None)
+        if callable(dependencies):
+            extras.update(dependencies(cells, root, notebook.parent.resolve(),
+                                       config.enabled_rules()))
+        prefixes = getattr(inspection, "_system_prefixes", None)
+        if callable(prefixes):
+            extras["system_prefixes"] = prefixes()
+    except (ReproError, OSError, ValueError, TypeError, AttributeError):
+        return {}
+    return extras
+
+
 def _finding_json(item: Finding) -> dict[str, Any]:
     return {**item.to_json(), "hint": RULES.get(item.rule, ("", ""))[1]}
 
@@ -281,12 +341,14 @@ def notebook_status(
     now = {key: _disk(root, key) for key in keys}
     installed = _installed(journal)
     pair = _pair(notebook, root, view)
+    cells = _rule_cells(view)
     evidence = Evidence(
-        path=relpath, cells=_rule_cells(view),
+        path=relpath, cells=cells,
         language=str((view.metadata.get("language_info") or {}).get("name") or "python"),
         journal=journal, lock=lock,
         inputs_now={k: InputState(v.size, v.hash) for k, v in now.items() if k in locked_inputs},
         installed=installed, pair=pair,
+        **_check_extras(cells, root, notebook, config),
     )
     findings = run_rules(evidence, config)
     return {

@@ -5,7 +5,7 @@
 
 /** What the kernel said when asked to load the extension. */
 export type KernelTracking =
-  | { kind: 'tracked'; version: string }
+  | { kind: 'tracked'; version: string; missedRuns?: number }
   | { kind: 'missing'; reason: string }
   | { kind: 'unsupported'; reason: string };
 

@@ -18,6 +18,7 @@ export interface IReproOptions {
   refreshDelay: number;
   editRefreshDelay: number;
   verifyPollInterval: number;
+  pollInterval: number;
   strictDialog: boolean;
   loadKernelExtension: boolean;
 }
@@ -26,6 +27,7 @@ export const DEFAULT_OPTIONS: IReproOptions = {
   refreshDelay: 150,
   editRefreshDelay: 600,
   verifyPollInterval: 1000,
+  pollInterval: 3000,
   strictDialog: true,
   loadKernelExtension: true
 };

@@ -40,6 +40,7 @@ function readOptions(settings: ISettingRegistry.ISettings | null): IReproOptions
     refreshDelay: get('refreshDelay', DEFAULT_OPTIONS.refreshDelay),
     editRefreshDelay: get('editRefreshDelay', DEFAULT_OPTIONS.editRefreshDelay),
     verifyPollInterval: get('verifyPollInterval', DEFAULT_OPTIONS.verifyPollInterval),
+    pollInterval: get('pollInterval', DEFAULT_OPTIONS.pollInterval),
     strictDialog: get('strictDialog', DEFAULT_OPTIONS.strictDialog),
     loadKernelExtension: get('loadKernelExtension', DEFAULT_OPTIONS.loadKernelExtension),
     showCellMarkers: get('showCellMarkers', true)
@@ -127,6 +128,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // Files change on disk without telling anyone: the current notebook looks again now
+    // and then (cheap: unchanged files are answered from the server's stat cache).
+    let poll: number | null = null;
+    const schedulePoll = () => {
+      if (poll !== null) {
+        window.clearInterval(poll);
+        poll = null;
+      }
+      if (options.pollInterval > 0) {
+        poll = window.setInterval(() => {
+          if (document.visibilityState === 'visible') {
+            current()?.scheduleRefresh(0);
+          }
+        }, options.pollInterval);
+      }
+    };
+    schedulePoll();
+
     if (registry !== null) {
       void registry
         .load(PLUGIN_ID)
@@ -137,6 +156,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
               entry.connector.options = options;
               entry.markers.enabled = options.showCellMarkers;
             }
+            schedulePoll();
           };
           settings.changed.connect(apply);
           apply();

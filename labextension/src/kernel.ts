@@ -7,6 +7,8 @@ export type { KernelTracking } from './api';
 
 const LOAD_CODE = '%load_ext jupyter_repro';
 const VERSION_EXPRESSION = "__import__('jupyter_repro').__version__";
+// The next execution count: above 1, cells ran before tracking started (not journaled).
+const COUNT_EXPRESSION = 'get_ipython().execution_count';
 export const COMM_TARGET = 'jupyter_repro';
 
 /**
@@ -25,7 +27,7 @@ export async function ensureKernelTracking(
     code: LOAD_CODE,
     silent: true,
     store_history: false,
-    user_expressions: { version: VERSION_EXPRESSION },
+    user_expressions: { version: VERSION_EXPRESSION, count: COUNT_EXPRESSION },
     allow_stdin: false,
     stop_on_error: false
   });
@@ -45,7 +47,11 @@ export async function ensureKernelTracking(
     return { kind: 'missing', reason: 'jupyter-repro is not importable in this kernel' };
   }
   const text = String(expression.data?.['text/plain'] ?? '').replace(/^'|'$/g, '');
-  return { kind: 'tracked', version: text };
+  const count = content.user_expressions['count'] as
+    | { status: string; data?: Record<string, unknown> }
+    | undefined;
+  const next = Number(count?.status === 'ok' ? count.data?.['text/plain'] : 1);
+  return { kind: 'tracked', version: text, missedRuns: Number.isFinite(next) ? Math.max(0, next - 1) : 0 };
 }
 
 /** A message the kernel extension pushes on its comm (`event` names what happened). */
@@ -87,7 +93,7 @@ export class KernelChannel {
       comm.onClose = () => {
         this._comm = null;
       };
-      comm.open({ action: 'subscribe' });
+      comm.open({ action: 'hello' });
       this._comm = comm;
     } catch {
       this._comm = null;

@@ -226,6 +226,14 @@ export function summarize(
       detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}: ${rules}${strict}`
     };
   }
+  const missed = tracking?.kind === 'tracked' ? tracking.missedRuns ?? 0 : 0;
+  if (missed > 0) {
+    return {
+      kind: 'incomplete',
+      label: 'repro: tracking incomplete',
+      detail: `${plural(missed, 'cell run')} happened before tracking started: restart the kernel and run all`
+    };
+  }
   const complete = server.journal?.complete ?? server.tracking_complete ?? true;
   if (complete === false) {
     const reasons = server.journal?.incomplete ?? [];

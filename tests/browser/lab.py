@@ -1,0 +1,78 @@
+"""What a person does in JupyterLab, as small helpers the browser tests share."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.support.servers import RunningServer
+
+NOTEBOOK = "air-quality/analysis.ipynb"
+KERNEL_TIMEOUT_MS = 90_000
+
+
+def open_notebook(page: Page, lab: RunningServer, path: str = NOTEBOOK) -> Locator:
+    """Open a notebook, wait for its kernel to be idle and tracked; the status item."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{lab.url}lab/tree/{path}?token={lab.token}")
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
+    expect(page.locator(
+        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
+    )).to_have_count(1, timeout=KERNEL_TIMEOUT_MS)
+    status = page.locator(".jp-NotebookPanel-toolbar .jp-repro-status")
+    expect(status).to_have_attribute("title", _contains("tracked by jupyter-repro"),
+                                     timeout=KERNEL_TIMEOUT_MS)
+    return status
+
+
+def _contains(text: str) -> object:
+    import re
+
+    return re.compile(re.escape(text))
+
+
+def cells(page: Page) -> Locator:
+    return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+
+
+def run_cell(page: Page, index: int) -> None:
+    """Click into cell `index` (counting all cells from 0) and press Shift+Enter."""
+    cell = cells(page).nth(index)
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+
+
+def wait_prompt(page: Page, index: int, count: int) -> float:
+    """Wait until cell `index` shows `[count]`; the monotonic time it was seen."""
+    prompt = cells(page).nth(index).locator(".jp-InputPrompt")
+    expect(prompt).to_contain_text(f"[{count}]", timeout=KERNEL_TIMEOUT_MS)
+    return time.monotonic()
+
+
+def run_all(page: Page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def select_cell(page: Page, index: int) -> None:
+    """Select a cell in command mode (click its prompt, then Escape)."""
+    cells(page).nth(index).locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+
+
+def marker(page: Page, index: int) -> Locator:
+    return cells(page).nth(index).locator(".jp-repro-cell-marker")
+
+
+def panel(page: Page) -> Locator:
+    return page.locator("#jupyter-repro-panel")
+
+
+def wait_for_file(path: Path, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not path.is_file():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} did not appear within {timeout_s} s")
+        time.sleep(0.1)
