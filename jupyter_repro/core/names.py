@@ -394,11 +394,13 @@ class _Analyzer:
         else:  # if, while, expression, return, del, assert, raise...
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 self.fragments.add(id(node.value))  # a bare string: a comment, not a path
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.stmt):
-                    self.statement(child, env)
-                else:
-                    self.expr(child, env)
+            for field_name in _child_fields(type(node)):
+                value = getattr(node, field_name, None)
+                for child in value if type(value) is list else (value,):
+                    if isinstance(child, ast.stmt):
+                        self.statement(child, env)
+                    elif child is not None:
+                        self.expr(child, env)
 
     def handler(self, handler: ast.ExceptHandler, env: tuple[set[str], ...]) -> None:
         # `except E as e` unbinds e at the end of the handler: it is never defined after.
