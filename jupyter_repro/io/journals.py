@@ -56,6 +56,12 @@ class JournalWriter:
         handle.write(encode_line(item) + "\n")
         handle.flush()
 
+    def write_line(self, line: str) -> None:
+        """Append one already-encoded line (the kernel encodes records itself) and flush it."""
+        handle = self._open()
+        handle.write(line + "\n")
+        handle.flush()
+
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()

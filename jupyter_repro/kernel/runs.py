@@ -11,9 +11,8 @@ import fnmatch
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import Any
 
-from jupyter_repro.core.journal import CellRun, FileAccess
 from jupyter_repro.kernel.audit import (
     RECORDER,
     CellAccesses,
@@ -31,13 +30,30 @@ _NOT_USER_MODULES = ("_", "jupyter_repro", "blake3")
 _CHILD_NOTE = "a child process was started"
 
 
-@dataclass
+Record = dict[str, Any]
+
+
+def _access(path: str, mode: str, size: int | None = None, mtime: float | None = None,  # noqa: PLR0917
+            digest: str | None = None, via: str = "open", changed: bool = False,
+            note: str | None = None) -> Record:
+    """A `FileAccess` as its journal dict (the fields of `core.journal.FileAccess`)."""
+    return {"path": path, "mode": mode, "size": size, "mtime": mtime, "hash": digest, "via": via,
+            "changed_during_read": changed, "note": note}
+
+
 class RunFinisher:
-    project_root: str
-    ignore_globs: tuple[str, ...] = ()
-    cache: HashCache = field(default_factory=HashCache)
-    _names: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = field(default_factory=dict)
-    names_missing: bool = False
+    """Builds journal records as plain dicts: the kernel never pays for dataclass conversion.
+
+    The keys are those of `core.journal.CellRun`; a test checks the two stay in step.
+    """
+
+    def __init__(self, project_root: str, ignore_globs: tuple[str, ...] = (),
+                 cache: HashCache | None = None) -> None:
+        self.project_root = project_root
+        self.ignore_globs = ignore_globs
+        self.cache = cache if cache is not None else HashCache()
+        self._names: dict[str, tuple[list[str], list[str]] | None] = {}
+        self.names_missing = False
 
     def relative(self, path: str) -> str:
         root = self.project_root.rstrip(os.sep) + os.sep
@@ -51,80 +67,71 @@ class RunFinisher:
     def hash_read(self, mark: ReadMark) -> None:
         hash_mark(self.cache, mark)
 
-    def finish(self, pending: PendingRun, source_hash: str) -> CellRun:
+    def finish(self, pending: PendingRun, source_hash: str) -> Record:
+        """The journal record of a finished cell (`kind` "cell")."""
         accesses = pending.accesses
         shell_commands = shell_lines(pending.source)
         if shell_commands:
             self._shell_reads(accesses, shell_commands, pending.cwd)
         defines, uses = self.names(source_hash, pending.source)
-        reads = tuple(self._read_access(m) for m in accesses.reads.values()
-                      if not self.ignored(self.relative(m.path)))
-        writes = tuple(
-            self._write_access(path, via, pending.write_stats.get(path))
-            for path, via in accesses.writes.items()
-            if not self.ignored(self.relative(path))
-        )
-        unattributed = tuple(accesses.unattributed)
+        reads = [self._read_access(m) for m in accesses.reads.values()
+                 if not self.ignored(self.relative(m.path))]
+        writes = [self._write_access(path, via, pending.write_stats.get(path))
+                  for path, via in accesses.writes.items()
+                  if not self.ignored(self.relative(path))]
+        unattributed = list(accesses.unattributed)
         if shell_commands:
-            unattributed = tuple(n for n in unattributed if not n.startswith(_CHILD_NOTE))
-            unattributed += tuple(
+            unattributed = [n for n in unattributed if not n.startswith(_CHILD_NOTE)]
+            unattributed += [
                 f"shell command `{c[:80]}` ran: files it read beyond its arguments are not tracked"
                 for c in shell_commands
-            )
-        return CellRun(
-            seq=pending.seq,
-            execution_count=pending.execution_count,
-            cell_id=pending.cell_id,
-            source_hash=source_hash,
-            source=pending.source,
-            started=pending.started,
-            duration=pending.duration,
-            status=pending.status,
-            error=pending.error,
-            defines=defines,
-            uses=uses,
-            reads=tuple(sorted(reads, key=lambda a: a.path)),
-            writes=tuple(sorted(writes, key=lambda a: a.path)),
-            unattributed=unattributed,
-            imports=tuple(m for m in pending.imports if not m.startswith(_NOT_USER_MODULES)),
-        )
+            ]
+        return {
+            "kind": "cell",
+            "seq": pending.seq,
+            "execution_count": pending.execution_count,
+            "cell_id": pending.cell_id,
+            "source_hash": source_hash,
+            "source": pending.source,
+            "started": pending.started,
+            "duration": pending.duration,
+            "status": pending.status,
+            "error": pending.error,
+            "defines": defines,
+            "uses": uses,
+            "reads": sorted(reads, key=lambda a: str(a["path"])),
+            "writes": sorted(writes, key=lambda a: str(a["path"])),
+            "unattributed": unattributed,
+            "imports": [m for m in pending.imports if not m.startswith(_NOT_USER_MODULES)],
+        }
 
-    def names(self, source_hash: str, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def names(self, source_hash: str, source: str) -> tuple[list[str], list[str]]:
         if source_hash not in self._names:
             self._names[source_hash] = analyze_names(source)
             if self._names[source_hash] is None:
                 self.names_missing = True
-        return self._names[source_hash] or ((), ())
+        return self._names[source_hash] or ([], [])
 
-    def _read_access(self, mark: ReadMark) -> FileAccess:
+    def _read_access(self, mark: ReadMark) -> Record:
         if not mark.done:
             self.hash_read(mark)  # a read recorded after the cell's hash jobs were queued
-        return FileAccess(
-            path=self.relative(mark.path),
-            mode="readwrite" if mark.readwrite else "read",
-            size=mark.size,
-            mtime=mark.mtime_ns / 1e9,
-            hash=mark.hash,
-            via=mark.via,
-            changed_during_read=mark.changed,
-            note=mark.note or ("changed between the read and the hash" if mark.changed else None),
-        )
+        note = mark.note or ("changed between the read and the hash" if mark.changed else None)
+        return _access(self.relative(mark.path), "readwrite" if mark.readwrite else "read",
+                       mark.size, mark.mtime_ns / 1e9, mark.hash, mark.via, mark.changed, note)
 
-    def _write_access(
-        self, path: str, via: str, end: tuple[int, int, int] | None
-    ) -> FileAccess:
+    def _write_access(self, path: str, via: str, end: tuple[int, int, int] | None) -> Record:
         relative = self.relative(path)
         if end is None:
-            return FileAccess(relative, "write", via=via, note="gone when the cell ended")
+            return _access(relative, "write", via=via, note="gone when the cell ended")
         size, mtime_ns, inode = end
         try:
             digest, key, moving = self.cache.hash(path)
         except OSError as exc:
-            return FileAccess(relative, "write", size, mtime_ns / 1e9, via=via,
-                              note=f"not hashed: {exc.strerror or type(exc).__name__}")
+            return _access(relative, "write", size, mtime_ns / 1e9, via=via,
+                           note=f"not hashed: {exc.strerror or type(exc).__name__}")
         changed = moving or key[1:] != (inode, size, mtime_ns)
-        return FileAccess(relative, "write", size, mtime_ns / 1e9, digest, via, changed,
-                          "changed after the cell ended, before it was hashed" if changed else None)
+        note = "changed after the cell ended, before it was hashed" if changed else None
+        return _access(relative, "write", size, mtime_ns / 1e9, digest, via, changed, note)
 
     def _shell_reads(self, accesses: CellAccesses, commands: Sequence[str], cwd: str) -> None:
         for command in commands:
@@ -159,13 +166,13 @@ def shell_lines(source: str) -> list[str]:
     return commands
 
 
-def analyze_names(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(defines, uses) of a cell, or None when the static analysis is not available."""
+def analyze_names(source: str) -> tuple[list[str], list[str]] | None:
+    """(defines, uses) of a cell, sorted, or None when the static analysis is not available."""
     try:
         from jupyter_repro.core.names import analyze_cell
     except ImportError:
         return None
     names = analyze_cell(source)
-    return tuple(sorted(names.defines)), tuple(sorted(names.uses))
+    return sorted(names.defines), sorted(names.uses)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import sys
 import threading
@@ -27,11 +28,12 @@ from jupyter_repro.kernel.seeding import apply_seed, seed_from
 from jupyter_repro.kernel.worker import HashCache, Worker, hash_mark
 
 if TYPE_CHECKING:
-    from jupyter_repro.core.journal import CellRun, JournalHeader, RunStatus
+    from jupyter_repro.core.journal import CellRun, RunStatus
     from jupyter_repro.io.journals import JournalWriter
     from jupyter_repro.kernel.runs import RunFinisher
 
 _perf = time.perf_counter
+JOURNAL_VERSION = 1  # core.journal.JOURNAL_VERSION (the kernel does not import the model)
 # Reads up to this size are hashed as the cell ends (tens of microseconds), so their hash
 # is the content the cell saw even when the next cell rewrites them; larger ones in the
 # background, where a change after the read is detected and flagged.
@@ -84,8 +86,10 @@ class Tracker:
         self.kernel_id = kernel_id(shell)
         self.journal_path = journal_dir(self.project_root) / _file_name(self.kernel_id, self.pid,
                                                                         self.started)
-        self.runs: list[CellRun] = []
         self.incomplete: list[str] = []
+        self._lines: list[str] = []  # encoded journal lines, header first
+        self._decoded: tuple[int, list[CellRun]] = (0, [])
+        self._environment: dict[str, Any] | None = None
         self._worker = Worker(self.degraded)
         self._watcher = ImportWatcher(self.degraded)
         self._writer: JournalWriter | None = None  # created by the worker
@@ -121,6 +125,7 @@ class Tracker:
             self._configured.set()
         for module_name in READER_MODULES:
             self._watcher.watch(module_name, _install_readers)
+        self._worker.submit(self._warm_up)
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
         self.shell.events.register("post_run_cell", self.post_run_cell)
         self._running = True
@@ -160,6 +165,30 @@ class Tracker:
                 apply_seed(config.seed, self._watcher)
         finally:
             self._configured.set()
+
+    def _warm_up(self) -> None:
+        """Worker job at start: pay one-time costs (imports, environment) before any cell."""
+        from jupyter_repro.io.environment import capture_environment
+        from jupyter_repro.io.hashing import hash_text
+        from jupyter_repro.kernel.runs import analyze_names
+
+        hash_text("")
+        analyze_names("x = 1")
+        self._environment = capture_environment(self.env_allowlist)
+        _ = self.finisher
+
+    @property
+    def runs(self) -> list[CellRun]:
+        """The cell runs journaled so far, as the data model (decoded on demand)."""
+        count, runs = self._decoded
+        if count != len(self._lines):
+            from jupyter_repro.core.journal import decode_lines
+
+            lines = list(self._lines)
+            journal = decode_lines(lines)
+            runs = list(journal.runs) if journal else []
+            self._decoded = (len(lines), runs)
+        return runs
 
     def _at_exit(self) -> None:
         self._worker.drain(5.0)
@@ -253,31 +282,34 @@ class Tracker:
     def _finish(self, pending: PendingRun) -> None:
         from jupyter_repro.io.hashing import hash_text
 
-        run = self.finisher.finish(pending, hash_text(pending.source))
-        self._write(run)
-        self.runs.append(run)
+        self._write(self.finisher.finish(pending, hash_text(pending.source)))
         if self.finisher.names_missing:
             self.degraded("static name analysis unavailable: defines and uses not recorded")
 
-    def _write(self, item: CellRun | str) -> None:
+    def _write(self, item: dict[str, Any] | str) -> None:
         if self._writer is None:
             from jupyter_repro.io.journals import JournalWriter
 
             self._writer = JournalWriter(self.journal_path)
         if not self._header_written:
-            self._writer.write(self._header())
+            self._emit(self._header())
             self._header_written = True
-        self._writer.write(item)
+        self._emit({"kind": "incomplete", "reason": item} if isinstance(item, str) else item)
 
-    def _header(self) -> JournalHeader:
-        from jupyter_repro.core.journal import JournalHeader
+    def _emit(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, sort_keys=True, separators=(",", ":"), default=list)
+        assert self._writer is not None
+        self._writer.write_line(line)
+        self._lines.append(line)
+
+    def _header(self) -> dict[str, Any]:
         from jupyter_repro.io.environment import capture_environment
 
         if self.notebook is None:  # VS Code names the notebook after start-up
             self.notebook = notebook_path({}, self.shell.user_ns, self.cwd)
             if self.notebook is not None and RECORDER.path_filter is not None:
                 RECORDER.path_filter.exact.add(str(self.notebook))
-        environment = capture_environment(self.env_allowlist)
+        environment = self._environment or capture_environment(self.env_allowlist)
         environment["kernel"] = {
             "language": "python",
             "runtime": "ipykernel" if getattr(self.shell, "kernel", None) else "ipython",
@@ -285,16 +317,10 @@ class Tracker:
         environment["pythonhashseed"] = os.environ.get("PYTHONHASHSEED")
         notebook = (relative_to_root(self.notebook, self.project_root)
                     if self.notebook is not None else None)
-        return JournalHeader(
-            kernel_id=self.kernel_id,
-            notebook=notebook,
-            project_root=str(self.project_root),
-            cwd=str(self.cwd),
-            started=self.started,
-            pid=self.pid,
-            seed=self.seed,
-            environment=environment,
-        )
+        return {"kind": "header", "version": JOURNAL_VERSION, "kernel_id": self.kernel_id,
+                "notebook": notebook, "project_root": str(self.project_root),
+                "cwd": str(self.cwd), "started": self.started, "pid": self.pid,
+                "seed": self.seed, "environment": environment}
 
 
 def _status(result: Any) -> tuple[RunStatus, str | None]:

@@ -90,3 +90,28 @@ def test_journal_names_are_unique_per_process_and_safe_as_file_names() -> None:
     assert journal_file_name("abc-123", 42, 1.5) == "abc-123-42-1500.jsonl"
     assert journal_file_name(None, 42, 1.5) == "kernel-42-1500.jsonl"
     assert "/" not in journal_file_name("../evil", 1, 0.0)
+
+
+def test_lines_the_kernel_encodes_itself_carry_exactly_the_data_model_fields(
+    session: object, project: Path
+) -> None:
+    from dataclasses import fields
+
+    from jupyter_repro.core.journal import JOURNAL_VERSION, FileAccess
+    from jupyter_repro.kernel.tracker import JOURNAL_VERSION as KERNEL_VERSION
+
+    (project / "in.txt").write_text("x")
+    session.run("open('in.txt').read(); open('out.txt', 'w').write('y')")  # type: ignore[attr-defined]
+    journal = session.journal()  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in journal_path(session).read_text().splitlines()]
+    header, cell = lines[0], lines[1]
+    assert KERNEL_VERSION == JOURNAL_VERSION == header["version"]
+    assert set(header) - {"kind", "version"} == {f.name for f in fields(JournalHeader)}
+    assert set(cell) - {"kind"} == {f.name for f in fields(CellRun)}
+    for access in (*cell["reads"], *cell["writes"]):
+        assert set(access) == {f.name for f in fields(FileAccess)}
+    assert journal.runs[0].reads[0].path == "in.txt"
+
+
+def journal_path(session: object) -> Path:
+    return session.tracker.journal_path  # type: ignore[attr-defined,no-any-return]

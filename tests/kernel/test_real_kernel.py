@@ -76,7 +76,9 @@ def test_a_restarted_kernel_writes_a_new_journal(real_kernel_factory: Any, proje
     assert {h.kernel_id for h in headers} == {kernel.kernel_id}
 
 
-def _comm_messages(kernel: Any, comm_id: str, want: int, timeout: float = 20) -> list[dict[str, Any]]:
+def _comm_messages(
+    kernel: Any, comm_id: str, want: int, timeout: float = 20
+) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
     while len(found) < want and time.monotonic() < deadline:
