@@ -120,3 +120,11 @@ def test_a_notebook_that_fails_on_rerun_gets_the_failed_verdict(project: Path, c
     assert code_ == 3
     assert out.startswith("broken.ipynb: failed")
     assert "ModuleNotFoundError" in out
+
+
+@pytest.mark.slow
+def test_the_example_notebook_verifies_as_reproduced(example_project: Path, cli: Cli) -> None:
+    notebook = example_project / "air-quality" / "analysis.ipynb"
+    code_, out, err = cli("verify", notebook, "--format", "json")
+    assert code_ == 0, err + out
+    assert json.loads(out)["verdict"] == "reproduced"
