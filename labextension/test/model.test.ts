@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { IFinding, IServerStatus, IVerifyJob, KernelTracking } from '../src/api';
+import {
+  NotebookReproModel,
+  describeVerify,
+  formatSize,
+  markersFor,
+  shortHash,
+  summarize
+} from '../src/model';
+
+const TRACKED: KernelTracking = { kind: 'tracked', version: '0.1.0', missedRuns: 0 };
+
+function status(extra: Partial<IServerStatus> = {}): IServerStatus {
+  return {
+    version: '0.1.0',
+    path: 'air-quality/analysis.ipynb',
+    project_root: '/project',
+    locked: false,
+    findings: [],
+    journal: { runs: 3, complete: true, incomplete: [], kernel_id: 'k1' },
+    ...extra
+  };
+}
+
+function finding(rule: string, cell: number | null, severity: 'error' | 'warning' = 'error'): IFinding {
+  return { rule, cell, severity, message: `${rule} in ${cell}` };
+}
+
+function job(extra: Partial<IVerifyJob>): IVerifyJob {
+  return {
+    id: 'abc',
+    path: 'nb.ipynb',
+    state: 'running',
+    elapsed: 3.2,
+    progress: { done: null, total: null },
+    result: null,
+    message: null,
+    exit_code: null,
+    ...extra
+  };
+}
+
+describe('the status item summary', () => {
+  it('is reproducible for a tracked kernel with a complete journal and no findings', () => {
+    const summary = summarize(TRACKED, status(), null);
+    assert.equal(summary.kind, 'reproducible');
+    assert.equal(summary.label, 'repro: ok');
+    assert.match(summary.detail, /3 cell runs journaled; no lock yet/);
+  });
+
+  it('counts findings, red when any is an error', () => {
+    const summary = summarize(
+      TRACKED,
+      status({ findings: [finding('out-of-order', 3), finding('stale-cell', 5, 'warning')] }),
+      null
+    );
+    assert.equal(summary.kind, 'findings');
+    assert.equal(summary.label, 'repro: 2 findings');
+    assert.match(summary.detail, /^1 error, 1 warning: out-of-order, stale-cell$/);
+  });
+
+  it('is amber, not red, when every finding is a warning', () => {
+    const summary = summarize(TRACKED, status({ findings: [finding('count-gap', 2, 'warning')] }), null);
+    assert.equal(summary.kind, 'warnings');
+    assert.equal(summary.label, 'repro: 1 finding');
+  });
+
+  it('says so when strict enforcement is broken', () => {
+    const summary = summarize(TRACKED, status({ enforce: 'strict', findings: [finding('hidden-state', 1)] }), null);
+    assert.match(summary.detail, /strict/);
+  });
+
+  it('is not tracked when the kernel cannot load the extension', () => {
+    const summary = summarize({ kind: 'missing', reason: 'not installed in this kernel' }, status(), null);
+    assert.equal(summary.kind, 'untracked');
+    assert.equal(summary.label, 'repro: not tracked');
+    assert.equal(summary.detail, 'not installed in this kernel');
+  });
+
+  it('is incomplete when the journal says some reads could not be attributed', () => {
+    const summary = summarize(
+      TRACKED,
+      status({ journal: { runs: 2, complete: false, incomplete: ['a child process read files'], kernel_id: 'k1' } }),
+      null
+    );
+    assert.equal(summary.kind, 'incomplete');
+    assert.equal(summary.detail, 'a child process read files');
+  });
+
+  it('is incomplete when cells ran before tracking started', () => {
+    const summary = summarize({ ...TRACKED, missedRuns: 2 }, status(), null);
+    assert.equal(summary.kind, 'incomplete');
+    assert.match(summary.detail, /2 cell runs happened before tracking started/);
+  });
+
+  it('findings outrank incomplete tracking', () => {
+    const summary = summarize(
+      { ...TRACKED, missedRuns: 1 },
+      status({ findings: [finding('out-of-order', 2)] }),
+      null
+    );
+    assert.equal(summary.kind, 'findings');
+  });
+
+  it('waits while the kernel starts or restarts', () => {
+    assert.equal(summarize(null, status(), null, 'starting').kind, 'checking');
+    assert.equal(summarize(null, null, null, 'none').kind, 'checking');
+  });
+
+  it('shows errors from the server and from the save hook', () => {
+    assert.equal(summarize(TRACKED, status(), 'server unreachable').kind, 'error');
+    const saved = summarize(TRACKED, status({ save_error: 'disk full' }), null);
+    assert.equal(saved.kind, 'error');
+    assert.equal(saved.detail, 'disk full');
+  });
+
+  it('accepts an older server that sends only the first fields', () => {
+    const old: IServerStatus = { version: '0.0.1', path: 'nb.ipynb', project_root: '/', locked: true };
+    const summary = summarize(TRACKED, old, null);
+    assert.equal(summary.kind, 'reproducible');
+    assert.match(summary.detail, /locked/);
+  });
+});
+
+describe('cell markers', () => {
+  it('mark only the rules about execution state, one marker per cell', () => {
+    const markers = markersFor([
+      finding('out-of-order', 3),
+      finding('stale-cell', 3, 'warning'),
+      finding('unseeded-random', 4, 'warning'),
+      finding('hidden-state', null),
+      finding('hidden-state', 6)
+    ]);
+    assert.deepEqual(Array.from(markers.keys()).sort(), [3, 6]);
+    const three = markers.get(3);
+    assert.ok(three);
+    assert.deepEqual(three.rules, ['out-of-order', 'stale-cell']);
+    assert.equal(three.severity, 'error');
+    assert.equal(three.tooltip, 'out-of-order: out-of-order in 3\nstale-cell: stale-cell in 3');
+  });
+
+  it('put the worst severity first whatever the order of the findings', () => {
+    const markers = markersFor([finding('edited-after-run', 1, 'warning'), finding('hidden-state', 1)]);
+    assert.equal(markers.get(1)?.severity, 'error');
+    assert.deepEqual(markers.get(1)?.rules, ['hidden-state', 'edited-after-run']);
+  });
+});
+
+describe('the verify line', () => {
+  it('follows a job from progress to verdict', () => {
+    assert.match(describeVerify(job({})), /rerunning from scratch in a fresh kernel… 3 s$/);
+    assert.match(describeVerify(job({ progress: { done: 2, total: 7 } })), /cell 2 of 7/);
+    const reproduced = job({
+      state: 'done',
+      result: { path: 'nb.ipynb', verdict: 'reproduced', cells: [{ cell: 1, status: 'same' }] }
+    });
+    assert.match(describeVerify(reproduced), /^reproduced: all 1 cell match/);
+    const differs = job({
+      state: 'done',
+      result: {
+        path: 'nb.ipynb',
+        verdict: 'not-reproduced',
+        cells: [
+          { cell: 1, status: 'same' },
+          { cell: 2, status: 'differs', diff: '-1\n+2' }
+        ]
+      }
+    });
+    assert.equal(describeVerify(differs), 'not reproduced: 1 cell differ');
+  });
+
+  it('reports a job that could not run, and a request that failed', () => {
+    assert.equal(describeVerify(job({ state: 'failed', message: 'no kernel' })), 'verify failed: no kernel');
+    assert.equal(describeVerify(null, 'forbidden'), 'verify could not start: forbidden');
+    assert.equal(describeVerify(null), 'not verified in this session');
+  });
+});
+
+describe('the notebook model', () => {
+  it('signals every change and forgets the tracking of a restarting kernel', () => {
+    const model = new NotebookReproModel();
+    let changes = 0;
+    model.changed.connect(() => {
+      changes += 1;
+    });
+    model.setTracking(TRACKED);
+    assert.equal(model.kernelPhase, 'ready');
+    model.setServerStatus(status({ findings: [finding('out-of-order', 2)] }));
+    assert.equal(model.markers.size, 1);
+    model.setKernelPhase('starting');
+    assert.equal(model.tracking, null);
+    assert.equal(model.summary.kind, 'checking');
+    model.setKernelPhase('starting'); // no change, no signal
+    assert.equal(changes, 3);
+  });
+
+  it('clears a server error once the server answers again', () => {
+    const model = new NotebookReproModel();
+    model.setTracking(TRACKED);
+    model.setError('unreachable');
+    assert.equal(model.summary.kind, 'error');
+    model.setServerStatus(status());
+    assert.equal(model.summary.kind, 'reproducible');
+  });
+
+  it('breaks strict enforcement only with error findings under strict', () => {
+    const model = new NotebookReproModel();
+    model.setServerStatus(status({ enforce: 'strict', findings: [finding('count-gap', 1, 'warning')] }));
+    assert.equal(model.violatesStrict, false);
+    model.setServerStatus(status({ enforce: 'warn', findings: [finding('out-of-order', 1)] }));
+    assert.equal(model.violatesStrict, false);
+    model.setServerStatus(status({ enforce: 'strict', findings: [finding('out-of-order', 1)] }));
+    assert.equal(model.violatesStrict, true);
+  });
+});
+
+describe('panel formatting', () => {
+  it('prints sizes and short hashes people can compare', () => {
+    assert.equal(formatSize(512), '512 B');
+    assert.equal(formatSize(12345), '12.3 kB');
+    assert.equal(formatSize(null), '?');
+    assert.equal(shortHash('blake3:0123456789abcdef'), '0123456789');
+    assert.equal(shortHash(null), '—');
+  });
+});
