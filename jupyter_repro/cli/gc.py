@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jupyter_repro.core.errors import StoreError
 from jupyter_repro.io.project import find_project_root, lock_path
+from jupyter_repro.io.statcache import stat_cache_for
 from jupyter_repro.io.store import Store
 
 HELP = "remove store objects no snapshot refers to"
@@ -49,6 +50,13 @@ def referenced(store: Store) -> set[str] | None:
     return wanted
 
 
+def _forget_vanished_files(store: Store) -> None:
+    """The stat cache only grows while files come and go: drop entries of deleted files."""
+    cache = stat_cache_for(store.path)
+    cache.prune(path for path in cache.paths() if os.path.exists(path))
+    cache.save()
+
+
 def run(args: argparse.Namespace) -> int:
     store = Store(find_project_root(Path(args.path)))
     wanted = referenced(store)
@@ -66,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     for prefix in store.objects.glob("*/.tmp-*") if store.objects.is_dir() else ():
         if now - prefix.stat().st_mtime > STALE_TEMP_S and not args.dry_run:
             os.unlink(prefix)
+    if not args.dry_run:
+        _forget_vanished_files(store)
     verb = "would remove" if args.dry_run else "removed"
     if args.format == "json":
         sys.stdout.write(json.dumps({"store": str(store.path), "dry_run": args.dry_run,

@@ -102,20 +102,32 @@ def _read_journal_cached(path: Path) -> Journal | None:
     return journal
 
 
+def _newest_with_runs(paths: Sequence[Path], relpath: str) -> Journal | None:
+    """The newest journal that recorded a run, else the newest readable one.
+
+    A kernel restarted and not used yet has run nothing: the notebook's outputs still come
+    from the kernel before it.
+    """
+    fallback: Journal | None = None
+    for path in reversed(paths):
+        journal = _read_journal_cached(path)
+        if journal is None or journal.header.notebook not in (None, relpath):
+            continue
+        if journal.runs:
+            return journal
+        fallback = fallback or journal
+    return fallback
+
+
 def find_journal(root: Path, relpath: str, kernel_id: str | None) -> Journal | None:
     """The running kernel's newest journal when its id is known, else the notebook's newest."""
     from jupyter_repro.io.journals import journals_for_kernel, journals_for_notebook
 
     if kernel_id:
-        for path in reversed(journals_for_kernel(root, kernel_id)):
-            journal = _read_journal_cached(path)
-            if journal is not None and journal.header.notebook in (None, relpath):
-                return journal
-    for path in reversed(journals_for_notebook(root, relpath)):
-        journal = _read_journal_cached(path)
+        journal = _newest_with_runs(journals_for_kernel(root, kernel_id), relpath)
         if journal is not None:
             return journal
-    return None
+    return _newest_with_runs(journals_for_notebook(root, relpath), relpath)
 
 
 def _absolute(root: Path, key: str) -> Path:
@@ -162,11 +174,13 @@ def _store_inputs(
             continue  # above the cap: the lock keeps only the hash (stored: false)
         try:
             _, current = cache.hash(path, stat)
-            if current == digest and store.put_file(path, digest):
-                stored.add(digest)
-            elif current != digest:
+            if current != digest:
                 notes.append(f"{key}: changed on disk since it was read; the store has no "
-                              "copy of what was read")
+                             "copy of what was read")
+            elif store.put_file(path, digest):
+                stored.add(digest)
+            else:
+                notes.append(f"{key}: changed while being copied into the store")
         except OSError as exc:
             notes.append(f"{key}: could not be copied into the store: {exc.strerror or exc}")
     return stored, notes

@@ -96,6 +96,10 @@ class StatCache:
             self.remember(path, after, digest)
         return after, digest
 
+    def paths(self) -> list[str]:
+        with self._lock:
+            return list(self._entries)
+
     def prune(self, keep: Iterable[str]) -> None:
         """Forget entries not in `keep` (absolute paths)."""
         wanted = set(keep)

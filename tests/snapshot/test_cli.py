@@ -161,6 +161,19 @@ def test_gc_removes_only_objects_no_snapshot_refers_to(
     assert {d for d, _ in store.object_files()} == kept and len(kept) == 2
 
 
+def test_gc_keeps_young_objects_a_snapshot_in_progress_may_need(
+        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    notebook = two_snapshots[0]
+    (notebook.parent / "fresh.bin").write_bytes(b"being snapshotted")
+    from jupyter_repro.io.hashing import hash_file
+
+    fresh = hash_file(notebook.parent / "fresh.bin")
+    Store(notebook.parent).put_file(notebook.parent / "fresh.bin", fresh)
+    code, out, _ = run_cli(capsys, "gc", "--format", "json")
+    assert code == 0 and json.loads(out)["removed"] == 0
+    assert Store(notebook.parent).has(fresh)
+
+
 def test_an_unwritable_store_is_a_one_line_error_and_no_lock(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_notebook(project / "analysis.ipynb", ["x = 1"])

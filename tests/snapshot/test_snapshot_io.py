@@ -33,9 +33,9 @@ def fake_site(tmp_path: Path) -> Path:
     """A site-packages folder with one distribution whose module name differs from its own."""
     site = tmp_path / "site"
     info = site / "scikit_learn-1.5.2.dist-info"
-    info.mkdir(parents=True)
+    info.mkdir(parents=True, exist_ok=True)
     (info / "top_level.txt").write_text("sklearn\n")
-    (site / "Pandas-2.2.3.dist-info").mkdir()
+    (site / "Pandas-2.2.3.dist-info").mkdir(exist_ok=True)
     (site / "Pandas-2.2.3.dist-info" / "top_level.txt").write_text("pandas\n")
     return site
 
@@ -234,3 +234,22 @@ def test_a_kernel_killed_mid_write_gives_a_lock_that_says_tracking_is_incomplete
     assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
     assert lock["execution"]["tracking_complete"] is False
     assert any("torn" in item for item in lock["execution"]["missing"])
+
+
+def test_a_restarted_kernel_that_ran_nothing_yet_keeps_the_previous_kernels_inputs(
+        project: Path, tmp_path: Path) -> None:
+    setup_run(project, tmp_path)
+    write_journal(project, [], environment=kernel_env(tmp_path))  # the restarted kernel
+    lock = take_snapshot(project / "analysis.ipynb").lock
+    assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
+
+
+def test_an_input_changed_since_it_was_read_is_not_claimed_as_stored(
+        project: Path, tmp_path: Path) -> None:
+    setup_run(project, tmp_path)
+    (project / "data" / "b.csv").write_text("edited after the cell read it")
+    lock = take_snapshot(project / "analysis.ipynb").lock
+    assert lock["inputs"]["data/b.csv"]["size"] == 5
+    assert lock["inputs"]["data/b.csv"]["stored"] is False
+    assert "data/b.csv: changed on disk since it was read; the store has no copy of what " \
+           "was read" in lock["execution"]["missing"]
