@@ -93,6 +93,7 @@ def language_of(notebook: Mapping[str, Any]) -> str:
     return "python"
 
 
+@functools.lru_cache(maxsize=1)
 def _system_prefixes() -> tuple[str, ...]:
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
     prefixes |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
@@ -251,6 +252,7 @@ class Inspector:
         return PairState(shown, cells, declared)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_local(module: str, folder: Path, root: Path) -> bool:
     for base in {folder, root, root / "src"}:
         if (base / f"{module}.py").is_file() or (base / module / "__init__.py").is_file():
