@@ -15,10 +15,12 @@ from jupyter_repro.io.snapshot import notebook_for
 from jupyter_repro.io.store import Store
 
 HELP = "list a notebook's snapshots"
+MAX_CHANGES = 8
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("notebook", metavar="NB", help="notebook (.ipynb) or paired script")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every change")
 
 
 def _rows(store: Store, relpath: str) -> list[dict[str, Any]]:
@@ -55,4 +57,9 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         source = row["source"] or "?"
         sys.stdout.write(f"{row['id']}  {row['time']}  {source:8}  {row['summary']}\n")
+        changes = row["changes"]
+        shown = changes if args.verbose else changes[:MAX_CHANGES]
+        sys.stdout.write("".join(f"    {line}\n" for line in shown))
+        if len(shown) < len(changes):
+            sys.stdout.write(f"    ... {len(changes) - len(shown)} more (--verbose)\n")
     return 0

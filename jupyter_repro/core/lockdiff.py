@@ -192,11 +192,47 @@ def describe(diff: LockDiff) -> list[str]:
         mark = " (imported)" if package.imported else ""
         lines.append(f"package {package.kind}: {package.name} {versions}{mark}")
     for value in diff.values:
-        if value.name in ("variables", "editable", "imported"):
-            lines.append(f"environment: {value.name} changed")
+        if value.name == "editable":
+            lines.extend(_editable_lines(value.before or {}, value.after or {}))
+        elif value.name == "variables":
+            lines.extend(_variable_lines(value.before or {}, value.after or {}))
+        elif value.name == "imported":
+            added = sorted(set(value.after) - set(value.before))
+            removed = sorted(set(value.before) - set(value.after))
+            lines.extend(f"imports {verb}: {', '.join(names)}"
+                         for verb, names in (("added", added), ("removed", removed)) if names)
         else:
             lines.append(f"{value.name}: {value.before} -> {value.after}")
     return lines
+
+
+def _short(commit: object) -> str:
+    return str(commit)[:12] if commit else "no commit"
+
+
+def _editable_lines(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if old is None or new is None:
+            lines.append(f"editable install {'added' if old is None else 'removed'}: {name}")
+        elif old.get("path") != new.get("path"):
+            lines.append(f"editable install {name}: {old.get('path')} -> {new.get('path')}")
+        else:
+            lines.append(f"editable install {name}: commit {_short(old.get('commit'))} -> "
+                         f"{_short(new.get('commit'))}")
+    return lines
+
+
+def _variable_lines(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    return [f"environment variables {verb}: {', '.join(names)}"
+            for verb, names in (("added", added), ("removed", removed),
+                                ("changed value", changed)) if names]
 
 
 def summary(diff: LockDiff) -> str:

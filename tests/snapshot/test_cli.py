@@ -77,7 +77,10 @@ def test_log_lists_each_snapshot_with_what_changed(
     assert rows[1]["summary"] == "1 input"
     assert rows[1]["changes"] == ["input changed: data/a.csv (2 B -> 9 B)"]
     code, out, _ = run_cli(capsys, "log", "analysis.ipynb")
-    assert out.splitlines()[1].startswith(f"{second}  ") and out.rstrip().endswith("1 input")
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{first}  ") and lines[0].endswith("first snapshot")
+    assert lines[1].startswith(f"{second}  ") and lines[1].endswith("1 input")
+    assert lines[2] == "    input changed: data/a.csv (2 B -> 9 B)"
 
 
 def test_diff_of_two_snapshots_shows_the_changed_input_and_exits_1(

@@ -94,3 +94,14 @@ def test_conda_environment_pins_python_minor_and_pip_packages() -> None:
 
 def test_runtime_txt_is_repo2docker_style() -> None:
     assert runtime_txt(base_lock()) == "python-3.11\n"
+
+
+def test_editable_commits_and_variables_are_described_by_name() -> None:
+    after = base_lock()
+    after["environment"]["editable"]["mypkg"] = {"path": "../mypkg", "commit": "def"}
+    after["environment"]["variables"] = {"HOME": None, "DATA_DIR": None}
+    after["environment"]["imported"]["numpy"] = "1.26.4"
+    lines = describe(diff_locks(base_lock(), after))
+    assert "editable install mypkg: commit abc -> def" in lines
+    assert "environment variables added: DATA_DIR" in lines
+    assert "imports added: numpy" in lines
