@@ -1,4 +1,5 @@
-"""`absolute-path`: paths outside the project, as string literals or as recorded reads.
+"""`absolute-path`: paths outside the project, as string literals, in shell commands and
+line magics (`!cp /srv/x.csv .`, `%cd /home/me`), or as reads the journal recorded.
 
 A literal counts when it looks like a file path used as a value: POSIX absolute with at
 least two parts or a file extension (`/data/raw/x.csv`, `/data.csv`), home-relative
@@ -11,6 +12,7 @@ not arguments of string methods (`s.startswith("/usr")`), not docstrings, not pa
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 
 from jupyter_repro.core.config import ReproConfig
@@ -38,10 +40,43 @@ def looks_like_absolute_path(text: str) -> bool:
     return len(parts) >= 2 or bool(parts and _EXTENSION.search(parts[-1]))
 
 
+_SHELL_CELLS = ("%%bash", "%%sh", "%%script", "%%system", "%%!", "%%zsh")
+_COMMAND = re.compile(r"^\s*(?:[\w\s,.\[\]]*=\s*)?[!%](?!%)")
+
+
+def shell_words(source: str) -> list[tuple[int, str]]:
+    """(line, word) of shell commands and line magics: `!cp /data/x .`, `%cd /home/me`."""
+    lines = source.split("\n")
+    whole = source.lstrip().startswith(_SHELL_CELLS)
+    words: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        if not whole and not _COMMAND.match(line):
+            continue
+        if whole and number == 1:
+            continue
+        try:
+            parts = shlex.split(line, comments=True)
+        except ValueError:
+            parts = line.split()
+        for part in parts:
+            words.append((number, part.rpartition("=")[2] if part.startswith("-") else part))
+    return words
+
+
 def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     findings: list[Finding] = []
     for cell in evidence.code_cells:
         seen: set[str] = set()
+        if "!" in cell.source or "%" in cell.source:
+            for line, raw in shell_words(cell.source):
+                word = raw.strip("'\"").rstrip(";")
+                if word not in seen and looks_like_absolute_path(word):
+                    seen.add(word)
+                    findings.append(finding(
+                        config, "absolute-path", cell.index,
+                        f"line {line}: absolute path {word!r} in a shell command or magic "
+                        "will not exist on another machine",
+                    ))
         for literal in cell.scan.strings:
             if literal.fragment or literal.value in seen:
                 continue

@@ -101,7 +101,9 @@ def build() -> None:
         code("import pandas as pd\nframe = pd.read_csv('/home/alice/data/survey.csv')", 1),
         code("raw = open('~/Downloads/raw.txt').read()", 2),
         code("out = r'C:\\Users\\bob\\results.xlsx'\nfolder = f'/mnt/shared/{out}'", 3),
-    ], [("absolute-path", 0), ("absolute-path", 1), ("absolute-path", 2), ("absolute-path", 2)])
+        code("!cp /srv/exports/latest.csv data/\n%cd /home/alice/project", 4),
+    ], [("absolute-path", 0), ("absolute-path", 1), ("absolute-path", 2), ("absolute-path", 2),
+        ("absolute-path", 3), ("absolute-path", 3)])
     write("absolute_path_look_alikes", [
         code("import os, re\nurl = 'https://example.org/data/file.csv'\n"
              "sink = open('/dev/null', 'w')\nscratch = '/tmp/work.csv'", 1),
@@ -111,6 +113,8 @@ def build() -> None:
              "    return 'data/local.csv'\nroute = '/items/{item_id}'\nratio = '3/4'\n"
              "sep = '/'\nglob = '/data/*.csv'", 3),
         code("text = 'a path like /home/x/y in prose, with spaces and a comma'", 4),
+        code("!wget https://example.org/a.csv -O data/a.csv 2>/dev/null\n!echo $HOME {text}\n"
+             "%cd data\nremainder = 7 % 3", 5),
     ], [])
     write("unseeded_random", [
         code("import random\nimport numpy as np\nvalue = random.random()", 1),
