@@ -146,3 +146,15 @@ def test_a_notebook_saved_without_a_kernel_gets_a_partial_lock_that_says_so(
     lock = json.loads((server.root / "analysis.repro.json").read_text())
     assert lock["inputs"] == {}
     assert any("no journal" in item for item in lock["execution"]["missing"])
+
+
+def test_a_notebook_saved_after_its_kernel_was_shut_down_keeps_that_kernels_inputs(
+        server: RunningServer) -> None:
+    kernel_id = start_session(server, NOTEBOOK)
+    run_all(server, kernel_id, 2)
+    status, _ = server.request("DELETE", f"api/kernels/{kernel_id}")
+    assert status == 204
+    save(server)
+    lock = json.loads((server.root / "analysis.repro.json").read_text())
+    assert list(lock["inputs"]) == ["data/input.csv"]
+    assert lock["execution"]["cells_run"] == 2
