@@ -28,7 +28,8 @@ from jupyter_repro.core.ipython_syntax import translate
 IPYTHON_NAMES = frozenset({
     "In", "Out", "get_ipython", "exit", "quit", "display", "_", "__", "___", "_i", "_ii",
     "_iii", "_ih", "_oh", "_dh", "__session__", "__builtins__", "__name__", "__doc__",
-    "__spec__", "__loader__", "__package__", "__builtin__",
+    "__spec__", "__loader__", "__package__", "__builtin__", "_exit_code",
+    "__vsc_ipynb_file__",
 })
 BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
 _HISTORY_NAME = re.compile(r"^_i{0,3}\d+$")

@@ -79,3 +79,13 @@ def test_notebook_level_findings_are_not_suppressed_by_a_cell() -> None:
     findings = [Finding("no-lock", None, "warning", "m"), Finding("hidden-state", 0, "error", "m")]
     kept = apply_suppressions(findings, {0: frozenset({"*"})})
     assert [f.rule for f in kept] == ["no-lock"]
+
+
+def test_a_name_used_before_its_own_cell_defines_it_is_hidden_state() -> None:
+    findings = run_rules(_evidence(("print(x)\nx = 1", 1)), ReproConfig())
+    assert [f.rule for f in findings] == ["hidden-state"]
+    assert "before this cell defines it" in findings[0].message
+
+
+def test_shell_exit_code_is_an_ipython_name() -> None:
+    assert run_rules(_evidence(("!ls\nprint(_exit_code)", 1)), ReproConfig()) == []

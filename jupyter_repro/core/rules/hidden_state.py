@@ -22,6 +22,9 @@ def _definers(cells: list[Cell]) -> dict[str, list[int]]:
 
 
 def _message(name: str, cell: Cell, below: list[int], runtime: HiddenName | None) -> str:
+    if name in cell.scan.names.defines:
+        return (f"uses `{name}` before this cell defines it: only a value left from an "
+                "earlier run makes it work")
     if runtime is not None and runtime.definer == "deleted":
         origin = "was defined only by a cell that no longer exists"
     elif runtime is not None and runtime.definer == "edited":
