@@ -94,10 +94,14 @@ def language_of(notebook: Mapping[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _system_prefixes() -> tuple[str, ...]:
+def system_prefixes() -> tuple[str, ...]:
+    """Folders whose files are the environment's, not data: reads there are not inputs."""
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
     prefixes |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
     return tuple(sorted(prefixes))
+
+
+_system_prefixes = system_prefixes  # the name the server's status module looks up
 
 
 @dataclass
@@ -175,8 +179,8 @@ class Inspector:
             installed=self.installed() if lock is not None and "env-drift" in enabled else None,
             pair=self._pair(notebook_path, notebook, config) if enabled & {
                 "unpaired", "pair-out-of-sync"} else None,
-            system_prefixes=_system_prefixes(),
-            **self._dependencies(cells, root, folder, enabled),
+            system_prefixes=system_prefixes(),
+            **self.dependency_evidence(cells, root, folder, enabled),
         )
         findings = run_rules(evidence, config)
         return NotebookReport(shown, tuple(findings), "; ".join(errors) or None,
@@ -214,9 +218,10 @@ class Inspector:
                 inputs[relpath] = _input_state(root, relpath, entry)
         return lock, inputs
 
-    def _dependencies(
+    def dependency_evidence(
         self, cells: Sequence[Cell], root: Path, folder: Path, enabled: frozenset[str]
     ) -> dict[str, Any]:
+        """`Evidence` fields for `undeclared-dependency`: declared names, module mapping."""
         if "undeclared-dependency" not in enabled:
             return {}
         stdlib = frozenset(sys.stdlib_module_names)
@@ -232,6 +237,8 @@ class Inspector:
             "local_modules": local,
             "stdlib_modules": stdlib,
         }
+
+    _dependencies = dependency_evidence  # the name the server's status module looks up
 
     def _pair(self, notebook: Path, data: Mapping[str, Any], config: ReproConfig) -> PairState:
         from jupyter_repro.io.lockfacts import paired_script
