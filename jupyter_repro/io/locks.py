@@ -12,9 +12,12 @@ from typing import Any
 from jupyter_repro.core.errors import BadInputError
 from jupyter_repro.core.lock import LOCK_VERSION, serialize_lock
 from jupyter_repro.io.atomic import write_if_changed
+from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.project import lock_path
 
 SCHEMA_RESOURCE = "lock.schema.json"
+_VALID_CACHE_SIZE = 256
+_valid_contents: set[str] = set()
 
 
 def lock_schema() -> dict[str, Any]:
@@ -71,7 +74,17 @@ def read_lock(path: Path) -> dict[str, Any]:
         raise BadInputError.invalid(
             path, f"not a lock: invalid JSON at line {exc.lineno} column {exc.colno}"
         ) from None
-    return validate_lock(data, path)
+    # Validating a lock with a thousand inputs takes jsonschema ~100 ms, and the UI polls:
+    # content already found valid in this process is not validated again.
+    digest = hash_bytes(raw)
+    if digest in _valid_contents:
+        result: dict[str, Any] = data
+        return result
+    checked = validate_lock(data, path)
+    if len(_valid_contents) >= _VALID_CACHE_SIZE:
+        _valid_contents.clear()
+    _valid_contents.add(digest)
+    return checked
 
 
 def read_lock_for(notebook: Path) -> dict[str, Any] | None:
