@@ -21,8 +21,8 @@ ENGINE_NAME = "repro"
 KERNEL_EXTENSION_ARGUMENT = "--ext=jupyter_repro"
 NOTEBOOK_VARIABLE = "JUPYTER_REPRO_NOTEBOOK"
 # Seconds a kernel gets to exit after its shutdown request before it is terminated.
-# jupyter_client's default (5 s, SIGTERM after half of it) is what makes some runs
-# about 3 s slower: see benchmarks/bench_run.py.
+# jupyter_client's default is 5 s, with SIGTERM after half of it: a kernel that misses its
+# shutdown request makes a run about 3 s slower (see benchmarks/bench_run.py --shutdown).
 SHUTDOWN_WAIT_SECONDS = 1.0
 
 
@@ -45,7 +45,34 @@ _CLASSES: dict[str, type] = {}
 
 
 def _build(papermill_client: Any, nbclient_engine: Any) -> dict[str, type]:
+    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
+
+    class QuietShutdownKernelManager(AsyncKernelManager):
+        """jupyter_client interrupts a kernel (SIGINT) right before asking it to shut down.
+
+        After a run the kernel is idle, so the interrupt only prints "KeyboardInterrupt
+        caught in kernel" and, now and then, lands while the kernel handles the shutdown
+        request, which it then misses: the run waits for SIGTERM. A busy kernel (after a
+        timeout) still stops: SIGTERM, then SIGKILL, follow a missed request.
+        """
+
+        _repro_shutting_down = False
+
+        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            self._repro_shutting_down = True
+            try:
+                await super()._async_shutdown_kernel(now=now, restart=restart)
+            finally:
+                self._repro_shutting_down = False
+
+        shutdown_kernel = _async_shutdown_kernel
+
+        async def _async_interrupt_kernel(self) -> None:
+            if not self._repro_shutting_down:
+                await super()._async_interrupt_kernel()
+
+        interrupt_kernel = _async_interrupt_kernel
 
     class ReproNotebookClient(papermill_client):  # type: ignore[misc]
         """papermill's client, starting the kernel with extra environment variables."""
@@ -104,6 +131,7 @@ def _build(papermill_client: Any, nbclient_engine: Any) -> dict[str, type]:
             if KERNEL_EXTENSION_ARGUMENT not in extra:
                 extra.append(KERNEL_EXTENSION_ARGUMENT)
             client_kwargs: dict[str, Any] = {
+                "kernel_manager_class": QuietShutdownKernelManager,
                 **kwargs,
                 "timeout": execution_timeout if execution_timeout else kwargs.get("timeout"),
                 "startup_timeout": start_timeout,
@@ -121,7 +149,11 @@ def _build(papermill_client: Any, nbclient_engine: Any) -> dict[str, type]:
             )
             return client.execute()
 
-    return {"ReproNotebookClient": ReproNotebookClient, "ReproEngine": ReproEngine}
+    return {
+        "ReproNotebookClient": ReproNotebookClient,
+        "ReproEngine": ReproEngine,
+        "QuietShutdownKernelManager": QuietShutdownKernelManager,
+    }
 
 
 def _classes() -> dict[str, type]:
