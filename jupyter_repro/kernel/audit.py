@@ -17,7 +17,6 @@ import os
 import shlex
 import stat as stat_module
 import sys
-import sysconfig
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -92,9 +91,7 @@ def _system_prefixes() -> set[str]:
     """Interpreter files, OS pseudo-files, fonts and per-user caches and config."""
     found = {"/proc/", "/dev/", "/sys/", "/usr/share/", "/etc/", "/run/", "/var/cache/",
              "/usr/lib/", "/usr/local/lib/", "/usr/local/share/", "/tmp/ipykernel_"}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        with contextlib.suppress(Exception):
-            found.add(os.path.normpath(sysconfig.get_paths()[key]) + os.sep)
+    found.add(os.path.dirname(os.__file__) + os.sep)  # the standard library (no sysconfig import)
     for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
         found.add(os.path.join(prefix, "lib") + os.sep)
     for entry in sys.path:

@@ -267,7 +267,8 @@ class Tracker:
             accesses=current.accesses,
             write_stats=write_stats,
             imports=imports,
-            cwd=os.getcwd(),
+            # Only shell lines need the cwd; getcwd releases the GIL, so skip it when we can.
+            cwd=os.getcwd() if "!" in current.source or "%" in current.source else "",
         )
 
     # -- worker side -----------------------------------------------------------------
