@@ -17,35 +17,23 @@ Scoping follows Python at notebook (module) level, in source order:
 from __future__ import annotations
 
 import ast
-import builtins
-import re
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jupyter_repro.core.ipython_syntax import translate
+from jupyter_repro.core.scope_walk import (
+    BUILTIN_NAMES,
+    IPYTHON_NAMES,
+    Analyzer,
+    Call,
+    StringLiteral,
+    dotted,
+    is_builtin,
+)
 
-IPYTHON_NAMES = frozenset({
-    "In", "Out", "get_ipython", "exit", "quit", "display", "_", "__", "___", "_i", "_ii",
-    "_iii", "_ih", "_oh", "_dh", "__session__", "__builtins__", "__name__", "__doc__",
-    "__spec__", "__loader__", "__package__", "__builtin__", "_exit_code",
-    "__vsc_ipynb_file__",
-})
-BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
-_HISTORY_NAME = re.compile(r"^_i{0,3}\d+$")
-_OPAQUE_CALLS = frozenset({"exec", "globals", "vars", "locals", "execfile"})
-_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
-# Fields holding no names: contexts and operators.
-_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "conversion", "kind", "type_comment"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(
-            f for f in getattr(kind, "_fields", ()) if f not in _LEAF_FIELDS)
-    return fields
+__all__ = ["BUILTIN_NAMES", "IPYTHON_NAMES", "Call", "CellNames", "CellScan", "StringLiteral",
+           "analyze_cell", "dotted", "is_builtin", "scan_cell"]
 
 
 @dataclass(frozen=True)
@@ -61,27 +49,6 @@ class CellNames:
 
 
 @dataclass(frozen=True)
-class StringLiteral:
-    value: str
-    line: int
-    # Why the string is probably not a path: concatenated onto something, or an argument
-    # of a string method (`s.startswith("/api")`), or a docstring.
-    fragment: bool
-
-
-@dataclass(frozen=True)
-class Call:
-    """A call whose callee is a dotted name: `np.random.rand(3)` -> ("np.random.rand", ...)."""
-
-    name: str
-    line: int
-    nargs: int
-    keywords: tuple[str, ...]
-    # Arguments that are literal constants: `default_rng(42)` -> (42,), None when not literal.
-    first_arg: object = None
-
-
-@dataclass(frozen=True)
 class CellScan:
     names: CellNames
     strings: tuple[StringLiteral, ...]
@@ -89,341 +56,6 @@ class CellScan:
     # local name -> what it refers to: `np` -> "numpy", `shuffle` -> "random.shuffle".
     aliases: tuple[tuple[str, str], ...]
     shell_lines: frozenset[int]
-
-
-def is_builtin(name: str) -> bool:
-    return name in BUILTIN_NAMES or _HISTORY_NAME.match(name) is not None
-
-
-def dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
-_STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip",
-                             "lstrip", "rstrip", "join", "find", "index", "count", "partition",
-                             "removeprefix", "removesuffix", "format", "sub", "match", "search",
-                             "compile", "fullmatch", "findall"})
-
-
-class _Analyzer:
-    def __init__(self, scoped_lines: set[int]) -> None:
-        self.scoped_lines = scoped_lines
-        self.bound: set[str] = set()
-        self.defines: set[str] = set()
-        self.uses: set[str] = set()
-        self.deferred: set[str] = set()
-        self.imports: set[str] = set()
-        self.opaque = False
-        self.strings: list[StringLiteral] = []
-        self.calls: list[Call] = []
-        self.aliases: list[tuple[str, str]] = []
-        self.fragments: set[int] = set()  # ids of string nodes that are not whole values
-
-    # names -----------------------------------------------------------------------------
-    def load(self, name: str, env: tuple[set[str], ...]) -> None:
-        if name in self.bound or name in BUILTIN_NAMES:
-            return
-        if env and any(name in scope for scope in env):
-            return
-        if not _HISTORY_NAME.match(name):
-            self.uses.add(name)
-
-    def bind(self, name: str, env: tuple[set[str], ...], line: int) -> None:
-        if env:
-            env[-1].add(name)
-        elif line not in self.scoped_lines:
-            self.bound.add(name)
-            self.defines.add(name)
-
-    def target(self, node: ast.expr, env: tuple[set[str], ...]) -> None:
-        if isinstance(node, ast.Name):
-            self.bind(node.id, env, node.lineno)
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            for element in node.elts:
-                self.target(element, env)
-        elif isinstance(node, ast.Starred):
-            self.target(node.value, env)
-        else:  # attribute or subscript: reads its base
-            self.expr(node, env)
-
-    # expressions -----------------------------------------------------------------------
-    def expr(self, node: ast.AST, env: tuple[set[str], ...]) -> None:
-        kind = type(node)
-        if kind is ast.Name:
-            name: ast.Name = node  # type: ignore[assignment]
-            ctx = type(name.ctx)
-            if ctx is ast.Load:
-                self.load(name.id, env)
-            elif ctx is ast.Del:
-                self.load(name.id, env)
-                self.bound.discard(name.id)
-                self.defines.discard(name.id)
-            else:
-                self.bind(name.id, env, name.lineno)
-            return
-        if kind is ast.Constant:
-            if isinstance(node.value, str):  # type: ignore[attr-defined]
-                self.string(node)  # type: ignore[arg-type]
-            return
-        if kind is ast.Call:
-            self.call(node, env)  # type: ignore[arg-type]
-        elif kind is ast.BinOp:
-            if type(node.op) in (ast.Add, ast.Mod):  # type: ignore[attr-defined]
-                for side in (node.left, node.right):  # type: ignore[attr-defined]
-                    if type(side) is ast.Constant:
-                        self.fragments.add(id(side))
-        elif kind is ast.NamedExpr:
-            self.walrus(node, env)  # type: ignore[arg-type]
-            return
-        elif kind in _COMPREHENSIONS:
-            self.comprehension(node, env)
-            return
-        elif kind is ast.Lambda:
-            self.arguments_defaults(node.args, env)  # type: ignore[attr-defined]
-            self.function_body(node)  # type: ignore[arg-type]
-            return
-        elif kind is ast.JoinedStr:
-            self.fstring(node)  # type: ignore[arg-type]
-        for field_name in _child_fields(kind):
-            value = getattr(node, field_name, None)
-            if type(value) is list:
-                for item in value:
-                    if item is not None:
-                        self.expr(item, env)
-            elif value is not None:
-                self.expr(value, env)
-
-    def walrus(self, node: ast.NamedExpr, env: tuple[set[str], ...]) -> None:
-        self.expr(node.value, env)
-        # A walrus in a comprehension binds in the enclosing scope.
-        outer = tuple(scope for scope in env if not getattr(scope, "comprehension", False))
-        self.bind(node.target.id, outer, node.lineno)
-
-    def string(self, node: ast.Constant) -> None:
-        fragment = id(node) in self.fragments
-        self.strings.append(StringLiteral(str(node.value), node.lineno, fragment))
-
-    def fstring(self, node: ast.JoinedStr) -> None:
-        head = node.values[0] if node.values else None
-        if isinstance(head, ast.Constant) and isinstance(head.value, str) and len(node.values) > 1:
-            self.fragments.add(id(head))
-            # The literal head of an f-string is a whole value when it starts one.
-            self.strings.append(StringLiteral(head.value, node.lineno, False))
-            self.fragments.add(id(head))
-
-    def call(self, node: ast.Call, env: tuple[set[str], ...]) -> None:
-        name = dotted(node.func)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
-            for arg in node.args:
-                if isinstance(arg, ast.Constant):
-                    self.fragments.add(id(arg))
-            if isinstance(node.func.value, ast.Constant):
-                self.fragments.add(id(node.func.value))
-        if name is None:
-            return
-        if name in _OPAQUE_CALLS:
-            self.opaque = True
-        first = node.args[0] if node.args else None
-        literal = first.value if isinstance(first, ast.Constant) else None
-        dynamic_import = name in ("__import__", "importlib.import_module")
-        if dynamic_import and isinstance(literal, str) and not literal.startswith("."):
-            self.imports.add(literal.split(".", 1)[0])
-        keywords = tuple(k.arg for k in node.keywords if k.arg)
-        self.calls.append(Call(name, node.lineno, len(node.args), keywords, literal))
-
-    def comprehension(self, node: ast.AST, env: tuple[set[str], ...]) -> None:
-        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
-        self.expr(generators[0].iter, env)
-        local = _ComprehensionScope()
-        inner = (*env, local)
-        for index, generator in enumerate(generators):
-            if index:
-                self.expr(generator.iter, inner)
-            self.target(generator.target, inner)
-            for condition in generator.ifs:
-                self.expr(condition, inner)
-        if isinstance(node, ast.DictComp):
-            self.expr(node.key, inner)
-            self.expr(node.value, inner)
-        else:
-            self.expr(node.elt, inner)  # type: ignore[attr-defined]
-
-    def arguments_defaults(self, args: ast.arguments, env: tuple[set[str], ...]) -> None:
-        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
-            self.expr(default, env)
-
-    def function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
-        """Names a function reads from outside itself: read when it is called, not now."""
-        bound: set[str] = set()
-        loaded: list[str] = []
-        declared_global: set[str] = set()
-        self._docstring_is_fragment(node)
-        arguments = node.args
-        for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                         arguments.vararg, arguments.kwarg]:
-            if argument is not None:
-                bound.add(argument.arg)
-        body = node.body if isinstance(node.body, list) else [node.body]
-        for child in (item for part in body for item in ast.walk(part)):
-            if isinstance(child, ast.Name):
-                (loaded.append if isinstance(child.ctx, ast.Load) else bound.add)(child.id)
-            elif isinstance(child, ast.arg):
-                bound.add(child.arg)
-            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bound.add(child.name)
-            elif isinstance(child, (ast.Import, ast.ImportFrom)):
-                self.import_names(child, ())
-                bound.update((a.asname or a.name).split(".", 1)[0] for a in child.names)
-            elif isinstance(child, ast.ExceptHandler) and child.name:
-                bound.add(child.name)
-            elif isinstance(child, ast.Global):
-                declared_global.update(child.names)
-            elif isinstance(child, ast.Call):
-                self.call(child, ())
-            elif isinstance(child, ast.Constant) and isinstance(child.value, str):
-                self.string(child)
-            elif isinstance(child, ast.BinOp) and isinstance(child.op, (ast.Add, ast.Mod)):
-                for side in (child.left, child.right):
-                    if isinstance(side, ast.Constant):
-                        self.fragments.add(id(side))
-            elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
-                bound.add(child.name)
-        for name in declared_global:
-            self.defines.add(name)
-        self.deferred.update(
-            name for name in loaded
-            if (name not in bound or name in declared_global) and not is_builtin(name)
-        )
-
-    def _docstring_is_fragment(self, node: ast.AST) -> None:
-        body = getattr(node, "body", None)
-        first = body[0] if isinstance(body, list) and body else None
-        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-            self.fragments.add(id(first.value))
-
-    def import_names(self, node: ast.Import | ast.ImportFrom, env: tuple[set[str], ...]) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                top = alias.name.split(".", 1)[0]
-                self.imports.add(top)
-                local = alias.asname or top
-                self.aliases.append((local, alias.name if alias.asname else top))
-                if env is not None:
-                    self.bind(local, env, node.lineno)
-            return
-        module = node.module or ""
-        if node.level == 0 and module:
-            self.imports.add(module.split(".", 1)[0])
-        for alias in node.names:
-            if alias.name == "*":
-                self.opaque = True
-                continue
-            local = alias.asname or alias.name
-            if node.level == 0:
-                self.aliases.append((local, f"{module}.{alias.name}"))
-            self.bind(local, env, node.lineno)
-
-    # statements ------------------------------------------------------------------------
-    def statements(self, body: list[ast.stmt], env: tuple[set[str], ...]) -> None:
-        for statement in body:
-            self.statement(statement, env)
-
-    def statement(self, node: ast.stmt, env: tuple[set[str], ...]) -> None:  # noqa: PLR0915
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for decorator in node.decorator_list:
-                self.expr(decorator, env)
-            self.arguments_defaults(node.args, env)
-            self.function_body(node)
-            self.bind(node.name, env, node.lineno)
-        elif isinstance(node, ast.ClassDef):
-            for item in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-                self.expr(item, env)
-            self._docstring_is_fragment(node)
-            self.statements(node.body, (*env, set()))
-            self.bind(node.name, env, node.lineno)
-        elif isinstance(node, ast.Assign):
-            self.expr(node.value, env)
-            for target in node.targets:
-                self.target(target, env)
-        elif isinstance(node, ast.AugAssign):
-            self.expr(node.value, env)
-            if isinstance(node.target, ast.Name):
-                self.load(node.target.id, env)
-            self.target(node.target, env)
-        elif isinstance(node, ast.AnnAssign):
-            self.expr(node.annotation, env)
-            if node.value is not None:
-                self.expr(node.value, env)
-                self.target(node.target, env)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self.expr(node.iter, env)
-            self.target(node.target, env)
-            self.statements(node.body, env)
-            self.statements(node.orelse, env)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for with_item in node.items:
-                self.expr(with_item.context_expr, env)
-                if with_item.optional_vars is not None:
-                    self.target(with_item.optional_vars, env)
-            self.statements(node.body, env)
-        elif isinstance(node, (ast.Try, ast.TryStar)):
-            self.statements(node.body, env)
-            for handler in node.handlers:
-                if handler.type is not None:
-                    self.expr(handler.type, env)
-                self.handler(handler, env)
-            self.statements(node.orelse, env)
-            self.statements(node.finalbody, env)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            self.import_names(node, env)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            return
-        elif isinstance(node, ast.Match):
-            self.expr(node.subject, env)
-            for case in node.cases:
-                self.pattern(case.pattern, env)
-                if case.guard is not None:
-                    self.expr(case.guard, env)
-                self.statements(case.body, env)
-        else:  # if, while, expression, return, del, assert, raise...
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-                self.fragments.add(id(node.value))  # a bare string: a comment, not a path
-            for field_name in _child_fields(type(node)):
-                value = getattr(node, field_name, None)
-                for child in value if type(value) is list else (value,):
-                    if isinstance(child, ast.stmt):
-                        self.statement(child, env)
-                    elif child is not None:
-                        self.expr(child, env)
-
-    def handler(self, handler: ast.ExceptHandler, env: tuple[set[str], ...]) -> None:
-        # `except E as e` unbinds e at the end of the handler: it is never defined after.
-        if handler.name is None:
-            self.statements(handler.body, env)
-            return
-        self.statements(handler.body, (*env, {handler.name}))
-
-    def pattern(self, node: ast.pattern, env: tuple[set[str], ...]) -> None:
-        for child in ast.walk(node):
-            if isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
-                self.bind(child.name, env, child.lineno)
-            elif isinstance(child, ast.MatchMapping) and child.rest:
-                self.bind(child.rest, env, child.lineno)
-            elif isinstance(child, ast.MatchValue):
-                self.expr(child.value, env)
-            elif isinstance(child, ast.MatchClass):
-                self.expr(child.cls, env)
-
-
-class _ComprehensionScope(set[str]):
-    comprehension = True
 
 
 _EMPTY = frozenset[str]()
@@ -447,7 +79,7 @@ def scan_cell(source: str) -> CellScan:
         names = CellNames(_EMPTY, _EMPTY, _EMPTY, translation.magics_ok, False, _EMPTY,
                           translation.opaque)
         return CellScan(names, (), (), (), frozenset(translation.shell_lines))
-    analyzer = _Analyzer(translation.scoped_lines)
+    analyzer = Analyzer(translation.scoped_lines)
     try:
         analyzer.statements(tree.body, ())
     except RecursionError:
