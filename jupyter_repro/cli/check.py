@@ -55,11 +55,14 @@ def _walk(folder: Path) -> list[Path]:
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
         found.extend(Path(current) / f for f in sorted(files) if f.endswith(".ipynb"))
-    ignored = _git(["check-ignore", "--stdin", "-z"], folder,
-                   "\0".join(str(p) for p in found) + "\0") if found else None
+    if not found:
+        return found
+    # Absolute paths: git resolves relative ones against its own working directory.
+    absolute = [os.path.abspath(p) for p in found]
+    ignored = _git(["check-ignore", "--stdin", "-z"], folder, "\0".join(absolute) + "\0")
     if ignored:
-        skip = {Path(p) for p in ignored.split("\0") if p}
-        found = [p for p in found if p not in skip]
+        skip = {p for p in ignored.split("\0") if p}
+        found = [p for p, a in zip(found, absolute, strict=True) if a not in skip]
     return found
 
 

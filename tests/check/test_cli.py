@@ -190,3 +190,14 @@ def test_the_example_notebooks_are_clean(capsys):
     if not any(examples.rglob("*.ipynb")):
         pytest.skip("no example notebooks")
     assert main(["check", str(examples)]) == 0, capsys.readouterr().out
+
+
+def test_git_ignored_notebooks_are_skipped_when_a_subfolder_is_walked(project, check_json,
+                                                                      monkeypatch):
+    _git(project, "init", "-q")
+    (project / ".gitignore").write_text("scratch.ipynb\n")
+    write_notebook(project / "sub" / "kept.ipynb", [("x = 1", 1)])
+    write_notebook(project / "sub" / "scratch.ipynb", HIDDEN)
+    monkeypatch.chdir(project)
+    _, notebooks = check_json("sub")
+    assert [n["path"] for n in notebooks] == ["sub/kept.ipynb"]
