@@ -32,6 +32,12 @@ _SCRIPT_MARKERS = ("# %%", "jupytext:", "# +\n", "# In[")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Exit 0 when clean, 1 when a finding fails the gate, 2 when a notebook cannot be read. "
+        "The gate is the notebook's `enforce` setting: off (nothing fails), warn (errors fail; "
+        "the default) or strict (warnings fail too). Suppress a rule in one cell with the tag "
+        "repro-ignore:RULE or a `# repro: ignore[RULE]` comment."
+    )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="notebooks, paired scripts or folders (default: .)")
     parser.add_argument("--staged", action="store_true",
