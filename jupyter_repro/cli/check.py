@@ -189,4 +189,6 @@ def run(args: argparse.Namespace) -> int:
     for report in reports:
         if report.error and args.format == "text":
             sys.stderr.write(f"jupyter-repro check: {report.error}\n")
+        for note in report.notes:
+            sys.stderr.write(f"jupyter-repro check: {report.path}: {note}\n")
     return exit_code(reports)

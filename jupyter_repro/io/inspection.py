@@ -25,6 +25,7 @@ from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
 from jupyter_repro.core.rules.lockfile import locked_inputs
+from jupyter_repro.core.suppress import suppressed_rules, unknown_rules
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.declared import declared_dependencies
 from jupyter_repro.io.environment import installed_distributions, module_distributions
@@ -49,6 +50,7 @@ class NotebookReport:
     error: str | None = None
     enforce: Enforcement = "warn"
     project_relpath: str = ""
+    notes: tuple[str, ...] = ()  # things worth saying that are not findings
 
     def failing(self) -> list[Finding]:
         """Findings that fail a gate: errors under `warn`, everything under `strict`."""
@@ -184,7 +186,7 @@ class Inspector:
         )
         findings = run_rules(evidence, config)
         return NotebookReport(shown, tuple(findings), "; ".join(errors) or None,
-                              config.enforce, relpath)
+                              config.enforce, relpath, _suppression_notes(cells))
 
     def _journal(self, root: Path, relpath: str) -> Journal | None:
         if not journal_dir(root).is_dir():
@@ -257,6 +259,16 @@ class Inspector:
         except (OSError, ValueError, ReproError) as exc:
             return PairState(shown, None, declared, str(exc).splitlines()[0] if str(exc) else "")
         return PairState(shown, cells, declared)
+
+
+def _suppression_notes(cells: Sequence[Cell]) -> tuple[str, ...]:
+    """A misspelt rule in a suppression suppresses nothing: say so."""
+    notes = []
+    for cell in cells:
+        if cell.tags or "repro:" in cell.source:
+            for rule in unknown_rules(suppressed_rules(cell.source, cell.tags)):
+                notes.append(f"cell {cell.index}: unknown rule {rule!r} in a suppression")
+    return tuple(notes)
 
 
 @functools.lru_cache(maxsize=4096)

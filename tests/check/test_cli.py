@@ -201,3 +201,9 @@ def test_git_ignored_notebooks_are_skipped_when_a_subfolder_is_walked(project, c
     monkeypatch.chdir(project)
     _, notebooks = check_json("sub")
     assert [n["path"] for n in notebooks] == ["sub/kept.ipynb"]
+
+
+def test_a_misspelt_rule_in_a_suppression_is_pointed_out(project, capsys):
+    nb = write_notebook(project / "nb.ipynb", [("print(nope)  # repro: ignore[hiden-state]", 1)])
+    assert main(["check", str(nb)]) == 1
+    assert "unknown rule 'hiden-state' in a suppression" in capsys.readouterr().err
