@@ -127,11 +127,24 @@ def pair(notebook_path: Path, fmt: str) -> Path:
     if script.exists() and script.resolve() == notebook_path.resolve():
         raise UsageError(f"{notebook_path}: the paired script would overwrite the notebook")
     text = script_text(notebook, fmt)
+    if script.exists() and _differs_in_code(script, notebook):
+        # Maybe a module of the same name, maybe script edits: never overwrite either.
+        raise UsageError(
+            f"{script} already exists and differs from the notebook; bring them in line "
+            "with `jupyter-repro sync`, or move the file away"
+        )
     if json.dumps(notebook.metadata.get("jupytext"), sort_keys=True) != before:
         _write_notebook(notebook_path, notebook)
     write_if_changed(script, text)
     _record_sync(notebook_path, code_fingerprint(notebook))
     return script
+
+
+def _differs_in_code(script: Path, notebook: Any) -> bool:
+    try:
+        return code_fingerprint(read_script(script)) != code_fingerprint(notebook)
+    except BadInputError:
+        return True
 
 
 def paired_format(notebook: Any, default: str) -> str:
@@ -207,11 +220,24 @@ def _update_notebook(notebook_path: Path, notebook: Any, script_nb: Any, fmt: st
     _write_notebook(notebook_path, combined)
 
 
+def _create_notebook(script: Path, notebook_path: Path, fmt: str) -> SyncResult:
+    """A script with no notebook yet: the notebook is created from it (no outputs)."""
+    script_nb = read_script(script)
+    script_nb.metadata.pop("jupytext", None)
+    _pairing_metadata(script_nb, fmt if script_extension(fmt) == script.suffix else
+                      f"{script.suffix.lstrip('.')}:percent")
+    _write_notebook(notebook_path, script_nb)
+    _record_sync(notebook_path, code_fingerprint(script_nb))
+    return SyncResult("script-to-notebook", notebook_path, script)
+
+
 def sync(
     path: Path, default_fmt: str, use: Literal["notebook", "script"] | None = None
 ) -> SyncResult:
     """Bring a notebook and its paired script in line, deciding the direction by content."""
     notebook_path = path if path.suffix == ".ipynb" else notebook_for(path)
+    if path.suffix != ".ipynb" and path.is_file() and not notebook_path.exists():
+        return _create_notebook(path, notebook_path, default_fmt)
     notebook = load_notebook(notebook_path)
     fmt = paired_format(notebook, default_fmt)
     script = path if path.suffix != ".ipynb" else script_for(notebook_path, fmt)

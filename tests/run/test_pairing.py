@@ -112,6 +112,31 @@ def test_sync_without_a_record_uses_the_lock_script_fingerprint(notebook: Path, 
     assert "edited in Lab" in script.read_text()
 
 
+def test_pair_never_overwrites_an_existing_file_with_other_code(notebook: Path, cli: Cli) -> None:
+    module = notebook.with_suffix(".py")
+    module.write_text("def helper():\n    return 42\n")
+    code_, _, err = cli("pair", notebook)
+    assert code_ == 2 and "already exists" in err
+    assert module.read_text() == "def helper():\n    return 42\n"
+    assert "jupytext" not in nbformat.read(notebook, 4).metadata
+
+
+def test_sync_of_a_script_without_a_notebook_creates_the_paired_notebook(
+    project: Path, cli: Cli
+) -> None:
+    script = project / "job.py"
+    script.write_text('# %% tags=["parameters"]\nn = 1\n\n# %%\nprint(n)\n')
+    code_, out, _ = cli("sync", script)
+    created = nbformat.read(project / "job.ipynb", 4)
+    assert code_ == 0 and "script -> notebook" in out
+    assert [(c.source, c.metadata.get("tags")) for c in created.cells] == [
+        ("n = 1", ["parameters"]),
+        ("print(n)", None),
+    ]
+    assert created.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    assert cli("sync", script)[1].endswith("already in sync\n")
+
+
 def test_textconv_shows_code_and_markdown_without_outputs_or_metadata(
     notebook: Path, cli: Cli
 ) -> None:
