@@ -115,14 +115,30 @@ export interface IVerifyCell {
   status: 'same' | 'differs' | 'error' | 'not-run' | string;
   diff?: string | null;
   causes?: string[];
+  nondeterministic?: boolean;
+  ignored?: boolean;
+}
+
+export interface IVerifyInput {
+  path: string;
+  status: string;
+}
+
+export interface IVerifyPackage {
+  distribution: string;
+  locked: string | null;
+  current: string | null;
+  status: string;
 }
 
 export interface IVerifyResult {
   path: string;
   verdict: VerdictKind;
   cells: IVerifyCell[];
-  inputs?: unknown[];
-  environment?: unknown[];
+  inputs?: IVerifyInput[];
+  environment?: IVerifyPackage[];
+  failure?: string;
+  notes?: string[];
 }
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';

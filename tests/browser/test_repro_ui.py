@@ -67,7 +67,8 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     hidden = marker(page, MONTHLY - 1)
     expect(hidden).to_have_attribute("data-rules", re.compile("hidden-state"), timeout=10_000)
     expect(hidden).to_have_attribute("title", re.compile(r"hidden-state: uses `threshold_pm25`"))
-    cells(page).nth(MONTHLY - 1).screenshot(path=str(artifacts_dir / "marked-cell-hidden-state.png"))
+    cells(page).nth(MONTHLY - 1).screenshot(
+        path=str(artifacts_dir / "marked-cell-hidden-state.png"))
 
     # saving writes the lock beside the notebook; the panel lists inputs and environment
     page.keyboard.press("Control+s")

@@ -15,7 +15,8 @@ def open_notebook(page: Page, lab: RunningServer, path: str) -> None:
     page.goto(f"{lab.url}lab/tree/{path}?token={lab.token}")
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
     # the kernel is idle once its status in the toolbar reads so
-    expect(page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=60_000)
+    idle = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
+    expect(page.locator(idle)).to_have_count(1, timeout=60_000)
 
 
 def test_the_status_item_appears_and_follows_a_cell_run(

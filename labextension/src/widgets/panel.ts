@@ -164,7 +164,21 @@ export class ReproPanel extends Widget {
         data: { verdict: verdict ?? job?.state ?? 'none' }
       })
     ];
-    const cells = (job?.result?.cells ?? []).filter(c => c.status !== 'same');
+    const result = job?.state === 'done' ? job.result : null;
+    const facts = [
+      result?.failure ? `execution failed: ${result.failure}` : null,
+      ...(result?.inputs ?? []).filter(i => i.status !== 'same').map(i => `input ${i.path}: ${i.status}`),
+      ...(result?.environment ?? [])
+        .filter(e => e.status !== 'same')
+        .map(e => `package ${e.distribution}: ${e.locked ?? '?'} → ${e.current ?? 'not installed'}`),
+      ...(result?.notes ?? []).map(n => `note: ${n}`)
+    ].filter((line): line is string => line !== null);
+    if (facts.length > 0) {
+      body.push(
+        h('ul', { className: 'jp-repro-list jp-repro-verify-facts' }, facts.map(text => h('li', { text })))
+      );
+    }
+    const cells = (result?.cells ?? []).filter(c => c.status !== 'same');
     if (cells.length > 0) {
       body.push(
         h(
@@ -179,7 +193,10 @@ export class ReproPanel extends Widget {
               },
               [
                 h('span', { className: 'jp-repro-finding-where', text: `cell ${c.cell}` }),
-                h('span', { className: 'jp-repro-finding-rule', text: c.status }),
+                h('span', {
+                  className: 'jp-repro-finding-rule',
+                  text: c.nondeterministic ? `${c.status} (nondeterministic)` : c.status
+                }),
                 ...(c.causes ?? []).map(cause =>
                   h('span', { className: 'jp-repro-finding-message', text: cause })
                 ),
