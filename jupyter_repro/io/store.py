@@ -256,4 +256,8 @@ def restore_target(dest: Path, key: str, project_root: Path) -> Path:
     root = project_root.resolve()
     if root not in resolved.parents:
         raise StoreError(f"refusing to restore {key!r}: {resolved} is outside the project root")
+    inside = resolved.relative_to(root).parts
+    in_store = inside[0] == ".repro" and inside[1:2] != ("restore",)
+    if in_store or any(part in _PROTECTED - {".repro"} for part in inside):
+        raise StoreError(f"refusing to restore {key!r}: {resolved} is inside {inside[0]}/")
     return target

@@ -97,3 +97,15 @@ def test_a_corrupt_object_is_never_restored(project: Path) -> None:
         store.export(digest, project / "restored" / "a.csv")
     assert not (project / "restored" / "a.csv").exists()
     assert not list((project / "restored").iterdir())
+
+
+@pytest.mark.parametrize("dest", [".git", ".git/hooks", ".repro/objects"])
+def test_restore_never_writes_into_git_or_the_store_whatever_the_folder(
+        project: Path, dest: str) -> None:
+    with pytest.raises(StoreError, match="refusing"):
+        restore_target(project / dest, "post-checkout", project)
+
+
+def test_the_default_restore_folder_in_the_store_is_allowed(project: Path) -> None:
+    target = restore_target(project / ".repro" / "restore" / "abc", "data/a.csv", project)
+    assert target == project / ".repro" / "restore" / "abc" / "data" / "a.csv"
