@@ -46,6 +46,8 @@ class CellNames:
     deferred: frozenset[str] = frozenset()
     # The cell may bind names no static analysis sees: `%run`, `from m import *`, `exec`.
     opaque: bool = False
+    # Names the cell deletes (`del x`) and does not bind again: gone for the cells below.
+    deletes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def scan_cell(source: str) -> CellScan:
         parse_ok=True,
         deferred=frozenset(analyzer.deferred - analyzer.defines),
         opaque=translation.opaque or analyzer.opaque,
+        deletes=frozenset(analyzer.deleted),
     )
     return CellScan(names, tuple(analyzer.strings), tuple(analyzer.calls), tuple(analyzer.aliases),
                     frozenset(translation.shell_lines))

@@ -81,6 +81,7 @@ class Analyzer:
         self.scoped_lines = scoped_lines
         self.bound: set[str] = set()
         self.defines: set[str] = set()
+        self.deleted: set[str] = set()  # module-level names the cell deletes and leaves unbound
         self.uses: set[str] = set()
         self.deferred: set[str] = set()
         self.imports: set[str] = set()
@@ -105,6 +106,7 @@ class Analyzer:
         elif line not in self.scoped_lines:
             self.bound.add(name)
             self.defines.add(name)
+            self.deleted.discard(name)
 
     def target(self, node: ast.expr, env: tuple[set[str], ...]) -> None:
         if isinstance(node, ast.Name):
@@ -129,6 +131,8 @@ class Analyzer:
                 self.load(name.id, env)
                 self.bound.discard(name.id)
                 self.defines.discard(name.id)
+                if not env:
+                    self.deleted.add(name.id)
             else:
                 self.bind(name.id, env, name.lineno)
             return

@@ -89,3 +89,13 @@ def test_a_name_used_before_its_own_cell_defines_it_is_hidden_state() -> None:
 
 def test_shell_exit_code_is_an_ipython_name() -> None:
     assert run_rules(_evidence(("!ls\nprint(_exit_code)", 1)), ReproConfig()) == []
+
+
+def test_a_name_deleted_by_a_cell_above_is_hidden_state_below() -> None:
+    evidence = _evidence(("x = 1", 1), ("del x", 2), ("print(x)", 3))
+    assert [(f.rule, f.cell) for f in run_rules(evidence, ReproConfig())] == [("hidden-state", 2)]
+
+
+def test_a_name_deleted_and_bound_again_stays_defined() -> None:
+    evidence = _evidence(("x = 1", 1), ("del x\nx = 2", 2), ("print(x)", 3))
+    assert run_rules(evidence, ReproConfig()) == []

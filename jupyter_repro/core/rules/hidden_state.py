@@ -65,6 +65,6 @@ def check_hidden_state(
                         f"a function here reads `{name}`, which no cell defines: "
                         "calling it after a fresh run fails",
                     ))
-        defined |= names.defines
+        defined = (defined | names.defines) - names.deletes
         opaque_above = opaque_above or names.opaque
     return findings
