@@ -32,6 +32,7 @@ from jupyter_repro.core.lock import (
 )
 from jupyter_repro.io.atomic import write_if_changed
 from jupyter_repro.io.config import load_config
+from jupyter_repro.io.git import git_state
 from jupyter_repro.io.lockfacts import environment_facts, paired_script
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
@@ -224,8 +225,6 @@ def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
     script = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
     script_facts = _disk_facts(cache, script) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
-    from jupyter_repro.io.git import git_state
-
     return build_lock(LockInputs(
         notebook=relpath,
         cells=cells,
