@@ -63,7 +63,9 @@ class NotebookReport:
 
 def _source(cell: Mapping[str, Any]) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, list):
+        return "".join(part if isinstance(part, str) else "" for part in source)
+    return source if isinstance(source, str) else ""
 
 
 def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
@@ -78,7 +80,7 @@ def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
             index=index,
             cell_type=str(raw.get("cell_type", "")),
             source=_source(raw),
-            execution_count=count if isinstance(count, int) else None,
+            execution_count=count if type(count) is int else None,
             cell_id=raw.get("id") if isinstance(raw.get("id"), str) else None,
             tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         ))
