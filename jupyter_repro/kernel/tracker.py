@@ -101,6 +101,7 @@ class Tracker:
         self._reported: set[str] = set()
         self._running = False
         self._configured = threading.Event()
+        self._seeded = False
         self._pending_problems = [p for p in (seed_problem,) if p]
         self.channel: Any = None
 
@@ -117,8 +118,6 @@ class Tracker:
         RECORDER.on_error = self.degraded
         RECORDER.install()
         env_seed = self.seed
-        if env_seed is not None:
-            apply_seed(env_seed, self._watcher)
         if _has_config(self.project_root):
             self._worker.submit(lambda: self._configure(env_seed))
         else:
@@ -162,7 +161,6 @@ class Tracker:
             self.env_allowlist = config.env_allowlist
             if env_seed is None and config.seed is not None:
                 self.seed = config.seed
-                apply_seed(config.seed, self._watcher)
         finally:
             self._configured.set()
 
@@ -207,7 +205,9 @@ class Tracker:
         self._worker.submit(lambda: self._write(reason))
 
     def _queue_hash(self, mark: ReadMark) -> None:
-        self._worker.submit(lambda: hash_mark(self._hashes, mark))
+        """Large inputs start hashing at once, in the background; small ones at cell end."""
+        if mark.size > SMALL_INPUT:
+            self._worker.submit(lambda: hash_mark(self._hashes, mark))
 
     # -- the two hooks -------------------------------------------------------------
     def pre_run_cell(self, info: Any) -> None:
@@ -217,7 +217,12 @@ class Tracker:
                 self._current = None  # blank probes (user_expressions) are not cells
                 return
             if not self._configured.is_set():
-                self._configured.wait(10.0)  # the seed must be set before the first cell
+                self._configured.wait(10.0)  # the seed must be known before the first cell
+            if self._seq == 0 and self._current is None and not self._seeded:
+                self._seeded = True
+                if self.seed is not None:
+                    # Just before the first cell: kernel start-up code may draw from `random`.
+                    apply_seed(self.seed, self._watcher)
             accesses = CellAccesses()
             self._current = _Current(source, getattr(info, "cell_id", None), started=time.time(),
                                      t0=_perf(), modules=len(sys.modules), accesses=accesses)

@@ -121,3 +121,19 @@ def test_the_comm_says_hello_answers_state_and_pushes_finished_cells(
     _send(kernel, "comm_msg", {"comm_id": comm_id, "data": {"action": "dance"}})
     (error,) = _comm_messages(kernel, comm_id, 1)
     assert error["event"] == "error" and "dance" in error["message"]
+
+
+def test_numpy_imported_by_a_cell_is_seeded_in_deterministic_mode(
+    real_kernel_factory: Any,
+) -> None:
+    import numpy as np
+
+    kernel = real_kernel_factory({"JUPYTER_REPRO_SEED": "3"})
+    _, out = kernel.execute("import numpy as np, random\nprint(repr(np.random.rand()), "
+                            "repr(random.random()))")
+    import random
+
+    np.random.seed(3)
+    random.seed(3)
+    assert out.split() == [repr(np.random.rand()), repr(random.random())]
+    assert kernel.runs_after(1).header.seed == 3

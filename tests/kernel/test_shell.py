@@ -317,3 +317,16 @@ def test_a_seed_that_is_not_a_number_is_reported_not_used(
     journal = session.journal()
     assert journal.header.seed is None
     assert any("JUPYTER_REPRO_SEED" in reason for reason in journal.incomplete)
+
+
+def test_a_large_input_is_hashed_in_the_background_with_its_full_content(
+    session: Any, project: Path
+) -> None:
+    from jupyter_repro.kernel.tracker import SMALL_INPUT
+
+    content = b"0123456789" * (SMALL_INPUT // 5)
+    (project / "big.bin").write_bytes(content)
+    session.run("with open('big.bin', 'rb') as f:\n    head = f.read(10)")
+    (read,) = session.journal().runs[0].reads
+    assert read.size == len(content) and read.hash == hash_bytes(content)
+    assert not read.changed_during_read
