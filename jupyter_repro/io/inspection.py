@@ -161,6 +161,12 @@ class Inspector:
             return self._inspect(path, shown)
         except ReproError as exc:
             return NotebookReport(shown, error=exc.message)
+        except OSError as exc:
+            return NotebookReport(shown, error=f"{shown}: cannot read: {exc.strerror or exc}")
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            # A notebook shaped in a way nobody foresaw: one notebook's error, not a crash.
+            return NotebookReport(shown, error=f"{shown}: cannot check: "
+                                              f"{type(exc).__name__}: {exc}")
 
     def _inspect(self, path: Path, shown: str) -> NotebookReport:
         notebook_path, notebook = _load(path)
