@@ -137,3 +137,37 @@ def test_numpy_imported_by_a_cell_is_seeded_in_deterministic_mode(
     random.seed(3)
     assert out.split() == [repr(np.random.rand()), repr(random.random())]
     assert kernel.runs_after(1).header.seed == 3
+
+
+def test_a_papermill_run_journals_its_cells_under_the_notebook_it_names(project: Path) -> None:
+    import nbformat
+    import papermill
+
+    from tests.kernel.conftest import env_without_repro
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("alpha = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("data = open('in.txt').read()"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Py"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, project / "run.ipynb")
+    (project / "in.txt").write_text("input")
+    environ = {**env_without_repro(), "JUPYTER_REPRO_NOTEBOOK": str(project / "run.ipynb")}
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environ)  # papermill's kernel inherits this process's environment
+    try:
+        papermill.execute_notebook(str(project / "run.ipynb"), str(project / "out.ipynb"),
+                                   parameters={"alpha": 2}, cwd=str(project),
+                                   kernel_name="python3", progress_bar=False,
+                                   extra_arguments=["--ext=jupyter_repro"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    (path,) = journal_files(project)
+    journal = read_journal(path)
+    assert journal is not None and journal.header.notebook == "run.ipynb"
+    sources = [r.source for r in journal.runs]
+    assert sources[0] == "alpha = 1" and "alpha = 2" in sources[1]
+    assert [r.path for r in journal.runs[-1].reads] == ["in.txt"]
