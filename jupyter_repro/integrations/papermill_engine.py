@@ -170,7 +170,7 @@ def _classes() -> dict[str, type]:
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("ReproEngine", "ReproNotebookClient"):
+    if name in ("ReproEngine", "ReproNotebookClient", "QuietShutdownKernelManager"):
         return _classes()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
