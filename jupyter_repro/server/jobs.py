@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 JobState = Literal["running", "done", "failed", "cancelled"]
 KEEP_FINISHED = 20
+PROGRESS_INTERVAL_S = 0.5
 _TQDM = re.compile(r"(\d+)/(\d+) \[")
 _CLI = "from jupyter_repro.cli.main import console_main; console_main()"
 
@@ -124,6 +125,8 @@ class JobRegistry:
             self._finish(job, None, "", f"could not start verify: {exc}")
             return
         job._process = process
+        threading.Thread(target=self._watch_journal, args=(job,), daemon=True,
+                         name=f"jupyter-repro-verify-progress-{job.id}").start()
         out_chunks: list[bytes] = []
         reader = threading.Thread(target=lambda: out_chunks.append(
             process.stdout.read() if process.stdout else b""), daemon=True)
@@ -133,6 +136,30 @@ class JobRegistry:
         reader.join()
         self._finish(job, process.returncode, b"".join(out_chunks).decode(errors="replace"),
                      err_text)
+
+    def _watch_journal(self, job: VerifyJob) -> None:
+        """Progress from the rerun's own journal: its kernel journals each cell it runs."""
+        try:
+            from jupyter_repro.io.journals import journals_for_notebook, read_header, read_journal
+            from jupyter_repro.io.notebooks import read_notebook_json
+            from jupyter_repro.io.project import find_project_root, relative_to_root
+
+            root = find_project_root(job.notebook)
+            relpath = relative_to_root(job.notebook, root)
+            cells = read_notebook_json(job.notebook).get("cells", [])
+            job.cells_total = sum(1 for c in cells if c.get("cell_type") == "code"
+                                  and "".join(c.get("source", "")).strip())
+        except Exception:  # progress is a nicety: the job runs without it
+            return
+        while job.state == "running":
+            for path in reversed(journals_for_notebook(root, relpath)):
+                header = read_header(path)
+                if header is not None and header.started >= job.started - 1:
+                    journal = read_journal(path)
+                    if journal is not None:
+                        job.cells_done = len(journal.runs)
+                    break
+            time.sleep(PROGRESS_INTERVAL_S)
 
     def _follow_stderr(self, job: VerifyJob, process: subprocess.Popen[bytes]) -> str:
         """Read stderr as it comes, picking up `done/total` from a progress bar if any."""

@@ -9,6 +9,7 @@ environment, the paired script. The answer is plain JSON the labextension render
 from __future__ import annotations
 
 import fnmatch
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,8 +266,12 @@ def _pair_json(pair: PairState, findings: Sequence[Finding], fmt: str) -> dict[s
             "error": pair.error, "format": fmt}
 
 
-def _save_error(notebook: Path) -> str | None:
-    """The save hook's last outcome for this file, when the hook exposes one."""
+SAVE_WAIT_S = 3.0
+
+
+def _save_outcome(notebook: Path) -> Any:
+    """The save hook's last outcome for this file, waiting a moment for a pending snapshot
+    so that a status asked right after a save shows the lock that save wrote."""
     try:
         from jupyter_repro.server import save_hook
     except ImportError:
@@ -274,18 +279,21 @@ def _save_error(notebook: Path) -> str | None:
     last = getattr(save_hook, "last_outcome", None)
     if not callable(last):
         return None
+    deadline = time.monotonic() + SAVE_WAIT_S
     try:
         outcome = last(str(notebook))
+        while getattr(outcome, "status", None) == "pending" and time.monotonic() < deadline:
+            time.sleep(0.02)
+            outcome = last(str(notebook))
     except Exception:  # a status must answer even when the hook's bookkeeping misbehaves
         return None
-    if outcome is None:
+    return outcome
+
+
+def _save_error(outcome: Any) -> str | None:
+    if outcome is None or getattr(outcome, "status", None) != "failed":
         return None
-    if isinstance(outcome, str):
-        return outcome
-    error = getattr(outcome, "error", None)
-    if error is None and isinstance(outcome, Mapping):
-        error = outcome.get("error")
-    return str(error) if error else None
+    return str(getattr(outcome, "message", "") or "the snapshot of the last save failed")
 
 
 _inspector: Any = None
@@ -324,6 +332,7 @@ def notebook_status(
     api_path: str, notebook: Path, posted_cells: Any | None = None, kernel_id: str | None = None
 ) -> dict[str, Any]:
     """The whole status of one notebook, as the labextension renders it."""
+    save = _save_outcome(notebook)
     root = find_project_root(notebook)
     relpath = relative_to_root(notebook, root)
     config = load_config(root).for_notebook(relpath)
@@ -372,5 +381,5 @@ def notebook_status(
         "outputs": _output_rows(recorded_out, (lock or {}).get("outputs") or {}),
         "environment": _environment(lock, journal, installed),
         "pair": _pair_json(pair, findings, config.paired_format),
-        "save_error": _save_error(notebook),
+        "save_error": _save_error(save),
     }

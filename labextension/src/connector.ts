@@ -68,9 +68,9 @@ export class NotebookConnector {
     session.kernelChanged.connect(() => this._watchKernel(session.session?.kernel ?? null), this);
     _panel.context.saveState.connect((_, state) => {
       if (state === 'completed') {
+        // The server answers once the save's snapshot is written; history follows.
         this._afterSave = true;
         this.scheduleRefresh(0);
-        void this.loadHistory();
       }
     }, this);
     void session.ready.then(() => this._watchKernel(session.session?.kernel ?? null));
@@ -132,7 +132,6 @@ export class NotebookConnector {
       return;
     }
     const afterSave = this._afterSave;
-    this._afterSave = false;
     const ticket = ++this._ticket;
     try {
       const status = await fetchStatus(
@@ -141,12 +140,18 @@ export class NotebookConnector {
         this.kernelId
       );
       if (ticket !== this._ticket) {
-        return; // a newer request is on its way: its answer wins
+        return; // a newer request is on its way: its answer wins (and sees the save)
       }
       this.model.setServerStatus(status);
+      if (afterSave) {
+        this._afterSave = false;
+      }
     } catch (error) {
       this.model.setError(message(error));
       return;
+    }
+    if (afterSave) {
+      void this.loadHistory();
     }
     if (afterSave && this.model.violatesStrict && this._options.strictDialog) {
       this._strictViolation.emit(this.model.findings.filter(f => f.severity === 'error'));
