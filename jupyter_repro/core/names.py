@@ -53,6 +53,7 @@ class CellNames:
 @dataclass(frozen=True)
 class CellScan:
     names: CellNames
+    # String literals that could be paths: starting with `/`, `~`, `\\` or a drive letter.
     strings: tuple[StringLiteral, ...]
     calls: tuple[Call, ...]
     # local name -> what it refers to: `np` -> "numpy", `shuffle` -> "random.shuffle".

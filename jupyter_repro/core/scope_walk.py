@@ -70,6 +70,7 @@ def dotted(node: ast.expr) -> str | None:
     return None
 
 
+_PATH_STARTS = frozenset("/~\\")
 _STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip",
                              "lstrip", "rstrip", "join", "find", "index", "count", "partition",
                              "removeprefix", "removesuffix", "format", "sub", "match", "search",
@@ -176,7 +177,10 @@ class Analyzer:
 
     def string(self, node: ast.Constant) -> None:
         fragment = id(node) in self.fragments
-        self.strings.append(StringLiteral(str(node.value), node.lineno, fragment))
+        value = str(node.value)
+        # Only what could be a path is kept: most strings are not, and objects cost time.
+        if value[:1] in _PATH_STARTS or value[1:2] == ":":
+            self.strings.append(StringLiteral(value, node.lineno, fragment))
 
     def fstring(self, node: ast.JoinedStr) -> None:
         head = node.values[0] if node.values else None
