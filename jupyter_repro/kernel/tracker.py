@@ -102,6 +102,7 @@ class Tracker:
         self._running = False
         self._configured = threading.Event()
         self._seeded = False
+        self._unwritable = False
         self._pending_problems = [p for p in (seed_problem,) if p]
         self.channel: Any = None
 
@@ -293,10 +294,20 @@ class Tracker:
             self.degraded("static name analysis unavailable: defines and uses not recorded")
 
     def _write(self, item: dict[str, Any] | str) -> None:
+        if self._unwritable:
+            return
         if self._writer is None:
             from jupyter_repro.io.journals import JournalWriter
 
             self._writer = JournalWriter(self.journal_path)
+        try:
+            self._write_record(item)
+        except OSError as exc:  # a read-only project: say so once, keep the kernel working
+            self._unwritable = True
+            sys.stderr.write(f"jupyter-repro: cannot write the journal {self.journal_path}: "
+                             f"{exc.strerror or exc}; cell runs are not recorded\n")
+
+    def _write_record(self, item: dict[str, Any] | str) -> None:
         if not self._header_written:
             self._emit(self._header())
             self._header_written = True

@@ -330,3 +330,15 @@ def test_a_large_input_is_hashed_in_the_background_with_its_full_content(
     (read,) = session.journal().runs[0].reads
     assert read.size == len(content) and read.hash == hash_bytes(content)
     assert not read.changed_during_read
+
+
+def test_a_project_where_the_journal_cannot_be_written_says_so_once_and_runs_on(
+    make_session: Any, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".repro").write_text("a file where the store folder should be")
+    session = make_session()
+    assert session.run("x = 1").success
+    assert session.run("y = x + 1").success
+    assert session.tracker.flush()
+    assert capsys.readouterr().err.count("cannot write the journal") == 1
+    assert session.shell.user_ns["y"] == 2
