@@ -99,3 +99,13 @@ def test_a_name_deleted_by_a_cell_above_is_hidden_state_below() -> None:
 def test_a_name_deleted_and_bound_again_stays_defined() -> None:
     evidence = _evidence(("x = 1", 1), ("del x\nx = 2", 2), ("print(x)", 3))
     assert run_rules(evidence, ReproConfig()) == []
+
+
+def test_a_module_the_notebook_writes_itself_is_not_a_dependency() -> None:
+    evidence = Evidence(path="nb.ipynb", declared=frozenset(), cells=(
+        Cell(0, "code", "%%writefile helpers.py\ndef f():\n    return 1\n", 1),
+        Cell(1, "code", "import helpers\nimport requests", 2),
+    ))
+    findings = run_rules(evidence, ReproConfig())
+    assert [(f.rule, f.cell) for f in findings] == [("undeclared-dependency", 1)]
+    assert "requests" in findings[0].message
