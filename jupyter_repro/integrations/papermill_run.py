@@ -155,17 +155,23 @@ def _failure_line(cell: Any, traceback: list[str]) -> str | None:
 
 
 class _Deadline:
-    """Per-cell timeout for nbclient: the cell limit, capped by what the notebook has left."""
+    """Per-cell timeout for nbclient: the cell limit, capped by what the notebook has left.
+
+    The notebook's clock starts with its first cell: kernel start-up has its own timeout.
+    """
 
     def __init__(self, total: float | None, per_cell: float | None) -> None:
-        self.end = time.monotonic() + total if total else None
+        self.total = total
+        self.end: float | None = None
         self.per_cell = per_cell
         self.cell: int | None = None
         self.hit: str | None = None
 
     def __call__(self, cell: Any) -> float | None:
-        if self.end is None:
+        if not self.total:
             return self.per_cell
+        if self.end is None:
+            self.end = time.monotonic() + self.total
         left = max(self.end - time.monotonic(), 0.01)
         if self.per_cell is None or left < self.per_cell:
             self.hit = "notebook"

@@ -87,11 +87,15 @@ def test_a_failing_notebook_exits_3_naming_the_cell_its_line_and_the_error(
     assert len(executed.cells) == 3 and executed.cells[2].outputs == []
 
 
-def test_a_notebook_over_its_timeout_is_stopped_and_exits_3(project: Path, cli: Cli) -> None:
+@pytest.mark.parametrize(("option", "scope"), [("--timeout", "the notebook's"),
+                                               ("--cell-timeout", "the cell")])
+def test_a_notebook_over_its_timeout_is_stopped_and_exits_3(
+    project: Path, cli: Cli, option: str, scope: str
+) -> None:
     notebook = write_notebook(project / "slow.ipynb", [code("import time"), code("time.sleep(30)")])
-    code_, _, err = cli("run", notebook, "--timeout", "2")
+    code_, _, err = cli("run", notebook, option, "2")
     assert code_ == 3
-    assert "cell 1, line `time.sleep(30)`: timed out" in err and "2 s" in err
+    assert f"cell 1, line `time.sleep(30)`: timed out: {scope} limit of 2 s" in err
 
 
 def test_several_notebooks_run_in_parallel_with_one_summary_table(project: Path, cli: Cli) -> None:
