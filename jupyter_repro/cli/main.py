@@ -70,8 +70,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         if name == command:
             module = _command_module(name)
             formats: tuple[str, ...] = getattr(module, "FORMATS", ("text", "json"))
+            default = "text" if "text" in formats else formats[0]
             sub.add_argument(
-                "--format", choices=formats, default="text", help="output format (default: text)"
+                "--format", choices=formats, default=default, help=f"output format (default: {default})"
             )
             module.add_arguments(sub)
     return parser

@@ -14,3 +14,9 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app.add_handlers(".*$", route_table(base_url))
     register_save_hook(serverapp)
     serverapp.log.info("jupyter-repro server extension loaded")
+
+
+def _unload_jupyter_server_extension(serverapp: Any) -> None:
+    from jupyter_repro.server.save_hook import flush
+
+    flush(10.0)  # snapshots queued by the last saves are written before the server exits
