@@ -87,8 +87,9 @@ def test_a_failing_notebook_exits_3_naming_the_cell_its_line_and_the_error(
     assert len(executed.cells) == 3 and executed.cells[2].outputs == []
 
 
-@pytest.mark.parametrize(("option", "scope"), [("--timeout", "the notebook's"),
-                                               ("--cell-timeout", "the cell")])
+@pytest.mark.parametrize(
+    ("option", "scope"), [("--timeout", "the notebook's"), ("--cell-timeout", "the cell")]
+)
 def test_a_notebook_over_its_timeout_is_stopped_and_exits_3(
     project: Path, cli: Cli, option: str, scope: str
 ) -> None:
@@ -134,3 +135,17 @@ def test_missing_files_and_bad_parameter_files_are_usage_errors(project: Path, c
     code_, _, err = cli("run", notebook, "-f", bad)
     assert code_ == 2 and "mapping" in err
     assert not (project / ".repro").exists()
+
+
+def test_an_error_in_a_cell_tagged_raises_exception_is_expected(project: Path, cli: Cli) -> None:
+    notebook = write_notebook(
+        project / "demo.ipynb",
+        [code("int('x')", tags=["raises-exception"]), code("print('went on')")],
+    )
+    out_path = project / "demo-out.ipynb"
+    code_, _, err = cli("run", notebook, "-o", out_path)
+    assert code_ == 0, err
+    executed = nbformat.read(out_path, 4)
+    assert executed.cells[0].outputs[0].ename == "ValueError"
+    assert executed.cells[1].outputs[0].text == "went on\n"
+    assert len(executed.cells) == 2
