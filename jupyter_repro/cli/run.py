@@ -16,7 +16,7 @@ HELP = "rerun notebooks from scratch in a fresh kernel with papermill"
 
 def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared with `verify`: how the fresh kernel runs."""
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
                         help="seed for the run (sets JUPYTER_REPRO_SEED and PYTHONHASHSEED)")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="stop the whole notebook after S seconds")
