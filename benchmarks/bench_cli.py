@@ -32,8 +32,10 @@ def main() -> None:
     cli = [sys.executable, "-m", "jupyter_repro.cli", "--help"]
     help_time = _median_seconds(cli, args.repeat)
     print(f"python -c pass        {baseline * 1000:7.1f} ms")
-    print(f"jupyter-repro --help  {help_time * 1000:7.1f} ms   ratio {help_time / baseline:5.2f}x"
-          f"   budget 300 ms: {'ok' if help_time < 0.3 else 'OVER'}")
+    print(
+        f"jupyter-repro --help  {help_time * 1000:7.1f} ms   ratio {help_time / baseline:5.2f}x"
+        f"   budget 300 ms: {'ok' if help_time < 0.3 else 'OVER'}"
+    )
 
 
 if __name__ == "__main__":

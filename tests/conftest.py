@@ -34,9 +34,14 @@ def artifacts_dir() -> Path:
 def example_project(tmp_path: Path) -> Path:
     """A private copy of the example project, with a project root marker of its own."""
     target = tmp_path / "project"
-    shutil.copytree(EXAMPLES / "air-quality", target / "air-quality", ignore=shutil.ignore_patterns(".repro", ".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(
+        EXAMPLES / "air-quality",
+        target / "air-quality",
+        ignore=shutil.ignore_patterns(".repro", ".ipynb_checkpoints", "__pycache__"),
+    )
     (target / "pyproject.toml").write_text(
-        '[project]\nname = "air-quality"\nversion = "0"\ndependencies = ["pandas", "matplotlib", "numpy"]\n'
+        '[project]\nname = "air-quality"\nversion = "0"\n'
+        'dependencies = ["pandas", "matplotlib", "numpy"]\n'
     )
     return target
 
@@ -70,4 +75,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.write_line("FAILED: no browser test ran in CI (is /usr/bin/chromium installed?)", red=True)
+            reporter.write_line(
+                "FAILED: no browser test ran in CI (is /usr/bin/chromium installed?)", red=True
+            )

@@ -34,7 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gc": ("gc", "remove store objects no snapshot refers to"),
     "git-setup": ("git_setup", "make a git repository review-friendly for notebooks"),
     "textconv": ("textconv", "print a notebook as its script (git diff driver)"),
-    "kernel-setup": ("kernel_setup", "load the kernel extension in every kernel of this environment"),
+    "kernel-setup": (
+        "kernel_setup",
+        "load the kernel extension in every kernel of this environment",
+    ),
 }
 
 EXIT_USAGE = 2
@@ -72,7 +75,10 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             formats: tuple[str, ...] = getattr(module, "FORMATS", ("text", "json"))
             default = "text" if "text" in formats else formats[0]
             sub.add_argument(
-                "--format", choices=formats, default=default, help=f"output format (default: {default})"
+                "--format",
+                choices=formats,
+                default=default,
+                help=f"output format (default: {default})",
             )
             module.add_arguments(sub)
     return parser

@@ -19,9 +19,22 @@ Enforcement = Literal["off", "warn", "strict"]
 
 DEFAULT_MAX_STORED_FILE = 512 * 1024**2
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "B": 1, "K": 1000, "KB": 1000, "KIB": 1024, "M": 1000**2, "MB": 1000**2,
-          "MIB": 1024**2, "G": 1000**3, "GB": 1000**3, "GIB": 1024**3, "T": 1000**4,
-          "TB": 1000**4, "TIB": 1024**4}
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "K": 1000,
+    "KB": 1000,
+    "KIB": 1024,
+    "M": 1000**2,
+    "MB": 1000**2,
+    "MIB": 1024**2,
+    "G": 1000**3,
+    "GB": 1000**3,
+    "GIB": 1024**3,
+    "T": 1000**4,
+    "TB": 1000**4,
+    "TIB": 1024**4,
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,7 @@ def parse_size(value: object, key: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     match = _SIZE.match(str(value)) if isinstance(value, str) else None
-    if match is None or match.group(2) is not None and match.group(2).upper() not in _UNITS:
+    if match is None or (match.group(2) is not None and match.group(2).upper() not in _UNITS):
         raise ConfigError(f"{key}: expected a size like 512MiB or a number of bytes, got {value!r}")
     return int(float(match.group(1)) * _UNITS[(match.group(2) or "").upper()])
 
@@ -101,12 +114,12 @@ def _rules(value: object, key: str) -> tuple[str, ...]:
 
 def _severity(value: object, key: str) -> dict[str, Severity]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{key}: expected a table of rule = \"error\" | \"warning\"")
+        raise ConfigError(f'{key}: expected a table of rule = "error" | "warning"')
     _rules(list(value), key)
     result: dict[str, Severity] = {}
     for rule, level in value.items():
         if level not in ("error", "warning"):
-            raise ConfigError(f"{key}.{rule}: expected \"error\" or \"warning\", got {level!r}")
+            raise ConfigError(f'{key}.{rule}: expected "error" or "warning", got {level!r}')
         result[rule] = level
     return result
 
@@ -119,8 +132,8 @@ def _strings(value: object, key: str) -> tuple[str, ...]:
 
 def _enforce(value: object, key: str) -> Enforcement:
     if value not in ("off", "warn", "strict"):
-        raise ConfigError(f"{key}: expected \"off\", \"warn\" or \"strict\", got {value!r}")
-    return value  # type: ignore[return-value]
+        raise ConfigError(f'{key}: expected "off", "warn" or "strict", got {value!r}')
+    return value
 
 
 def _bool(value: object, key: str) -> bool:
@@ -180,9 +193,12 @@ _PARSERS: dict[str, tuple[str, Any]] = {
     "normalizers": ("normalizers", _normalizers),
     "float-precision": ("float_precision", _int),
     "env-allowlist": ("env_allowlist", _strings),
-    "overrides": ("overrides", lambda v, k: tuple(
-        _override(item, f"{k}[{i}]") for i, item in enumerate(v if isinstance(v, list) else [v])
-    )),
+    "overrides": (
+        "overrides",
+        lambda v, k: tuple(
+            _override(item, f"{k}[{i}]") for i, item in enumerate(v if isinstance(v, list) else [v])
+        ),
+    ),
 }
 
 

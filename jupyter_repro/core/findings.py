@@ -17,8 +17,14 @@ RULES: dict[str, tuple[Severity, str]] = {
     "stale-cell": ("warning", "re-run the cell: a cell it depends on changed after it ran"),
     "absolute-path": ("error", "use a path relative to the notebook or project"),
     "unseeded-random": ("warning", "seed the generator, e.g. np.random.default_rng(0)"),
-    "undeclared-dependency": ("warning", "declare the distribution in pyproject.toml or requirements.txt"),
-    "input-changed": ("error", "re-run the notebook on the new input and save, or restore the input"),
+    "undeclared-dependency": (
+        "warning",
+        "declare the distribution in pyproject.toml or requirements.txt",
+    ),
+    "input-changed": (
+        "error",
+        "re-run the notebook on the new input and save, or restore the input",
+    ),
     "input-missing": ("error", "restore the input (jupyter-repro restore) or update the notebook"),
     "env-drift": ("warning", "install the locked versions (jupyter-repro env) or re-run and save"),
     "unpaired": ("warning", "create the paired script with jupyter-repro pair"),
@@ -37,4 +43,9 @@ class Finding:
     message: str
 
     def to_json(self) -> dict[str, object]:
-        return {"rule": self.rule, "cell": self.cell, "severity": self.severity, "message": self.message}
+        return {
+            "rule": self.rule,
+            "cell": self.cell,
+            "severity": self.severity,
+            "message": self.message,
+        }

@@ -119,8 +119,10 @@ def interpreter_summary() -> dict[str, Any]:
     }
 
 
-def capture_environment(env_allowlist: Sequence[str] = (), environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """This interpreter, its distributions, and environment variable names (values only if allowlisted)."""
+def capture_environment(
+    env_allowlist: Sequence[str] = (), environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """This interpreter, its distributions, and variable names (values only if allowlisted)."""
     environ = os.environ if environ is None else environ
     summary = interpreter_summary()
     summary["distributions"] = installed_distributions()

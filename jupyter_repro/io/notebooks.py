@@ -56,7 +56,7 @@ def read_notebook(path: Path) -> Any:
 
     data = read_notebook_json(path)
     try:
-        notebook = nbformat.from_dict(data)
+        notebook = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
         nbformat.validate(notebook)
     except nbformat.ValidationError as exc:
         reason = str(exc).strip().splitlines()[0]

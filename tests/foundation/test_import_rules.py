@@ -22,7 +22,15 @@ ALLOWED: dict[str, set[str]] = {
     "server": {"core", "io", "integrations"},
     "cli": {"core", "io", "integrations"},
 }
-KERNEL_FORBIDDEN = ("jupyter_server", "jupytext", "papermill", "nbconvert", "nbclient", "argparse", "tornado")
+KERNEL_FORBIDDEN = (
+    "jupyter_server",
+    "jupytext",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "argparse",
+    "tornado",
+)
 
 
 def _layer_of(path: Path) -> str | None:
@@ -69,7 +77,9 @@ def test_a_module_imports_only_the_layers_its_own_layer_may_use(path: Path) -> N
 )
 def test_kernel_and_core_never_import_server_pairing_or_runner_libraries(path: Path) -> None:
     for name in _imports(path):
-        assert name.split(".")[0] not in KERNEL_FORBIDDEN, f"{path.relative_to(PACKAGE)} imports {name}"
+        assert name.split(".")[0] not in KERNEL_FORBIDDEN, (
+            f"{path.relative_to(PACKAGE)} imports {name}"
+        )
 
 
 def test_the_rules_see_every_layer_folder() -> None:

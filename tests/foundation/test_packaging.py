@@ -10,7 +10,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _jupyter(*args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "jupyter", *args], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", *args], capture_output=True, text=True, timeout=120
+    )
     return ANSI.sub("", done.stdout + done.stderr)
 
 
