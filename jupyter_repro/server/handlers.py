@@ -124,7 +124,7 @@ class StatusHandler(ReproHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        """The status of the notebook as the browser holds it: `{path, cells, kernel_id}`."""
+        """The notebook as the browser holds it: `{path, cells, kernel_id, journal}`."""
         body = self.body()
         api_path = body.get("path")
         notebook = self.notebook(api_path)
@@ -132,8 +132,10 @@ class StatusHandler(ReproHandler):
         if cells is not None and not isinstance(cells, list):
             raise tornado.web.HTTPError(400, "cells must be a list")
         kernel_id = _kernel_id(body.get("kernel_id"))
-        self.reply(await self.off_loop(
-            lambda: notebook_status(str(api_path), notebook, cells, kernel_id)))
+        journal = body.get("journal")
+        self.reply(await self.off_loop(lambda: notebook_status(
+            str(api_path), notebook, cells, kernel_id,
+            journal if isinstance(journal, str) else None)))
 
 
 class LockHandler(ReproHandler):

@@ -8,7 +8,6 @@ environment, the paired script. The answer is plain JSON the labextension render
 
 from __future__ import annotations
 
-import fnmatch
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,21 +18,29 @@ import jupyter_repro
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import RULES, Finding
-from jupyter_repro.core.journal import Journal
-from jupyter_repro.core.lock import FileFacts, files_sections
+from jupyter_repro.core.journal import Journal, JournalHeader
+from jupyter_repro.core.lock import files_sections
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
 from jupyter_repro.io.config import load_config
-from jupyter_repro.io.environment import (
-    canonical_name,
-    installed_distributions,
-    module_distributions,
-)
+from jupyter_repro.io.journals import read_journal
 from jupyter_repro.io.lockfacts import paired_script
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
-from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root, store_dir
+from jupyter_repro.io.project import (
+    find_project_root,
+    journal_dir,
+    lock_path,
+    relative_to_root,
+)
 from jupyter_repro.io.snapshot import find_journal
-from jupyter_repro.io.statcache import Stat, stat_cache_for
+from jupyter_repro.server.lineage import (
+    disk_facts,
+    environment_summary,
+    ignored,
+    input_rows,
+    kernel_installed,
+    output_rows,
+)
 
 # Read through the package so that a checkout without a built `_version.py` still answers.
 VERSION = str(getattr(jupyter_repro, "__version__", "0+unknown"))
@@ -101,144 +108,6 @@ def _rule_cells(view: NotebookView) -> tuple[Cell, ...]:
             tags=tuple(str(t) for t in tags),
         ))
     return tuple(cells)
-
-
-def _absolute(root: Path, key: str) -> Path:
-    path = Path(key)
-    return path if path.is_absolute() else root / path
-
-
-def _disk(root: Path, key: str) -> FileFacts:
-    """Size and hash of a file now, hashing only files whose stat changed (stat cache)."""
-    path = _absolute(root, key)
-    try:
-        stat = Stat.of(path)
-    except OSError:
-        return FileFacts(size=None, hash=None)
-    try:
-        _, digest = stat_cache_for(store_dir(root)).hash(path, stat)
-    except OSError:
-        return FileFacts(size=stat.size, hash=None)
-    return FileFacts(size=stat.size, hash=digest)
-
-
-def _ignored(key: str, globs: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(key, glob) for glob in globs)
-
-
-def _file_rows(
-    recorded: Mapping[str, Mapping[str, Any]], locked: Mapping[str, Mapping[str, Any]],
-    now: Mapping[str, FileFacts],
-) -> list[dict[str, Any]]:
-    """One row per input: what the lock (or, before a save, the kernel) saw against disk now."""
-    rows = []
-    for key in sorted({*recorded, *locked}):
-        entry = locked.get(key) or recorded.get(key) or {}
-        current = now.get(key, FileFacts(None, None))
-        expected = entry.get("hash")
-        if current.size is None:
-            state, detail = "missing", "gone from disk"
-        elif expected and current.hash and expected != current.hash:
-            state, detail = "changed", "changed on disk since it was " + (
-                "locked" if key in locked else "read")
-        elif expected is None and entry.get("size") not in (None, current.size):
-            state, detail = "changed", "size changed on disk since it was read"
-        else:
-            state, detail = "ok", "unchanged"
-        cells = (recorded.get(key) or entry).get("cells") or []
-        rows.append({
-            "path": key, "size": entry.get("size", current.size), "hash": expected,
-            "size_now": current.size, "hash_now": current.hash,
-            "cells": [c for c in cells if isinstance(c, int)],
-            "locked": key in locked, "stored": bool(entry.get("stored", False)),
-            "status": state, "detail": detail,
-        })
-    return rows
-
-
-def _output_rows(recorded: Mapping[str, Mapping[str, Any]],
-                 locked: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for key in sorted({*recorded, *locked}):
-        entry = recorded.get(key) or locked.get(key) or {}
-        cells = entry.get("cells") or []
-        rows.append({"path": key, "size": entry.get("size"), "hash": entry.get("hash"),
-                     "cells": [c for c in cells if isinstance(c, int)]})
-    return rows
-
-
-def _kernel_environment(journal: Journal | None) -> Mapping[str, Any]:
-    env = journal.header.environment if journal is not None else {}
-    return env if isinstance(env, Mapping) else {}
-
-
-def _installed(journal: Journal | None) -> dict[str, str] | None:
-    """The kernel's distributions, from the search path it recorded (None: unknown)."""
-    path = _kernel_environment(journal).get("path")
-    if not isinstance(path, list) or not path:
-        return None
-    return installed_distributions([str(p) for p in path])
-
-
-_module_cache: dict[tuple[tuple[str, ...], str], str | None] = {}
-
-
-def _imported_distributions(journal: Journal | None, installed: Mapping[str, str]) -> set[str]:
-    """Distributions of the modules the kernel imported (`sklearn` -> `scikit-learn`)."""
-    if journal is None:
-        return set()
-    path = tuple(str(p) for p in _kernel_environment(journal).get("path") or ())
-    modules = {m.split(".", 1)[0] for run in journal.runs for m in run.imports}
-    found: set[str] = set()
-    unknown = []
-    for module in sorted(modules):
-        if canonical_name(module) in installed:
-            found.add(canonical_name(module))
-        elif (path, module) in _module_cache:
-            name = _module_cache[(path, module)]
-            if name is not None:
-                found.add(name)
-        else:
-            unknown.append(module)
-    if unknown:
-        mapped = module_distributions(unknown, list(path))
-        for module in unknown:
-            name = mapped.get(module)
-            _module_cache[(path, module)] = canonical_name(name) if name else None
-            if name:
-                found.add(canonical_name(name))
-    return found
-
-
-def _environment(lock: Mapping[str, Any] | None, journal: Journal | None,
-                 installed: Mapping[str, str] | None) -> dict[str, Any]:
-    kernel = _kernel_environment(journal)
-    locked_env = (lock or {}).get("environment") or {}
-    locked_imported = locked_env.get("imported") or {}
-    imported: dict[str, str | None] = dict(locked_imported)
-    if installed is not None:
-        for name in _imported_distributions(journal, installed):
-            imported.setdefault(name, None)
-    packages = []
-    for name in sorted(imported):
-        locked_version = locked_imported.get(name)
-        now = None if installed is None else installed.get(name)
-        if installed is None or locked_version is None:
-            state = "unknown" if installed is None else "new"
-        elif now is None:
-            state = "missing"
-        else:
-            state = "same" if now == locked_version else "changed"
-        packages.append({"name": name, "locked": locked_version, "now": now, "status": state})
-    return {
-        "python": kernel.get("python") or locked_env.get("python"),
-        "implementation": kernel.get("implementation") or locked_env.get("implementation"),
-        "platform": kernel.get("platform") or locked_env.get("platform"),
-        "locked_python": locked_env.get("python"),
-        "packages": packages,
-        "drift": any(p["status"] in ("changed", "missing") for p in packages),
-        "known": installed is not None,
-    }
 
 
 def _pair(notebook: Path, root: Path, view: NotebookView) -> PairState:
@@ -328,8 +197,31 @@ def _finding_json(item: Finding) -> dict[str, Any]:
     return {**item.to_json(), "hint": RULES.get(item.rule, ("", ""))[1]}
 
 
+def kernel_journal(root: Path, relpath: str, kernel_id: str | None,
+                   journal_file: str | None) -> Journal | None:
+    """The journal the running kernel named (its `hello`), else the newest that fits.
+
+    A kernel writes its journal at its first cell: a named file that does not exist yet
+    is a fresh kernel with no runs, not an older process's journal.
+    """
+    if journal_file:
+        named = Path(journal_file)
+        folder = journal_dir(root)
+        if named.is_absolute() and named.parent.resolve() == folder.resolve():
+            journal = read_journal(folder / named.name)
+            if journal is not None:
+                return journal
+            if not (folder / named.name).exists():
+                header = JournalHeader(kernel_id=kernel_id, notebook=relpath,
+                                       project_root=str(root), cwd="", started=time.time(),
+                                       pid=0)
+                return Journal(header=header, runs=())
+    return find_journal(root, relpath, kernel_id)
+
+
 def notebook_status(
-    api_path: str, notebook: Path, posted_cells: Any | None = None, kernel_id: str | None = None
+    api_path: str, notebook: Path, posted_cells: Any | None = None, kernel_id: str | None = None,
+    journal_file: str | None = None,
 ) -> dict[str, Any]:
     """The whole status of one notebook, as the labextension renders it."""
     save = _save_outcome(notebook)
@@ -337,7 +229,7 @@ def notebook_status(
     relpath = relative_to_root(notebook, root)
     config = load_config(root).for_notebook(relpath)
     view = notebook_view(notebook, posted_cells)
-    journal = find_journal(root, relpath, kernel_id)
+    journal = kernel_journal(root, relpath, kernel_id, journal_file)
     lock_error: str | None = None
     try:
         lock = read_lock_for(notebook)
@@ -346,9 +238,9 @@ def notebook_status(
     locked_inputs = {k: v for k, v in ((lock or {}).get("inputs") or {}).items()
                      if isinstance(v, Mapping)}
     recorded_in, recorded_out = files_sections(journal, view.cells, {})
-    keys = [k for k in {*locked_inputs, *recorded_in} if not _ignored(k, config.ignore_inputs)]
-    now = {key: _disk(root, key) for key in keys}
-    installed = _installed(journal)
+    keys = [k for k in {*locked_inputs, *recorded_in} if not ignored(k, config.ignore_inputs)]
+    now = {key: disk_facts(root, key) for key in keys}
+    installed = kernel_installed(journal)
     pair = _pair(notebook, root, view)
     cells = _rule_cells(view)
     evidence = Evidence(
@@ -376,10 +268,10 @@ def notebook_status(
         },
         "tracking_complete": None if journal is None else journal.tracking_complete,
         "findings": [_finding_json(f) for f in findings],
-        "inputs": _file_rows({k: v for k, v in recorded_in.items() if k in keys},
+        "inputs": input_rows({k: v for k, v in recorded_in.items() if k in keys},
                              {k: v for k, v in locked_inputs.items() if k in keys}, now),
-        "outputs": _output_rows(recorded_out, (lock or {}).get("outputs") or {}),
-        "environment": _environment(lock, journal, installed),
+        "outputs": output_rows(recorded_out, (lock or {}).get("outputs") or {}),
+        "environment": environment_summary(lock, journal, installed),
         "pair": _pair_json(pair, findings, config.paired_format),
         "save_error": _save_error(save),
     }

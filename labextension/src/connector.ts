@@ -137,7 +137,8 @@ export class NotebookConnector {
       const status = await fetchStatus(
         this._panel.context.path,
         snapshotCells(this._panel),
-        this.kernelId
+        this.kernelId,
+        this._channel?.journal ?? null
       );
       if (ticket !== this._ticket) {
         return; // a newer request is on its way: its answer wins (and sees the save)
@@ -220,6 +221,8 @@ export class NotebookConnector {
   private _onKernelStatus(kernel: Kernel.IKernelConnection, status: Kernel.Status): void {
     if (status === 'restarting' || status === 'autorestarting' || status === 'starting') {
       this._needsLoad = true;
+      this._channel?.dispose(); // the new process has a journal (and a comm) of its own
+      this._channel = null;
       this.model.setKernelPhase('starting');
     } else if (status === 'dead') {
       this.model.setKernelPhase('dead');
@@ -245,7 +248,7 @@ export class NotebookConnector {
         this._channel?.dispose();
         this._channel = new KernelChannel(kernel);
         this._channel.events.connect((_, event) => {
-          if (event.event === 'cell-finished') {
+          if (event.event === 'cell-finished' || event.event === 'hello') {
             this.scheduleRefresh(0);
           }
         });

@@ -78,6 +78,11 @@ export class KernelChannel {
     return this._comm !== null;
   }
 
+  /** This kernel process's journal file, as the kernel's `hello` named it (null: not yet). */
+  get journal(): string | null {
+    return this._journal;
+  }
+
   connect(): void {
     if (this._comm !== null || this._kernel.isDisposed) {
       return;
@@ -87,7 +92,11 @@ export class KernelChannel {
       comm.onMsg = msg => {
         const data = msg.content.data as unknown;
         if (data !== null && typeof data === 'object' && 'event' in data) {
-          this._events.emit(data as IKernelEvent);
+          const event = data as IKernelEvent;
+          if (event.event === 'hello' && typeof event['journal'] === 'string') {
+            this._journal = event['journal'];
+          }
+          this._events.emit(event);
         }
       };
       comm.onClose = () => {
@@ -114,5 +123,6 @@ export class KernelChannel {
   }
 
   private _comm: Kernel.IComm | null = null;
+  private _journal: string | null = null;
   private _events = new Signal<this, IKernelEvent>(this);
 }

@@ -63,9 +63,10 @@ function post<T>(endpoint: string, body: object): Promise<T> {
 export function fetchStatus(
   path: string,
   cells: ICellSnapshot[] | null,
-  kernelId: string | null
+  kernelId: string | null,
+  journal: string | null = null
 ): Promise<IServerStatus> {
-  return post<IServerStatus>('status', { path, cells, kernel_id: kernelId });
+  return post<IServerStatus>('status', { path, cells, kernel_id: kernelId, journal });
 }
 
 export function fetchHistory(path: string): Promise<IHistory> {

@@ -112,6 +112,23 @@ def test_a_clean_saved_notebook_has_no_findings_and_no_lock_yet(
     assert body["journal"] is None
 
 
+def test_the_journal_the_kernel_names_is_the_one_read(jupyter_server: RunningServer) -> None:
+    root = jupyter_server.root
+    write_journal(root, "kernel-1", (data_read(root),))
+    journal_folder = root / ".repro" / "journal"
+    ask = {"path": NOTEBOOK, "kernel_id": "kernel-1"}
+    _, body = jupyter_server.request("POST", "jupyter-repro/status", ask)
+    assert body["journal"]["runs"] == 1
+    # a restarted kernel names a journal it has not written yet: no runs, not the old ones
+    fresh = str(journal_folder / "kernel-1-2-2.jsonl")
+    _, body = jupyter_server.request("POST", "jupyter-repro/status", {**ask, "journal": fresh})
+    assert body["journal"]["runs"] == 0
+    # a named file outside the project's journal folder is never read
+    _, body = jupyter_server.request("POST", "jupyter-repro/status",
+                                     {**ask, "journal": "/etc/passwd"})
+    assert body["journal"]["runs"] == 1
+
+
 def test_bad_requests_get_a_json_message(jupyter_server: RunningServer) -> None:
     status, body = jupyter_server.request("POST", "jupyter-repro/status", {"path": NOTEBOOK,
                                                                            "cells": "nope"})

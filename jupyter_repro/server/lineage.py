@@ -1,0 +1,161 @@
+"""The panel's lineage rows: inputs against disk, outputs written, the kernel's environment.
+
+Inputs are compared by content: the hash the lock (or, before a save, the kernel) recorded
+against the file now, hashed through the store's stat cache so unchanged files cost a stat.
+The environment is the kernel's, read from the search path its journal recorded.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.core.journal import Journal
+from jupyter_repro.core.lock import FileFacts
+from jupyter_repro.io.environment import (
+    canonical_name,
+    installed_distributions,
+    module_distributions,
+)
+from jupyter_repro.io.project import store_dir
+from jupyter_repro.io.statcache import Stat, stat_cache_for
+
+
+def _absolute(root: Path, key: str) -> Path:
+    path = Path(key)
+    return path if path.is_absolute() else root / path
+
+
+def disk_facts(root: Path, key: str) -> FileFacts:
+    """Size and hash of a file now, hashing only files whose stat changed (stat cache)."""
+    path = _absolute(root, key)
+    try:
+        stat = Stat.of(path)
+    except OSError:
+        return FileFacts(size=None, hash=None)
+    try:
+        _, digest = stat_cache_for(store_dir(root)).hash(path, stat)
+    except OSError:
+        return FileFacts(size=stat.size, hash=None)
+    return FileFacts(size=stat.size, hash=digest)
+
+
+def ignored(key: str, globs: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(key, glob) for glob in globs)
+
+
+def input_rows(
+    recorded: Mapping[str, Mapping[str, Any]], locked: Mapping[str, Mapping[str, Any]],
+    now: Mapping[str, FileFacts],
+) -> list[dict[str, Any]]:
+    """One row per input: what the lock (or, before a save, the kernel) saw against disk now."""
+    rows = []
+    for key in sorted({*recorded, *locked}):
+        entry = locked.get(key) or recorded.get(key) or {}
+        current = now.get(key, FileFacts(None, None))
+        expected = entry.get("hash")
+        if current.size is None:
+            state, detail = "missing", "gone from disk"
+        elif expected and current.hash and expected != current.hash:
+            state, detail = "changed", "changed on disk since it was " + (
+                "locked" if key in locked else "read")
+        elif expected is None and entry.get("size") not in (None, current.size):
+            state, detail = "changed", "size changed on disk since it was read"
+        else:
+            state, detail = "ok", "unchanged"
+        cells = (recorded.get(key) or entry).get("cells") or []
+        rows.append({
+            "path": key, "size": entry.get("size", current.size), "hash": expected,
+            "size_now": current.size, "hash_now": current.hash,
+            "cells": [c for c in cells if isinstance(c, int)],
+            "locked": key in locked, "stored": bool(entry.get("stored", False)),
+            "status": state, "detail": detail,
+        })
+    return rows
+
+
+def output_rows(recorded: Mapping[str, Mapping[str, Any]],
+                 locked: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for key in sorted({*recorded, *locked}):
+        entry = recorded.get(key) or locked.get(key) or {}
+        cells = entry.get("cells") or []
+        rows.append({"path": key, "size": entry.get("size"), "hash": entry.get("hash"),
+                     "cells": [c for c in cells if isinstance(c, int)]})
+    return rows
+
+
+def _kernel_environment(journal: Journal | None) -> Mapping[str, Any]:
+    env = journal.header.environment if journal is not None else {}
+    return env if isinstance(env, Mapping) else {}
+
+
+def kernel_installed(journal: Journal | None) -> dict[str, str] | None:
+    """The kernel's distributions, from the search path it recorded (None: unknown)."""
+    path = _kernel_environment(journal).get("path")
+    if not isinstance(path, list) or not path:
+        return None
+    return installed_distributions([str(p) for p in path])
+
+
+_module_cache: dict[tuple[tuple[str, ...], str], str | None] = {}
+
+
+def _imported_distributions(journal: Journal | None, installed: Mapping[str, str]) -> set[str]:
+    """Distributions of the modules the kernel imported (`sklearn` -> `scikit-learn`)."""
+    if journal is None:
+        return set()
+    path = tuple(str(p) for p in _kernel_environment(journal).get("path") or ())
+    modules = {m.split(".", 1)[0] for run in journal.runs for m in run.imports}
+    found: set[str] = set()
+    unknown = []
+    for module in sorted(modules):
+        if canonical_name(module) in installed:
+            found.add(canonical_name(module))
+        elif (path, module) in _module_cache:
+            name = _module_cache[(path, module)]
+            if name is not None:
+                found.add(name)
+        else:
+            unknown.append(module)
+    if unknown:
+        mapped = module_distributions(unknown, list(path))
+        for module in unknown:
+            name = mapped.get(module)
+            _module_cache[(path, module)] = canonical_name(name) if name else None
+            if name:
+                found.add(canonical_name(name))
+    return found
+
+
+def environment_summary(lock: Mapping[str, Any] | None, journal: Journal | None,
+                 installed: Mapping[str, str] | None) -> dict[str, Any]:
+    kernel = _kernel_environment(journal)
+    locked_env = (lock or {}).get("environment") or {}
+    locked_imported = locked_env.get("imported") or {}
+    imported: dict[str, str | None] = dict(locked_imported)
+    if installed is not None:
+        for name in _imported_distributions(journal, installed):
+            imported.setdefault(name, None)
+    packages = []
+    for name in sorted(imported):
+        locked_version = locked_imported.get(name)
+        now = None if installed is None else installed.get(name)
+        if installed is None or locked_version is None:
+            state = "unknown" if installed is None else "new"
+        elif now is None:
+            state = "missing"
+        else:
+            state = "same" if now == locked_version else "changed"
+        packages.append({"name": name, "locked": locked_version, "now": now, "status": state})
+    return {
+        "python": kernel.get("python") or locked_env.get("python"),
+        "implementation": kernel.get("implementation") or locked_env.get("implementation"),
+        "platform": kernel.get("platform") or locked_env.get("platform"),
+        "locked_python": locked_env.get("python"),
+        "packages": packages,
+        "drift": any(p["status"] in ("changed", "missing") for p in packages),
+        "known": installed is not None,
+    }
