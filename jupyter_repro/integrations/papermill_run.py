@@ -281,7 +281,10 @@ def _execute_guarded(
     try:
         _execute(request, notebook, kernel, deadline, sink)
     except NoSuchKernel:
-        raise UsageError(f"{request.source}: no kernel named {kernel!r} is installed") from None
+        raise UsageError(
+            f"{request.source}: no kernel named {kernel!r} is installed; choose one with "
+            "--kernel NAME (`jupyter kernelspec list`)"
+        ) from None
     except ValueError as exc:
         if "kernel" in str(exc).lower():
             raise UsageError(f"{request.source}: {exc}") from None
