@@ -122,8 +122,14 @@ def execute_all(batch: Sequence[Any], jobs: int) -> list[Any]:
     # Threads, not processes: each notebook runs in its own kernel process already, and the
     # driver mostly waits on the kernel's messages. Worker processes would each pay the
     # imports again (1-2 s) for nothing; the kernel's cwd and environment are per kernel.
-    with ThreadPoolExecutor(max_workers=min(jobs, len(batch))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(batch)))
+    try:
         return list(pool.map(run_reported, batch))
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)  # the running ones end with their kernels
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _table(results: Sequence[Any]) -> str:
