@@ -25,11 +25,10 @@ from jupyter_repro.core.errors import (
     StoreError,
     UsageError,
 )
-from jupyter_repro.io.project import find_project_root, lock_path
 from jupyter_repro.server import actions
 from jupyter_repro.server.jobs import JobRegistry
 from jupyter_repro.server.paths import resolve_api_path
-from jupyter_repro.server.status import VERSION, notebook_status
+from jupyter_repro.server.status import notebook_status
 
 T = TypeVar("T")
 JOBS_SETTING = "jupyter_repro_jobs"
@@ -110,14 +109,9 @@ def _kernel_id(value: object) -> str | None:
 class StatusHandler(ReproHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        """The status of the saved notebook (fast fields only when `brief=1`)."""
+        """The status of the notebook as saved on disk."""
         api_path = self.get_query_argument("path", "")
         notebook = self.notebook(api_path)
-        if self.get_query_argument("brief", "") == "1":
-            root = find_project_root(notebook)
-            self.reply({"version": VERSION, "path": api_path, "project_root": str(root),
-                        "locked": lock_path(notebook).is_file()})
-            return
         kernel_id = _kernel_id(self.get_query_argument("kernel_id", ""))
         self.reply(await self.off_loop(
             lambda: notebook_status(api_path, notebook, None, kernel_id)))

@@ -7,6 +7,7 @@ waits for the child and reads its output; the handlers only read job snapshots.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -69,6 +70,7 @@ class JobRegistry:
         self._jobs: dict[str, VerifyJob] = {}
         self._lock = threading.Lock()
         self._command = command
+        atexit.register(self.stop_all)  # a rerun must not outlive the server that started it
 
     def start(self, api_path: str, notebook: Path) -> VerifyJob:
         with self._lock:

@@ -233,16 +233,8 @@ export class NotebookConnector {
   }
 
   private async _load(kernel: Kernel.IKernelConnection): Promise<void> {
-    if (!this._options.loadKernelExtension) {
-      this.model.setTracking({ kind: 'missing', reason: 'loading the kernel extension is off in settings' });
-      for (const resolve of this._loadWaiters.splice(0)) {
-        resolve();
-      }
-      this.scheduleRefresh(0);
-      return;
-    }
     try {
-      const tracking = await ensureKernelTracking(kernel);
+      const tracking = await ensureKernelTracking(kernel, this._options.loadKernelExtension);
       this.model.setTracking(tracking);
       if (tracking.kind === 'tracked') {
         this._channel?.dispose();

@@ -9,25 +9,43 @@ const LOAD_CODE = '%load_ext jupyter_repro';
 const VERSION_EXPRESSION = "__import__('jupyter_repro').__version__";
 // The next execution count: above 1, cells ran before tracking started (not journaled).
 const COUNT_EXPRESSION = 'get_ipython().execution_count';
+const LOADED_EXPRESSION = "'jupyter_repro' in get_ipython().extension_manager.loaded";
 export const COMM_TARGET = 'jupyter_repro';
+
+function expressionText(
+  expressions: Record<string, unknown>,
+  name: string
+): string | null {
+  const value = expressions[name] as { status: string; data?: Record<string, unknown> } | undefined;
+  if (value === undefined || value.status !== 'ok') {
+    return null;
+  }
+  return String(value.data?.['text/plain'] ?? '');
+}
 
 /**
  * Load the kernel extension silently (no history, no execution count) and ask its version.
+ * With `load` false, only ask whether something else (kernel-setup, a profile) loaded it.
  *
  * Silent executions fire no IPython cell events, so this never shows up in the journal.
  */
 export async function ensureKernelTracking(
-  kernel: Kernel.IKernelConnection
+  kernel: Kernel.IKernelConnection,
+  load = true
 ): Promise<KernelTracking> {
   const spec = await kernel.spec;
   if (spec !== undefined && spec.language.toLowerCase() !== 'python') {
     return { kind: 'unsupported', reason: `${spec.language} kernels are not tracked` };
   }
   const future = kernel.requestExecute({
-    code: LOAD_CODE,
+    code: load ? LOAD_CODE : '',
     silent: true,
     store_history: false,
-    user_expressions: { version: VERSION_EXPRESSION, count: COUNT_EXPRESSION },
+    user_expressions: {
+      version: VERSION_EXPRESSION,
+      count: COUNT_EXPRESSION,
+      loaded: LOADED_EXPRESSION
+    },
     allow_stdin: false,
     stop_on_error: false
   });
@@ -40,18 +58,23 @@ export async function ensureKernelTracking(
       reason: `jupyter-repro is not installed in this kernel's environment (${name})`
     };
   }
-  const expression = content.user_expressions['version'] as
-    | { status: string; data?: Record<string, unknown> }
-    | undefined;
-  if (expression === undefined || expression.status !== 'ok') {
+  const expressions = content.user_expressions;
+  const version = expressionText(expressions, 'version');
+  if (version === null) {
     return { kind: 'missing', reason: 'jupyter-repro is not importable in this kernel' };
   }
-  const text = String(expression.data?.['text/plain'] ?? '').replace(/^'|'$/g, '');
-  const count = content.user_expressions['count'] as
-    | { status: string; data?: Record<string, unknown> }
-    | undefined;
-  const next = Number(count?.status === 'ok' ? count.data?.['text/plain'] : 1);
-  return { kind: 'tracked', version: text, missedRuns: Number.isFinite(next) ? Math.max(0, next - 1) : 0 };
+  if (expressionText(expressions, 'loaded') !== 'True') {
+    return {
+      kind: 'missing',
+      reason: 'the jupyter-repro kernel extension is not loaded in this kernel (run %load_ext jupyter_repro)'
+    };
+  }
+  const next = Number(expressionText(expressions, 'count') ?? 1);
+  return {
+    kind: 'tracked',
+    version: version.replace(/^'|'$/g, ''),
+    missedRuns: Number.isFinite(next) ? Math.max(0, next - 1) : 0
+  };
 }
 
 /** A message the kernel extension pushes on its comm (`event` names what happened). */

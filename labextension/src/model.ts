@@ -186,7 +186,7 @@ function kernelDetail(tracking: KernelTracking | null, server: IServerStatus): s
       : journal === null
         ? '; no journal from this kernel yet (order judged from execution counts)'
         : `; ${plural(journal.runs, 'cell run')} journaled`;
-  return `tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${runs}; ${lock}`;
+  return `reproducible so far; tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${runs}; ${lock}`;
 }
 
 /** The pure state transition behind the status item. */

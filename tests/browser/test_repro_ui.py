@@ -148,3 +148,18 @@ def test_strict_enforcement_explains_a_save_with_errors_and_still_saves(
     assert counts[:2] == [2, 1]  # the save happened, errors and all
     dialog.locator("button", has_text="Close").click()
     expect(status).to_have_attribute("data-repro-status", "findings")
+
+
+def test_a_kernel_without_the_extension_is_shown_as_not_tracked(
+    page: Page, jupyter_lab: RunningServer, tmp_path: Path
+) -> None:
+    # the user turned automatic loading off; nothing else loads the extension in this kernel
+    settings = tmp_path / "jupyter" / "settings" / "jupyter-repro"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"loadKernelExtension": false}')
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{jupyter_lab.url}lab/tree/{NOTEBOOK}?token={jupyter_lab.token}")
+    status = page.locator(".jp-NotebookPanel-toolbar .jp-repro-status")
+    expect(status).to_have_attribute("data-repro-status", "untracked", timeout=90_000)
+    expect(status).to_have_text("repro: not tracked")
+    expect(status).to_have_attribute("title", re.compile("not loaded in this kernel"))
