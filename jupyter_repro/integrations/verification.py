@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -57,16 +58,29 @@ def current_input_hashes(lock: dict[str, Any], root: Path) -> dict[str, str | No
     return hashes
 
 
-def _lock_checks(lock: dict[str, Any] | None, root: Path) -> tuple[list[dict[str, Any]],
-                                                                     list[dict[str, Any]]]:
+def kernel_distributions(root: Path, notebook: str, since: float) -> dict[str, str]:
+    """The distributions of the kernel that ran the rerun, from its journal header (the
+    kernel may be another environment's, with --kernel); else this interpreter's."""
+    from jupyter_repro.io.environment import installed_distributions
+    from jupyter_repro.io.journals import latest_journal
+
+    journal = latest_journal(root, notebook)
+    if journal is not None and journal.header.started >= since:
+        found = journal.header.environment.get("distributions")
+        if isinstance(found, dict) and found:
+            return {str(k): str(v) for k, v in found.items()}
+    return installed_distributions()
+
+
+def _lock_checks(
+    lock: dict[str, Any] | None, root: Path, distributions: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if lock is None:
         return [], []
-    from jupyter_repro.io.environment import installed_distributions
-
     locked_inputs = lock.get("inputs") or {}
     inputs = compare_inputs(locked_inputs, current_input_hashes(lock, root))
     imported = (lock.get("environment") or {}).get("imported") or {}
-    environment = compare_environment(imported, installed_distributions())
+    environment = compare_environment(imported, distributions)
     return inputs, environment
 
 
@@ -87,9 +101,11 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     normalizers = NormalizerSet.from_config(
         config.float_precision, [(n.pattern, n.replacement) for n in config.normalizers])
     lock = read_lock(reference_path)
-    inputs, environment = _lock_checks(lock, root)
-
+    relpath = relative_to_root(reference_path, root)
+    started = time.time()
     result, rerun = run_notebook(request)
+    distributions = kernel_distributions(root, relpath, started) if lock is not None else {}
+    inputs, environment = _lock_checks(lock, root, distributions)
     cells = compare_notebooks(reference.cells, rerun.cells, normalizers, images_match)
     nondeterministic: frozenset[int] = frozenset()
     if runs > 1 and result.status == "ok":
