@@ -194,6 +194,23 @@ def _script_unchanged_since_lock(notebook_path: Path, script: Path) -> bool:
     return isinstance(locked, str) and locked == hash_file(script)
 
 
+def remember_if_in_sync(notebook_path: Path, default_fmt: str) -> bool:
+    """Record the pair's code when both sides agree (e.g. after a save in JupyterLab, where
+    jupytext wrote both), so a later `sync` knows which side an outside edit touched."""
+    try:
+        notebook = load_notebook(notebook_path)
+        script = script_for(notebook_path, paired_format(notebook, default_fmt))
+        if not script.is_file():
+            return False
+        fingerprint = code_fingerprint(notebook)
+        if code_fingerprint(read_script(script)) != fingerprint:
+            return False
+        _record_sync(notebook_path, fingerprint)
+    except (BadInputError, OSError):
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class SyncResult:
     action: SyncAction

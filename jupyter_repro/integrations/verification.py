@@ -118,6 +118,8 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     sources = [c.source for c in reference.cells]
     cells = attach_causes(cells, sources, inputs, environment, nondeterministic)
     notes = [] if lock is not None else ["no lock: outputs compared, inputs and environment not"]
+    notes += [f"cell {c.cell} is nondeterministic: its outputs differ between two reruns"
+              for c in cells if c.status == "same" and not c.ignored and c.cell in nondeterministic]
     verification = Verification(
         path=relative_to_root(reference_path, root),
         verdict=verdict_of(cells, failed=result.status != "ok"),

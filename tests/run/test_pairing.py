@@ -209,3 +209,22 @@ def test_old_format_and_invalid_notebooks_are_refused_with_one_line_and_nothing_
         assert code_ == 2, command
         assert reason in err and len(err.strip().splitlines()) == 1, command
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_pair_saved_in_sync_is_remembered_so_a_later_script_edit_syncs(
+    notebook: Path, cli: Cli
+) -> None:
+    from jupyter_repro.integrations.pairing import remember_if_in_sync, script_for
+
+    cli("pair", notebook)
+    # JupyterLab saves both sides through jupytext: the record of the last sync is stale.
+    edited = nbformat.read(notebook, 4)
+    edited.cells[2].source = "print(alpha, 'saved in Lab')"
+    nbformat.write(edited, notebook)
+    script = script_for(notebook, "py:percent")
+    script.write_text(script.read_text().replace("print(alpha)", "print(alpha, 'saved in Lab')"))
+    assert remember_if_in_sync(notebook, "py:percent")
+    script.write_text(script.read_text().replace("'saved in Lab'", "'edited outside'"))
+    code_, out, _ = cli("sync", notebook)
+    assert code_ == 0 and "script -> notebook" in out
+    assert nbformat.read(notebook, 4).cells[2].source == "print(alpha, 'edited outside')"
