@@ -231,6 +231,8 @@ def run_notebook(request: RunRequest) -> tuple[RunResult, Any]:
                   "error": f"timed out: {scope} limit of {limit:g} s was reached"}
     except DeadKernelError as exc:
         result = {"status": "failed", "cell": deadline.cell, "error": f"the kernel died: {exc}"}
+    except RuntimeError as exc:  # e.g. "Kernel didn't respond in 60 seconds"
+        result = {"status": "failed", "cell": deadline.cell, "error": f"the kernel failed: {exc}"}
     executed = sink[0] if sink else notebook
     seconds = time.perf_counter() - started
     if not request.keep_noise:
