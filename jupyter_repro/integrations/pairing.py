@@ -65,9 +65,7 @@ def read_script(path: Path) -> Any:
 
 def load_notebook(path: Path) -> Any:
     """A validated `.ipynb` with multi-line strings joined, as `nbformat.read` gives it."""
-    from nbformat.v4.rwbase import rejoin_lines
-
-    return rejoin_lines(read_notebook(path))  # type: ignore[no-untyped-call]
+    return read_notebook(path)
 
 
 def read_any(path: Path) -> Any:

@@ -51,8 +51,12 @@ def _old_format_message(data: dict[str, Any]) -> str:
 
 
 def read_notebook(path: Path) -> Any:
-    """Read and validate with nbformat: an `nbformat.NotebookNode` (v4)."""
+    """Read and validate with nbformat: an `nbformat.NotebookNode` (v4).
+
+    Multi-line strings are joined, as `nbformat.read` gives them.
+    """
     import nbformat
+    from nbformat.v4.rwbase import rejoin_lines
 
     data = read_notebook_json(path)
     try:
@@ -61,4 +65,4 @@ def read_notebook(path: Path) -> Any:
     except nbformat.ValidationError as exc:
         reason = str(exc).strip().splitlines()[0]
         raise BadInputError.invalid(path, f"invalid notebook: {reason}") from None
-    return notebook
+    return rejoin_lines(notebook)  # type: ignore[no-untyped-call]
