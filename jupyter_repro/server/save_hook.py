@@ -139,12 +139,24 @@ class SnapshotWorker:
         except Exception as exc:  # a bug must not take the worker down with it
             self._warn(f"snapshot of {request.os_path} failed: {exc!r}", exc_info=True)
             return Outcome(request.os_path, "failed", repr(exc), finished=time.time())
+        self._remember_pair(Path(request.os_path))
         status: Status = "written" if result.written else "unchanged"
         if self.log is not None:
             self.log.info("jupyter-repro: snapshot of %s: lock %s%s", request.os_path, status,
                           f", snapshot {result.snapshot_id}" if result.snapshot_id else "")
         return Outcome(request.os_path, status, snapshot=result.snapshot_id,
                        missing=result.missing, finished=time.time())
+
+    def _remember_pair(self, notebook: Path) -> None:
+        """jupytext wrote both sides of a pair in this save: record their code for `sync`."""
+        from jupyter_repro.integrations.pairing import remember_if_in_sync
+        from jupyter_repro.io.config import load_config
+        from jupyter_repro.io.project import find_project_root
+
+        try:
+            remember_if_in_sync(notebook, load_config(find_project_root(notebook)).paired_format)
+        except ReproError as exc:
+            self._warn(f"pair record of {notebook} not updated: {exc.message}")
 
     def _warn(self, message: str, exc_info: bool = False) -> None:
         if self.log is not None:
