@@ -25,10 +25,16 @@ from jupyter_repro.io.git import head_commit
 from jupyter_repro.io.project import relative_to_root
 
 # Variables that differ between every shell or process: recording their names only churns.
-_VOLATILE = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "TERM_SESSION_ID", "WINDOWID",
-                       "SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CLIENT", "SSH_CONNECTION",
-                       "SSH_TTY", "COLUMNS", "LINES", "PYTEST_CURRENT_TEST"})
-_VOLATILE_PREFIXES = ("JPY_", "JUPYTER_REPRO_", "PYDEVD_")
+# Variables known to change what numerical and data code computes. Only these names are
+# recorded (with no value unless allowlisted): a lock listing every variable of a machine
+# would change from one contributor to the next and name things that are nobody's business.
+RESULT_AFFECTING_VARIABLES = frozenset({
+    "PYTHONHASHSEED", "PYTHONPATH", "TZ", "LANG", "LC_ALL", "LC_NUMERIC", "LC_TIME",
+    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS", "MKL_CBWR", "CUDA_VISIBLE_DEVICES", "CUBLAS_WORKSPACE_CONFIG",
+    "TF_DETERMINISTIC_OPS", "TF_CUDNN_DETERMINISTIC", "PYTORCH_CUDA_ALLOC_CONF",
+    "POLARS_MAX_THREADS", "ARROW_DEFAULT_MEMORY_POOL",
+})
 
 _cache_lock = threading.Lock()
 _dist_cache: dict[tuple[str, ...], tuple[tuple[int, ...], dict[str, str], dict[str, str]]] = {}
@@ -76,12 +82,13 @@ def _module_map(search_path: tuple[str, ...], stamps: tuple[int, ...],
 def recorded_variables(
     names: Iterable[str], allowlist: Sequence[str], values: Mapping[str, Any]
 ) -> dict[str, str | None]:
-    """Names only; a value only for an allowlisted name (secrets never land in a lock)."""
+    """Result-affecting and allowlisted names; a value only for an allowlisted name.
+
+    Secrets never land in a lock: a variable that is not allowlisted is at most a name.
+    """
     allowed = set(allowlist)
     result: dict[str, str | None] = {}
-    for name in sorted(set(names)):
-        if name in _VOLATILE or name.startswith(_VOLATILE_PREFIXES):
-            continue
+    for name in sorted(set(names) & (RESULT_AFFECTING_VARIABLES | allowed)):
         value = values.get(name) if name in allowed else None
         result[name] = value if isinstance(value, str) else None
     return result
@@ -110,8 +117,12 @@ def environment_facts(
         names, values = [str(v) for v in variables], {}
     else:
         names, values = os.environ, os.environ
+    imported = _module_map(search_path, stamps, modules)
+    # Only editable installs the notebook imported: their code is part of what it ran.
     editable_facts: dict[str, dict[str, str | None]] = {}
     for name, source in sorted(editable.items()):
+        if name not in imported.values():
+            continue
         commit = head_commit(Path(source)) if Path(source).is_dir() else None
         editable_facts[name] = {
             "path": relative_to_root(Path(source), project_root),
@@ -122,7 +133,7 @@ def environment_facts(
         implementation=env.get("implementation"),
         platform=env.get("platform"),
         distributions=distributions,
-        module_distributions=_module_map(search_path, stamps, modules),
+        module_distributions=imported,
         editable=editable_facts,
         variables=recorded_variables(names, allowlist, values),
     )

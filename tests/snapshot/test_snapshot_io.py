@@ -103,14 +103,16 @@ def test_a_changed_input_changes_only_its_entry(project: Path, tmp_path: Path) -
     assert sum(1 for line in text if '"size": 12' in line) == 1
 
 
-def test_environment_variables_are_names_only_unless_allowlisted(project: Path,
-                                                                 tmp_path: Path) -> None:
+def test_only_result_affecting_variable_names_and_allowlisted_values_are_recorded(
+    project: Path, tmp_path: Path
+) -> None:
     (project / ".jupyter-repro.toml").write_text('env-allowlist = ["DATASET_VERSION"]\n')
-    setup_run(project, tmp_path, API_TOKEN="s3cr3t-value", DATASET_VERSION="v7")
+    setup_run(project, tmp_path, API_TOKEN="s3cr3t-value", DATASET_VERSION="v7",
+              OMP_NUM_THREADS="4")
     take_snapshot(project / "analysis.ipynb")
     text = (project / "analysis.repro.json").read_text()
     lock = json.loads(text)
-    assert lock["environment"]["variables"] == {"API_TOKEN": None, "DATASET_VERSION": "v7"}
+    assert lock["environment"]["variables"] == {"DATASET_VERSION": "v7", "OMP_NUM_THREADS": None}
     assert "s3cr3t-value" not in text
     assert "s3cr3t-value" not in "".join(
         p.read_text() for p in (project / ".repro" / "history").rglob("*.json"))
