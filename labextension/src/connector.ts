@@ -213,6 +213,7 @@ export class NotebookConnector {
       return;
     }
     this._needsLoad = true;
+    this._missedRuns = 0;
     this.model.setKernelPhase('starting');
     kernel.statusChanged.connect(this._onKernelStatus, this);
     this._onKernelStatus(kernel, kernel.status);
@@ -220,6 +221,9 @@ export class NotebookConnector {
 
   private _onKernelStatus(kernel: Kernel.IKernelConnection, status: Kernel.Status): void {
     if (status === 'restarting' || status === 'autorestarting' || status === 'starting') {
+      if (status !== 'starting') {
+        this._missedRuns = 0; // a new kernel process: nothing ran in it yet
+      }
       this._needsLoad = true;
       this._channel?.dispose(); // the new process has a journal (and a comm) of its own
       this._channel = null;
@@ -234,7 +238,12 @@ export class NotebookConnector {
 
   private async _load(kernel: Kernel.IKernelConnection): Promise<void> {
     try {
-      const tracking = await ensureKernelTracking(kernel, this._options.loadKernelExtension);
+      let tracking = await ensureKernelTracking(kernel, this._options.loadKernelExtension);
+      if (tracking.kind === 'tracked') {
+        // Runs missed before the first load stay missed until the kernel restarts.
+        this._missedRuns = Math.max(this._missedRuns, tracking.missedRuns ?? 0);
+        tracking = { ...tracking, missedRuns: this._missedRuns };
+      }
       this.model.setTracking(tracking);
       if (tracking.kind === 'tracked') {
         this._channel?.dispose();
@@ -258,6 +267,7 @@ export class NotebookConnector {
   private _kernel: Kernel.IKernelConnection | null = null;
   private _channel: KernelChannel | null = null;
   private _needsLoad = true;
+  private _missedRuns = 0;
   private _loading: Promise<void> = Promise.resolve();
   private _timer: number | null = null;
   private _ticket = 0;

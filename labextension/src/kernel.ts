@@ -23,22 +23,12 @@ function expressionText(
   return String(value.data?.['text/plain'] ?? '');
 }
 
-/**
- * Load the kernel extension silently (no history, no execution count) and ask its version.
- * With `load` false, only ask whether something else (kernel-setup, a profile) loaded it.
- *
- * Silent executions fire no IPython cell events, so this never shows up in the journal.
- */
-export async function ensureKernelTracking(
+async function silentProbe(
   kernel: Kernel.IKernelConnection,
-  load = true
-): Promise<KernelTracking> {
-  const spec = await kernel.spec;
-  if (spec !== undefined && spec.language.toLowerCase() !== 'python') {
-    return { kind: 'unsupported', reason: `${spec.language} kernels are not tracked` };
-  }
+  code: string
+): Promise<KernelMessage.IExecuteReplyMsg['content']> {
   const future = kernel.requestExecute({
-    code: load ? LOAD_CODE : '',
+    code,
     silent: true,
     store_history: false,
     user_expressions: {
@@ -50,29 +40,53 @@ export async function ensureKernelTracking(
     stop_on_error: false
   });
   const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
-  const content = reply.content;
-  if (content.status !== 'ok') {
-    const name = 'ename' in content ? String(content.ename) : 'error';
+  return reply.content;
+}
+
+/**
+ * Make sure the kernel extension is loaded, silently (no history, no execution count),
+ * and say what tracks this kernel. With `load` false, only ask whether something else
+ * (kernel-setup, a profile) loaded it. Cells that ran before the extension was loaded by
+ * this call are counted as `missedRuns`: they are not in the journal.
+ *
+ * Silent executions fire no IPython cell events, so this never shows up in the journal.
+ */
+export async function ensureKernelTracking(
+  kernel: Kernel.IKernelConnection,
+  load = true
+): Promise<KernelTracking> {
+  const spec = await kernel.spec;
+  if (spec !== undefined && spec.language.toLowerCase() !== 'python') {
+    return { kind: 'unsupported', reason: `${spec.language} kernels are not tracked` };
+  }
+  const before = await silentProbe(kernel, '');
+  const version =
+    before.status === 'ok' ? expressionText(before.user_expressions, 'version') : null;
+  if (before.status !== 'ok' || version === null) {
     return {
       kind: 'missing',
-      reason: `jupyter-repro is not installed in this kernel's environment (${name})`
+      reason: "jupyter-repro is not installed in this kernel's environment"
     };
   }
-  const expressions = content.user_expressions;
-  const version = expressionText(expressions, 'version');
-  if (version === null) {
-    return { kind: 'missing', reason: 'jupyter-repro is not importable in this kernel' };
+  const clean = version.replace(/^'|'$/g, '');
+  if (expressionText(before.user_expressions, 'loaded') === 'True') {
+    return { kind: 'tracked', version: clean, missedRuns: 0 };
   }
-  if (expressionText(expressions, 'loaded') !== 'True') {
-    return {
-      kind: 'missing',
-      reason: 'the jupyter-repro kernel extension is not loaded in this kernel (run %load_ext jupyter_repro)'
-    };
+  const notLoaded = {
+    kind: 'missing' as const,
+    reason: 'the jupyter-repro kernel extension is not loaded in this kernel (run %load_ext jupyter_repro)'
+  };
+  if (!load) {
+    return notLoaded;
   }
-  const next = Number(expressionText(expressions, 'count') ?? 1);
+  const next = Number(expressionText(before.user_expressions, 'count') ?? 1);
+  const after = await silentProbe(kernel, LOAD_CODE);
+  if (after.status !== 'ok' || expressionText(after.user_expressions, 'loaded') !== 'True') {
+    return notLoaded;
+  }
   return {
     kind: 'tracked',
-    version: version.replace(/^'|'$/g, ''),
+    version: clean,
     missedRuns: Number.isFinite(next) ? Math.max(0, next - 1) : 0
   };
 }

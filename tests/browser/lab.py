@@ -70,9 +70,10 @@ def panel(page: Page) -> Locator:
     return page.locator("#jupyter-repro-panel")
 
 
-def wait_for_file(path: Path, timeout_s: float = 30.0) -> None:
+def wait_for_change(path: Path, before: str, timeout_s: float = 30.0) -> None:
+    """Wait until the file exists with a text other than `before`."""
     deadline = time.monotonic() + timeout_s
-    while not path.is_file():
+    while not path.is_file() or path.read_text() == before:
         if time.monotonic() > deadline:
-            raise AssertionError(f"{path} did not appear within {timeout_s} s")
+            raise AssertionError(f"{path} was not (re)written within {timeout_s} s")
         time.sleep(0.1)

@@ -22,7 +22,7 @@ from tests.browser.lab import (
     run_all,
     run_cell,
     select_cell,
-    wait_for_file,
+    wait_for_change,
     wait_prompt,
 )
 from tests.support.servers import RunningServer
@@ -70,17 +70,19 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     cells(page).nth(MONTHLY - 1).screenshot(
         path=str(artifacts_dir / "marked-cell-hidden-state.png"))
 
-    # saving writes the lock beside the notebook; the panel lists inputs and environment
-    page.keyboard.press("Control+s")
+    # saving rewrites the lock beside the notebook; the panel lists inputs and environment
     lock_file = project / "air-quality" / "analysis.repro.json"
-    wait_for_file(lock_file)
+    before = lock_file.read_text() if lock_file.exists() else ""
+    page.keyboard.press("Control+s")
+    wait_for_change(lock_file, before)
     lock = json.loads(lock_file.read_text())
-    assert "air-quality/data/measurements.csv" in lock["inputs"]
+    assert "data/measurements.csv" in lock["inputs"]
+    assert len(lock["code"]["cells"]) == CODE_CELLS - 1
     status.click()
     side = panel(page)
     expect(side).to_be_visible()
     inputs = side.locator("[data-section='inputs']")
-    expect(inputs).to_contain_text("air-quality/data/measurements.csv", timeout=10_000)
+    expect(inputs).to_contain_text("data/measurements.csv", timeout=10_000)
     expect(inputs.locator(".jp-repro-file").first).to_have_attribute("data-status", "ok")
     expect(side.locator("[data-section='environment']")).to_contain_text("Python: CPython 3.")
     expect(side.locator("[data-section='environment']")).to_contain_text("pandas")
@@ -124,12 +126,23 @@ def test_the_status_follows_a_kernel_restart(page: Page, jupyter_lab: RunningSer
     expect(status).to_have_attribute("title", re.compile("1 cell run journaled"), timeout=60_000)
     expect(status).to_have_attribute("data-repro-status", "reproducible")
 
+    # the notebook toolbar's menu: restart and run all, tracked from the first cell on
+    page.locator(".jp-NotebookPanel-toolbar .jp-repro-menu-button").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All (reproducibly)").click()
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    expect(status).to_have_attribute("title", re.compile(f"{CODE_CELLS} cell runs journaled"),
+                                     timeout=90_000)
+    expect(status).to_have_attribute("data-repro-status", "reproducible")
+
 
 def test_strict_enforcement_explains_a_save_with_errors_and_still_saves(
     page: Page, jupyter_lab: RunningServer, artifacts_dir: Path
 ) -> None:
-    pyproject = jupyter_lab.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.jupyter-repro]\nenforce = "strict"\n')
+    pyproject = jupyter_lab.root / "air-quality" / "pyproject.toml"  # the project's own
+    text = pyproject.read_text()
+    assert "[tool.jupyter-repro]\n" in text
+    pyproject.write_text(text.replace("[tool.jupyter-repro]\n",
+                                      '[tool.jupyter-repro]\nenforce = "strict"\n'))
     status = open_notebook(page, jupyter_lab)
     run_cell(page, THRESHOLD)
     wait_prompt(page, THRESHOLD, 1)

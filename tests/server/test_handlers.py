@@ -15,8 +15,9 @@ from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.server
 
-NOTEBOOK = "air-quality/analysis.ipynb"
-DATA = "air-quality/data/measurements.csv"
+NOTEBOOK = "air-quality/analysis.ipynb"  # API paths are relative to the server root
+PROJECT = "air-quality"  # the example is a project of its own (pyproject.toml, lock, pair)
+DATA = "data/measurements.csv"  # lock and journal paths are relative to the project root
 ROUTES = [
     ("GET", f"jupyter-repro/status?path={NOTEBOOK}", None),
     ("POST", "jupyter-repro/status", {"path": NOTEBOOK}),
@@ -40,19 +41,21 @@ def write_journal(root: Path, kernel_id: str, reads: tuple[FileAccess, ...]) -> 
     """A journal as the kernel extension leaves it: one run of the cell that reads the data."""
     notebook = json.loads((root / NOTEBOOK).read_text())
     source = "".join(notebook["cells"][3]["source"])
-    header = JournalHeader(kernel_id=kernel_id, notebook=NOTEBOOK, project_root=str(root),
-                           cwd=str(root / "air-quality"), started=time.time(), pid=1)
+    project = root / PROJECT
+    header = JournalHeader(kernel_id=kernel_id, notebook="analysis.ipynb",
+                           project_root=str(project), cwd=str(project), started=time.time(),
+                           pid=1)
     run = CellRun(seq=1, execution_count=3, cell_id=notebook["cells"][3].get("id"),
                   source_hash="blake3:0", source=source, started=time.time(), duration=0.1,
                   status="ok", defines=("raw",), uses=("pd",), reads=reads)
-    folder = root / ".repro" / "journal"
+    folder = project / ".repro" / "journal"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{kernel_id}-1-1.jsonl").write_text(
         encode_line(header) + "\n" + encode_line(run) + "\n")
 
 
 def data_read(root: Path) -> FileAccess:
-    path = root / DATA
+    path = root / PROJECT / DATA
     return FileAccess(DATA, "read", path.stat().st_size, path.stat().st_mtime, hash_file(path))
 
 
@@ -101,21 +104,24 @@ def test_the_status_of_the_cells_in_the_browser_names_rule_and_cell(
     assert hidden["hint"]
 
 
-def test_a_clean_saved_notebook_has_no_findings_and_no_lock_yet(
-    jupyter_server: RunningServer,
-) -> None:
+def test_the_saved_example_is_locked_paired_and_clean(jupyter_server: RunningServer) -> None:
     status, body = jupyter_server.request("GET", f"jupyter-repro/status?path={NOTEBOOK}")
     assert status == 200, body
     assert body["findings"] == []
-    assert body["locked"] is False
+    assert body["locked"] is True
+    assert body["notebook"] == "analysis.ipynb"
+    assert body["pair"]["path"] == "analysis.py"
+    assert body["pair"]["in_sync"] is True
     assert body["enforce"] == "warn"
     assert body["journal"] is None
+    assert [row["path"] for row in body["inputs"]] == [DATA]
+    assert body["inputs"][0]["status"] == "ok"
 
 
 def test_the_journal_the_kernel_names_is_the_one_read(jupyter_server: RunningServer) -> None:
     root = jupyter_server.root
     write_journal(root, "kernel-1", (data_read(root),))
-    journal_folder = root / ".repro" / "journal"
+    journal_folder = root / PROJECT / ".repro" / "journal"
     ask = {"path": NOTEBOOK, "kernel_id": "kernel-1"}
     _, body = jupyter_server.request("POST", "jupyter-repro/status", ask)
     assert body["journal"]["runs"] == 1
@@ -145,14 +151,16 @@ def test_bad_requests_get_a_json_message(jupyter_server: RunningServer) -> None:
 def test_snapshot_history_changed_input_and_restore(jupyter_server: RunningServer) -> None:
     root = jupyter_server.root
     write_journal(root, "kernel-1", (data_read(root),))
-    original = (root / DATA).read_bytes()
+    data = root / PROJECT / DATA
+    original = data.read_bytes()
 
     status, body = jupyter_server.request("POST", "jupyter-repro/snapshot",
                                           {"path": NOTEBOOK, "kernel_id": "kernel-1"})
     assert status == 200, body
     snapshot = body["snapshot"]
     assert snapshot
-    assert (root / "air-quality" / "analysis.repro.json").is_file()
+    assert json.loads((root / PROJECT / "analysis.repro.json").read_text())["inputs"][DATA][
+        "stored"]
 
     status, body = jupyter_server.request("GET", f"jupyter-repro/history?path={NOTEBOOK}")
     assert status == 200, body
@@ -162,7 +170,7 @@ def test_snapshot_history_changed_input_and_restore(jupyter_server: RunningServe
     status, body = jupyter_server.request("GET", f"jupyter-repro/lock?path={NOTEBOOK}")
     assert DATA in body["lock"]["inputs"]
 
-    (root / DATA).write_bytes(original + b"2024-01-01,riverside,1.0,1.0,1.0\n")
+    data.write_bytes(original + b"2024-01-01,riverside,1.0,1.0,1.0\n")
     status, body = jupyter_server.request(
         "POST", "jupyter-repro/status", {"path": NOTEBOOK, "kernel_id": "kernel-1"})
     row = next(r for r in body["inputs"] if r["path"] == DATA)
@@ -175,7 +183,7 @@ def test_snapshot_history_changed_input_and_restore(jupyter_server: RunningServe
                                           {"path": NOTEBOOK, "snapshot": snapshot})
     assert status == 200, body
     assert [f["path"] for f in body["files"]] == [DATA]
-    assert (root / DATA).read_bytes() == original
+    assert data.read_bytes() == original
     status, body = jupyter_server.request(
         "POST", "jupyter-repro/status", {"path": NOTEBOOK, "kernel_id": "kernel-1"})
     assert next(r for r in body["inputs"] if r["path"] == DATA)["status"] == "ok"
@@ -193,12 +201,16 @@ def test_restoring_an_unknown_snapshot_writes_nothing_and_says_why(
 def test_pair_then_the_status_sees_the_script_in_sync_until_it_is_edited(
     jupyter_server: RunningServer,
 ) -> None:
+    script = jupyter_server.root / PROJECT / "analysis.py"
+    script.unlink()
+    status, body = jupyter_server.request("GET", f"jupyter-repro/status?path={NOTEBOOK}")
+    assert body["pair"]["in_sync"] is None
     status, body = jupyter_server.request("POST", "jupyter-repro/pair", {"path": NOTEBOOK})
     assert status == 200, body
-    script = jupyter_server.root / body["script"]
+    assert body["script"] == "analysis.py"
     assert script.is_file()
     status, body = jupyter_server.request("GET", f"jupyter-repro/status?path={NOTEBOOK}")
-    assert body["pair"]["path"] == "air-quality/analysis.py"
+    assert body["pair"]["path"] == "analysis.py"
     assert body["pair"]["in_sync"] is True
 
     script.write_text(script.read_text().replace("threshold_pm25 = 25.0", "threshold_pm25 = 35.0"))
