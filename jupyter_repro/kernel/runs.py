@@ -52,7 +52,7 @@ class RunFinisher:
         self.project_root = project_root
         self.ignore_globs = ignore_globs
         self.cache = cache if cache is not None else HashCache()
-        self._names: dict[str, tuple[list[str], list[str]] | None] = {}
+        self._names: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
         self.names_missing = False
 
     def relative(self, path: str) -> str:
@@ -105,12 +105,12 @@ class RunFinisher:
             "imports": [m for m in pending.imports if not m.startswith(_NOT_USER_MODULES)],
         }
 
-    def names(self, source_hash: str, source: str) -> tuple[list[str], list[str]]:
+    def names(self, source_hash: str, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if source_hash not in self._names:
             self._names[source_hash] = analyze_names(source)
             if self._names[source_hash] is None:
                 self.names_missing = True
-        return self._names[source_hash] or ([], [])
+        return self._names[source_hash] or ((), ())
 
     def _read_access(self, mark: ReadMark) -> Record:
         if not mark.done:
@@ -166,13 +166,19 @@ def shell_lines(source: str) -> list[str]:
     return commands
 
 
-def analyze_names(source: str) -> tuple[list[str], list[str]] | None:
-    """(defines, uses) of a cell, sorted, or None when the static analysis is not available."""
+def analyze_names(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(defines, uses) of a cell, sorted, or None when the static analysis is not available.
+
+    Keeps nothing but two tuples of strings: the full scan (AST facts for the rules) is
+    dropped at once. Objects that outlive the cell in a kernel holding a large user heap
+    push the garbage collector into extra full collections, each costing tens of ms.
+    """
     try:
-        from jupyter_repro.core.names import analyze_cell
+        from jupyter_repro.core import names as static_names
     except ImportError:
         return None
-    names = analyze_cell(source)
-    return sorted(names.defines), sorted(names.uses)
+    scan = getattr(static_names.scan_cell, "__wrapped__", None)  # bypass its lru_cache
+    found = scan(source).names if callable(scan) else static_names.analyze_cell(source)
+    return tuple(sorted(found.defines)), tuple(sorted(found.uses))
 
 

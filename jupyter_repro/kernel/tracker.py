@@ -224,6 +224,7 @@ class Tracker:
                 if self.seed is not None:
                     # Just before the first cell: kernel start-up code may draw from `random`.
                     apply_seed(self.seed, self._watcher)
+            self._worker.idle.clear()
             accesses = CellAccesses()
             self._current = _Current(source, getattr(info, "cell_id", None), started=time.time(),
                                      t0=_perf(), modules=len(sys.modules), accesses=accesses)
@@ -237,6 +238,7 @@ class Tracker:
             return  # the cell that loaded the extension, or a blank probe
         RECORDER.accesses = None
         self._current = None
+        self._worker.idle.set()
         try:
             self._seq += 1
             pending = self._pending(current, result, _perf() - current.t0)
