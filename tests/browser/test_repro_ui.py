@@ -98,6 +98,8 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
         data.write("2023-12-31,riverside,99.0,1.0,50.0\n")
     changed = inputs.locator(".jp-repro-file[data-status='changed']")
     expect(changed).to_contain_text("changed on disk", timeout=15_000)
+    side.locator("[data-section='environment']").scroll_into_view_if_needed()
+    side.screenshot(path=str(artifacts_dir / "panel-inputs-environment.png"))
 
     # verify from scratch runs in the background and ends with a verdict
     side.locator("button[data-action='verify']").click()
