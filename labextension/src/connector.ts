@@ -117,10 +117,16 @@ export class NotebookConnector {
     window.setTimeout(() => this.scheduleRefresh(0), FOLLOW_UP_MS);
   }
 
+  /** Refresh after `delay` ms; an earlier pending refresh is never postponed by a later ask. */
   scheduleRefresh(delay: number = this._options.refreshDelay): void {
+    const due = Date.now() + delay;
     if (this._timer !== null) {
+      if (this._due <= due) {
+        return;
+      }
       window.clearTimeout(this._timer);
     }
+    this._due = due;
     this._timer = window.setTimeout(() => {
       this._timer = null;
       void this.refresh();
@@ -270,6 +276,7 @@ export class NotebookConnector {
   private _missedRuns = 0;
   private _loading: Promise<void> = Promise.resolve();
   private _timer: number | null = null;
+  private _due = 0;
   private _ticket = 0;
   private _afterSave = false;
   private _loadWaiters: (() => void)[] = [];

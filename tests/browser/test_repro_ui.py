@@ -94,12 +94,21 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     page.screenshot(path=str(artifacts_dir / "panel-after-save.png"))
 
     # the input changes on disk: the panel warns without anyone touching the notebook
-    with (project / "air-quality" / "data" / "measurements.csv").open("a") as data:
+    data_file = project / "air-quality" / "data" / "measurements.csv"
+    with data_file.open("a") as data:
         data.write("2023-12-31,riverside,99.0,1.0,50.0\n")
     changed = inputs.locator(".jp-repro-file[data-status='changed']")
     expect(changed).to_contain_text("changed on disk", timeout=15_000)
     side.locator("[data-section='environment']").scroll_into_view_if_needed()
     side.screenshot(path=str(artifacts_dir / "panel-inputs-environment.png"))
+
+    # time travel: the snapshot's copy of the input comes back from the store
+    side.locator("[data-section='history'] button[data-action='restore']").first.click()
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    expect(side.locator(".jp-repro-notice")).to_contain_text("restored 1 input", timeout=15_000)
+    expect(inputs.locator(".jp-repro-file").first).to_have_attribute("data-status", "ok",
+                                                                    timeout=15_000)
+    assert "2023-12-31,riverside,99.0" not in data_file.read_text()
 
     # verify from scratch runs in the background and ends with a verdict
     side.locator("button[data-action='verify']").click()
