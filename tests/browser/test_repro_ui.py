@@ -53,6 +53,8 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
                                      timeout=int(STATUS_LATENCY_S * 1000))
     latency = time.monotonic() - seen
     assert latency < STATUS_LATENCY_S, f"status took {latency:.2f} s after the cell finished"
+    (artifacts_dir / "status-latency.txt").write_text(
+        f"status changed {latency:.3f} s after the cell's prompt did\n")
     expect(status).to_contain_text(re.compile(r"repro: \d+ findings?"))
     out_of_order = marker(page, READ_CSV)
     expect(out_of_order).to_be_visible()
