@@ -1,0 +1,73 @@
+"""Verify jobs run a child process each and report its outcome as data."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from jupyter_repro.server.jobs import JobRegistry, VerifyJob
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def wait(job: VerifyJob, timeout_s: float = 30.0) -> VerifyJob:
+    deadline = time.monotonic() + timeout_s
+    while job.state == "running":
+        assert time.monotonic() < deadline, job.to_json()
+        time.sleep(0.05)
+    return job
+
+
+def notebook(tmp_path: Path) -> Path:
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def test_a_verdict_on_stdout_makes_a_finished_job_with_its_result(tmp_path: Path) -> None:
+    verdict = {"path": "nb.ipynb", "verdict": "not-reproduced", "cells": []}
+    registry = JobRegistry(lambda nb: python(
+        f"import sys; print({json.dumps(json.dumps(verdict))}); sys.exit(1)"))
+    job = wait(registry.start("nb.ipynb", notebook(tmp_path)))
+    assert job.state == "done"
+    assert job.result == verdict
+    assert job.exit_code == 1
+    assert job.to_json()["result"]["verdict"] == "not-reproduced"
+
+
+def test_a_child_without_a_verdict_fails_with_its_last_error_line(tmp_path: Path) -> None:
+    registry = JobRegistry(lambda nb: python(
+        "import sys; sys.stderr.write('warming up\\n');"
+        " sys.stderr.write('jupyter-repro verify: nb.ipynb: no such file\\n'); sys.exit(2)"))
+    job = wait(registry.start("nb.ipynb", notebook(tmp_path)))
+    assert job.state == "failed"
+    assert job.message == "jupyter-repro verify: nb.ipynb: no such file"
+    assert job.exit_code == 2
+
+
+def test_one_running_job_per_notebook_and_it_can_be_cancelled(tmp_path: Path) -> None:
+    registry = JobRegistry(lambda nb: python("import time; time.sleep(30)"))
+    path = notebook(tmp_path)
+    first = registry.start("nb.ipynb", path)
+    assert registry.start("nb.ipynb", path) is first
+    assert registry.latest(path) is first
+    deadline = time.monotonic() + 10
+    while first._process is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    registry.cancel(first.id)
+    job = wait(first)
+    assert job.state == "cancelled"
+    assert registry.get("unknown") is None
+
+
+def test_a_command_that_cannot_start_is_a_failed_job(tmp_path: Path) -> None:
+    registry = JobRegistry(lambda nb: [str(tmp_path / "no-such-program")])
+    job = wait(registry.start("nb.ipynb", notebook(tmp_path)))
+    assert job.state == "failed"
+    assert job.message is not None
+    assert "could not start verify" in job.message
