@@ -4,11 +4,11 @@ Jobs run in submission order, so the hash jobs a cell's reads queued are done be
 that cell's journal line is built. The thread is registered with the audit recorder,
 so its own file I/O (hashing, the journal) is never recorded.
 
-Jobs wait for the kernel to be between cells (at most `PATIENCE` seconds): a second
-thread taking the GIL in the middle of a CPU-bound cell forces switches that cost the
-cell far more than the job itself (measured: ~4 ms of kernel CPU per cell run back to
-back under nbclient, against ~0.7 ms of work). A long cell still gets the previous
-cell's line written after `PATIENCE`, so a crash loses at most the running cell.
+Jobs wait for the kernel to be between cells (at most `PATIENCE` seconds), so they do
+not take the GIL from a running cell (forced switches every 5 ms interval); a long cell
+still gets the previous cell's line written after `PATIENCE`, so a crash loses at most
+the running cell. Jobs keep as few objects alive as they can: in a kernel holding a
+large user heap, long-lived objects bring on extra full GC collections (tens of ms each).
 """
 
 from __future__ import annotations
