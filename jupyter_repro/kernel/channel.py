@@ -9,9 +9,9 @@ Comm messages (`data` of comm_open / comm_msg):
       "index", "source"}], "request_id"?}
     {"action": "hello"}                         {"event": "hello", ...}
     anything else                               {"event": "error", "request_id", "message"}
-    (after every cell, to every open comm)      {"event": "cell-finished", "seq",
-                                                 "execution_count", "cell_id", "status",
-                                                 "error", "duration"}
+    (once a cell's journal line is written,     {"event": "cell-finished", "seq",
+     to every open comm; sent from the           "execution_count", "cell_id", "status",
+     journal thread, which ipykernel allows)     "error", "duration"}
 """
 
 from __future__ import annotations

@@ -243,8 +243,6 @@ class Tracker:
             self._seq += 1
             pending = self._pending(current, result, _perf() - current.t0)
             self._worker.submit(lambda: self._finish(pending))
-            if self.channel is not None:
-                self.channel.cell_finished(pending)
         except Exception as exc:
             self.degraded(f"post_run_cell failed: {type(exc).__name__}: {exc}")
 
@@ -292,6 +290,9 @@ class Tracker:
         from jupyter_repro.io.hashing import hash_text
 
         self._write(self.finisher.finish(pending, hash_text(pending.source)))
+        channel = self.channel
+        if channel is not None:  # after the line is on disk: readers of the journal see it
+            channel.cell_finished(pending)
         if self.finisher.names_missing:
             self.degraded("static name analysis unavailable: defines and uses not recorded")
 

@@ -117,6 +117,9 @@ def test_the_comm_says_hello_answers_state_and_pushes_finished_cells(
     (finished,) = _comm_messages(kernel, comm_id, 1)
     assert finished["event"] == "cell-finished"
     assert (finished["seq"], finished["execution_count"], finished["status"]) == (2, 2, "ok")
+    (path,) = journal_files(kernel.cwd)
+    journal = read_journal(path)  # the push comes once the line is on disk
+    assert journal is not None and [r.seq for r in journal.runs] == [1, 2]
 
     _send(kernel, "comm_msg", {"comm_id": comm_id, "data": {"action": "dance"}})
     (error,) = _comm_messages(kernel, comm_id, 1)
