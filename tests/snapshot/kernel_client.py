@@ -7,6 +7,7 @@ kernel), then send `execute_request` messages with the cell's id on the kernel c
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import uuid
 from collections.abc import Sequence
@@ -81,8 +82,13 @@ async def _execute(server: RunningServer, kernel_id: str,
 
 def execute(server: RunningServer, kernel_id: str, cells: Sequence[tuple[str | None, str]],
             silent: bool = False) -> list[str]:
-    """Run (cell id, code) pairs one after the other; raises if one fails."""
-    return asyncio.run(_execute(server, kernel_id, cells, silent))
+    """Run (cell id, code) pairs one after the other; raises if one fails.
+
+    The websocket client gets an event loop of its own in a thread: the session's browser
+    tests (Playwright's sync API) leave a loop running in the main thread.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _execute(server, kernel_id, cells, silent)).result()
 
 
 def run_notebook_cells(server: RunningServer, kernel_id: str, notebook: dict[str, Any]) -> None:
