@@ -73,7 +73,13 @@ export class NotebookConnector {
         this.scheduleRefresh(0);
       }
     }, this);
-    void session.ready.then(() => this._watchKernel(session.session?.kernel ?? null));
+    void session.ready.then(() => {
+      const kernel = session.session?.kernel ?? null;
+      if (kernel === null) {
+        this.model.setKernelPhase('none'); // "No Kernel": nothing to track, nothing to wait for
+      }
+      this._watchKernel(kernel);
+    });
     void _panel.context.ready.then(() => {
       _panel.content.model?.contentChanged.connect(this._onEdit, this);
       this.scheduleRefresh(0);

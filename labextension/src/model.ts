@@ -27,7 +27,7 @@ export interface IStatusSummary {
 }
 
 /** The kernel's life as the notebook sees it. */
-export type KernelPhase = 'none' | 'starting' | 'ready' | 'dead';
+export type KernelPhase = 'unknown' | 'none' | 'starting' | 'ready' | 'dead';
 
 /** Rules whose findings mark the cell in its prompt area. */
 export const MARKER_RULES: ReadonlySet<string> = new Set([
@@ -160,7 +160,7 @@ export class NotebookReproModel {
   }
 
   private _tracking: KernelTracking | null = null;
-  private _phase: KernelPhase = 'none';
+  private _phase: KernelPhase = 'unknown';
   private _server: IServerStatus | null = null;
   private _error: string | null = null;
   private _verify: IVerifyJob | null = null;
@@ -177,7 +177,7 @@ export function plural(count: number, noun: string): string {
 function kernelDetail(tracking: KernelTracking | null, server: IServerStatus): string {
   const lock = server.locked ? 'locked' : 'no lock yet: save to write one';
   if (tracking === null) {
-    return `kernel not started; ${lock}`;
+    return `reproducible so far; no kernel; ${lock}`;
   }
   const journal = server.journal;
   const runs =
@@ -198,6 +198,9 @@ export function summarize(
 ): IStatusSummary {
   if (error !== null) {
     return { kind: 'error', label: 'repro: error', detail: error };
+  }
+  if (phase === 'unknown') {
+    return { kind: 'checking', label: 'repro: …', detail: 'waiting for the notebook session' };
   }
   if (phase === 'starting') {
     return {

@@ -105,9 +105,16 @@ describe('the status item summary', () => {
     assert.equal(summary.kind, 'findings');
   });
 
-  it('waits while the kernel starts or restarts', () => {
+  it('waits while the session opens and while the kernel starts or restarts', () => {
+    assert.equal(summarize(null, status(), null, 'unknown').kind, 'checking');
     assert.equal(summarize(null, status(), null, 'starting').kind, 'checking');
     assert.equal(summarize(null, null, null, 'none').kind, 'checking');
+  });
+
+  it('judges a notebook without a kernel from its saved cells alone', () => {
+    const summary = summarize(null, status(), null, 'none');
+    assert.equal(summary.kind, 'reproducible');
+    assert.match(summary.detail, /no kernel/);
   });
 
   it('shows errors from the server and from the save hook', () => {
