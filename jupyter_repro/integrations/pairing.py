@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from jupyter_repro.core.errors import BadInputError, UsageError
 from jupyter_repro.io.atomic import write_if_changed, write_text_atomic
+from jupyter_repro.io.files import read_text
 from jupyter_repro.io.hashing import hash_text
 from jupyter_repro.io.notebooks import read_notebook
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root, store_dir
@@ -49,14 +50,7 @@ def notebook_for(script: Path) -> Path:
 
 def read_script(path: Path) -> Any:
     """A text notebook (`# %%` script, markdown...) as an nbformat v4 notebook."""
-    if not path.is_file():
-        raise BadInputError.unreadable(path, "no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInputError.invalid(path, "not a script: the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInputError.unreadable(path, exc.strerror or str(exc)) from None
+    text = read_text(path, "script")
     try:
         return _jupytext().reads(text, fmt=path.suffix)
     except Exception as exc:  # jupytext errors share no base class

@@ -320,13 +320,9 @@ def _jupytext() -> Any:
 
 def _read_script(script: Path, paired_format: str) -> Mapping[str, Any]:
     from jupyter_repro.core.errors import BadInputError
+    from jupyter_repro.io.files import read_text
 
-    try:
-        text = script.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInputError.invalid(script, "not a script: the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInputError.unreadable(script, exc.strerror or str(exc)) from None
+    text = read_text(script, "script")
     extension = script.suffix
     fmt = paired_format if paired_format.startswith(extension.lstrip(".") + ":") else None
     try:

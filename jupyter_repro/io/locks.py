@@ -12,6 +12,7 @@ from typing import Any
 from jupyter_repro.core.errors import BadInputError
 from jupyter_repro.core.lock import LOCK_VERSION, serialize_lock
 from jupyter_repro.io.atomic import write_if_changed
+from jupyter_repro.io.files import parse_json, read_bytes
 from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.project import lock_path
 
@@ -60,20 +61,8 @@ def validate_lock(data: Any, source: object) -> dict[str, Any]:
 
 def read_lock(path: Path) -> dict[str, Any]:
     """Parse and validate a lock file; BadInputError (exit 2) with a one-line reason."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInputError.unreadable(path, "no such file") from None
-    except OSError as exc:
-        raise BadInputError.unreadable(path, exc.strerror or str(exc)) from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise BadInputError.invalid(path, "not a lock: the file is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError.invalid(
-            path, f"not a lock: invalid JSON at line {exc.lineno} column {exc.colno}"
-        ) from None
+    raw = read_bytes(path)
+    data = parse_json(raw, path, "lock")
     # Validating a lock with a thousand inputs takes jsonschema ~100 ms, and the UI polls:
     # content already found valid in this process is not validated again.
     digest = hash_bytes(raw)

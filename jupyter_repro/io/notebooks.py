@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.io.files import parse_json, read_bytes
 
 MIN_NBFORMAT = 4
 
@@ -16,22 +16,7 @@ def read_notebook_json(path: Path) -> dict[str, Any]:
 
     Cheap (no nbformat import): for `check` and other read-only paths.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInputError.unreadable(path, "no such file") from None
-    except IsADirectoryError:
-        raise BadInputError.unreadable(path, "is a directory") from None
-    except OSError as exc:
-        raise BadInputError.unreadable(path, exc.strerror or str(exc)) from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise BadInputError.invalid(path, "not a notebook: the file is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError.invalid(
-            path, f"not a notebook: invalid JSON at line {exc.lineno} column {exc.colno}"
-        ) from None
+    data = parse_json(read_bytes(path), path, "notebook")
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         if isinstance(data, dict) and isinstance(data.get("worksheets"), list):
             raise BadInputError.invalid(path, _old_format_message(data))
