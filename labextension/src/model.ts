@@ -121,7 +121,13 @@ export class NotebookReproModel {
     this._changed.emit();
   }
 
+  /** A new answer from the server; an answer equal to the last one changes nothing. */
   setServerStatus(status: IServerStatus): void {
+    const text = JSON.stringify(status);
+    if (text === this._serverText && this._error === null) {
+      return;
+    }
+    this._serverText = text;
     this._server = status;
     this._error = null;
     this._changed.emit();
@@ -162,6 +168,7 @@ export class NotebookReproModel {
   private _tracking: KernelTracking | null = null;
   private _phase: KernelPhase = 'unknown';
   private _server: IServerStatus | null = null;
+  private _serverText = '';
   private _error: string | null = null;
   private _verify: IVerifyJob | null = null;
   private _verifyError: string | null = null;

@@ -204,6 +204,19 @@ describe('the notebook model', () => {
     assert.equal(changes, 3);
   });
 
+  it('ignores an answer equal to the last one (polling does not re-render)', () => {
+    const model = new NotebookReproModel();
+    let changes = 0;
+    model.changed.connect(() => {
+      changes += 1;
+    });
+    model.setServerStatus(status());
+    model.setServerStatus(status());
+    assert.equal(changes, 1);
+    model.setServerStatus(status({ locked: true }));
+    assert.equal(changes, 2);
+  });
+
   it('clears a server error once the server answers again', () => {
     const model = new NotebookReproModel();
     model.setTracking(TRACKED);

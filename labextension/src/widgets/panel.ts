@@ -71,15 +71,15 @@ export class ReproPanel extends Widget {
 
   private _render(): void {
     const connector = this._connector;
-    this.node.replaceChildren();
     if (connector === null) {
-      this.node.appendChild(empty('Open a notebook to see its reproducibility.'));
+      this.node.replaceChildren(empty('Open a notebook to see its reproducibility.'));
       return;
     }
     const model = connector.model;
     const status = model.server;
     const summary = model.summary;
     const notice = model.notice;
+    const scrollTop = this.node.scrollTop; // re-rendering must not move the reader's place
     const parts: (HTMLElement | null)[] = [
       h('header', { className: 'jp-repro-panel-header' }, [
         h('div', { className: 'jp-repro-panel-path', text: connector.panel.context.path }),
@@ -116,7 +116,8 @@ export class ReproPanel extends Widget {
       this._history(connector),
       this._pair(connector, status)
     ];
-    this.node.append(...parts.filter((node): node is HTMLElement => node !== null));
+    this.node.replaceChildren(...parts.filter((node): node is HTMLElement => node !== null));
+    this.node.scrollTop = scrollTop;
   }
 
   private _findings(connector: NotebookConnector, status: IServerStatus | null): HTMLElement {
