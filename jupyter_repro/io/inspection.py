@@ -105,7 +105,6 @@ def system_prefixes() -> tuple[str, ...]:
     return tuple(sorted(prefixes))
 
 
-_system_prefixes = system_prefixes  # the name the server's status module looks up
 
 
 @dataclass
@@ -247,8 +246,6 @@ class Inspector:
             "local_modules": local,
             "stdlib_modules": stdlib,
         }
-
-    _dependencies = dependency_evidence  # the name the server's status module looks up
 
     def _pair(self, notebook: Path, data: Mapping[str, Any], config: ReproConfig) -> PairState:
         from jupyter_repro.io.lockfacts import paired_script

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jupyter_repro
 from jupyter_repro.core.config import ReproConfig
@@ -42,8 +42,10 @@ from jupyter_repro.server.lineage import (
     output_rows,
 )
 
-# Read through the package so that a checkout without a built `_version.py` still answers.
-VERSION = str(getattr(jupyter_repro, "__version__", "0+unknown"))
+if TYPE_CHECKING:
+    from jupyter_repro.io.inspection import Inspector
+
+VERSION = jupyter_repro.__version__
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def _save_error(outcome: Any) -> str | None:
     return str(getattr(outcome, "message", "") or "the snapshot of the last save failed")
 
 
-_inspector: Any = None
+_inspector: Inspector | None = None
 
 
 def _check_extras(cells: Sequence[Cell], root: Path, notebook: Path,
@@ -173,22 +175,16 @@ def _check_extras(cells: Sequence[Cell], root: Path, notebook: Path,
     """What `check` adds to the evidence (declared dependencies, system prefixes), so the
     live findings match `jupyter-repro check`; nothing when that part is unavailable."""
     global _inspector  # noqa: PLW0603 - one cache of installed distributions per server
-    try:
-        from jupyter_repro.io import inspection
-    except ImportError:
-        return {}
-    extras: dict[str, Any] = {}
+    from jupyter_repro.io import inspection
+
     try:
         if _inspector is None:
             _inspector = inspection.Inspector()
-        dependencies = getattr(_inspector, "_dependencies", None)
-        if callable(dependencies):
-            extras.update(dependencies(cells, root, notebook.parent.resolve(),
-                                       config.enabled_rules()))
-        prefixes = getattr(inspection, "_system_prefixes", None)
-        if callable(prefixes):
-            extras["system_prefixes"] = prefixes()
-    except (ReproError, OSError, ValueError, TypeError, AttributeError):
+        extras = _inspector.dependency_evidence(
+            cells, root, notebook.parent.resolve(), config.enabled_rules()
+        )
+        extras["system_prefixes"] = inspection.system_prefixes()
+    except (ReproError, OSError, ValueError):
         return {}
     return extras
 
