@@ -6,13 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from jupyter_repro.core.errors import StoreError
-from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.io.lockrefs import notebook_relpath
 from jupyter_repro.io.snapshot import notebook_for
-from jupyter_repro.io.store import Store
+from jupyter_repro.io.store import Store, history_rows
 
 HELP = "list a notebook's snapshots"
 MAX_CHANGES = 8
@@ -23,31 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every change")
 
 
-def _rows(store: Store, relpath: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    previous: dict[str, Any] | None = None
-    for entry in store.entries(relpath):
-        try:
-            payload = entry.payload()
-        except StoreError as exc:
-            rows.append({"id": entry.id, "time": entry.time, "source": None,
-                         "summary": f"unreadable: {exc.message}", "changes": []})
-            continue
-        lock = payload["lock"]
-        if previous is None:
-            text, changes = "first snapshot", []
-        else:
-            diff = diff_locks(previous, lock)
-            text, changes = summary(diff), describe(diff)
-        rows.append({"id": entry.id, "time": entry.time, "source": payload.get("source"),
-                     "summary": text, "changes": changes})
-        previous = lock
-    return rows
-
-
 def run(args: argparse.Namespace) -> int:
     root, relpath = notebook_relpath(notebook_for(Path(args.notebook).absolute()))
-    rows = _rows(Store(root), relpath)
+    rows = history_rows(Store(root), relpath)
     if args.format == "json":
         sys.stdout.write(json.dumps({"notebook": relpath, "snapshots": rows}, indent=2) + "\n")
         return 0

@@ -27,6 +27,7 @@ from urllib.parse import quote, unquote
 
 from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lock import lock_id, serialize_lock
+from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.project import store_dir
@@ -261,3 +262,27 @@ def restore_target(dest: Path, key: str, project_root: Path) -> Path:
     if in_store or any(part in _PROTECTED - {".repro"} for part in inside):
         raise StoreError(f"refusing to restore {key!r}: {resolved} is inside {inside[0]}/")
     return target
+
+
+def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
+    """A notebook's snapshots, oldest first, each with what it changed since the one before."""
+    rows: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for entry in store.entries(relpath):
+        try:
+            payload = entry.payload()
+        except StoreError as exc:
+            rows.append({"id": entry.id, "time": entry.time, "source": None,
+                         "summary": f"unreadable: {exc.message}", "changes": [], "inputs": 0})
+            continue
+        lock = payload["lock"]
+        if previous is None:
+            text, changes = "first snapshot", []
+        else:
+            diff = diff_locks(previous, lock)
+            text, changes = summary(diff), describe(diff)
+        rows.append({"id": entry.id, "time": entry.time, "source": payload.get("source"),
+                     "summary": text, "changes": changes,
+                     "inputs": len(lock.get("inputs") or {})})
+        previous = lock
+    return rows

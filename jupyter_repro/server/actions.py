@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import StoreError, UsageError
-from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.project import find_project_root, relative_to_root
 from jupyter_repro.io.snapshot import take_snapshot
-from jupyter_repro.io.store import Store, restore_target
+from jupyter_repro.io.store import Store, history_rows, restore_target
 
 HISTORY_LIMIT = 50
 
@@ -34,25 +33,7 @@ def lock_of(notebook: Path) -> dict[str, Any]:
 def history(notebook: Path) -> dict[str, Any]:
     """Snapshots newest first, each with a one-line summary of what it changed."""
     root, relpath = _root_and_relpath(notebook)
-    rows: list[dict[str, Any]] = []
-    previous: dict[str, Any] | None = None
-    for entry in Store(root).entries(relpath):
-        try:
-            payload = entry.payload()
-        except StoreError as exc:
-            rows.append({"id": entry.id, "time": entry.time, "source": None,
-                         "summary": f"unreadable: {exc.message}", "changes": [], "inputs": 0})
-            continue
-        lock = payload["lock"]
-        if previous is None:
-            text, changes = "first snapshot", []
-        else:
-            diff = diff_locks(previous, lock)
-            text, changes = summary(diff), describe(diff)
-        inputs = lock.get("inputs") or {}
-        rows.append({"id": entry.id, "time": entry.time, "source": payload.get("source"),
-                     "summary": text, "changes": changes, "inputs": len(inputs)})
-        previous = lock
+    rows = history_rows(Store(root), relpath)
     rows.reverse()
     return {"notebook": relpath, "snapshots": rows[:HISTORY_LIMIT], "total": len(rows)}
 
