@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError, UsageError
+from jupyter_repro.io.files import require_file
 
 HELP = "rerun notebooks from scratch in a fresh kernel with papermill"
 
@@ -78,8 +79,7 @@ def parameters(args: argparse.Namespace) -> dict[str, Any]:
 
 def _check_inputs(paths: Sequence[Path]) -> None:
     for path in paths:
-        if not path.is_file():
-            raise BadInputError.unreadable(path, "no such file")
+        require_file(path)
         if path.suffix not in (".ipynb", ".py", ".R", ".r", ".jl", ".md"):
             raise BadInputError.invalid(path, "expected a notebook (.ipynb) or a script (.py)")
 

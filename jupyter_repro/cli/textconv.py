@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.io.files import require_file
 
 HELP = "print a notebook as its script (git diff driver)"
 FORMATS = ("text",)
@@ -24,8 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from jupyter_repro.integrations.pairing import load_notebook, textconv_text
 
     path: Path = args.path
-    if not path.is_file():
-        raise BadInputError.unreadable(path, "no such file")
+    require_file(path)
     try:
         text = textconv_text(load_notebook(path))
     except BadInputError:

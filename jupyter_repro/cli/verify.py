@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.cli.run import add_execution_arguments
-from jupyter_repro.core.errors import BadInputError, UsageError
+from jupyter_repro.core.errors import UsageError
+from jupyter_repro.io.files import require_file
 
 HELP = "rerun from scratch and compare outputs, inputs and environment"
 
@@ -55,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.runs < 1:
         raise UsageError("--runs must be at least 1")
-    if not args.path.is_file():
-        raise BadInputError.unreadable(args.path, "no such file")
+    require_file(args.path)
     seed = args.seed if args.seed is not None else load_config(find_project_root(args.path)).seed
     request = RunRequest(source=args.path, output=args.output, seed=seed, timeout=args.timeout,
                          cell_timeout=args.cell_timeout, kernel=args.kernel)

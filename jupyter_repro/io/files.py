@@ -40,3 +40,11 @@ def parse_json(raw: bytes, path: Path, what: str) -> Any:
         raise BadInputError.invalid(
             path, f"not a {what}: invalid JSON at line {exc.lineno} column {exc.colno}"
         ) from None
+
+
+def require_file(path: Path) -> Path:
+    """`path` when it is a file, else the one-line error that says what it is instead."""
+    if path.is_file():
+        return path
+    reason = "is a directory, not a file" if path.is_dir() else "no such file"
+    raise BadInputError.unreadable(path, reason)

@@ -32,6 +32,7 @@ from jupyter_repro.core.lock import (
 )
 from jupyter_repro.io.atomic import write_if_changed
 from jupyter_repro.io.config import load_config
+from jupyter_repro.io.files import require_file
 from jupyter_repro.io.git import git_state
 from jupyter_repro.io.lockfacts import environment_facts, paired_script
 from jupyter_repro.io.notebooks import read_notebook_json
@@ -68,8 +69,7 @@ def notebook_for(path: Path) -> Path:
 def _read_cells(path: Path) -> dict[str, Any]:
     if path.suffix == ".ipynb":
         return read_notebook_json(path)
-    if not path.is_file():
-        raise BadInputError.unreadable(path, "no such file")
+    require_file(path)
     try:
         import jupytext
 
