@@ -24,7 +24,7 @@ from pathlib import Path
 _SETUP = (
     "import os\nimport numpy as np\nimport pandas as pd\n",
     "values = np.arange(100)\ntable = pd.DataFrame({{'a': values}})\n\n"
-    "def transform(frame, factor=2):\n    \"\"\"Scale a frame.\"\"\"\n"
+    'def transform(frame, factor=2):\n    """Scale a frame."""\n'
     "    result = frame * factor\n    return result.sum()\n",
 )
 _TEMPLATES = (
@@ -37,8 +37,7 @@ _TEMPLATES = (
     "# Describe one slice\nsummary_{n} = table.iloc[:{n}].describe()\nsummary_{n}\n",
     "files_{n} = !ls\npath_{n} = os.path.join('data', 'part_{n}.csv')\n",
     "with open(os.devnull) as handle:\n    handle.read()\nrng_{n} = np.random.default_rng({n})\n",
-    "try:\n    check_{n} = transform(table)\nexcept ValueError as error:\n"
-    "    print(error)\n",
+    "try:\n    check_{n} = transform(table)\nexcept ValueError as error:\n    print(error)\n",
 )
 
 
@@ -47,22 +46,42 @@ def _notebook(index: int, cells: int) -> dict[str, object]:
     count = 0
     for n in range(cells):
         if n % 10 == 9:
-            out.append({"cell_type": "markdown", "id": f"m{n}", "metadata": {},
-                        "source": f"## Section {n} of notebook {index}\n"})
+            out.append(
+                {
+                    "cell_type": "markdown",
+                    "id": f"m{n}",
+                    "metadata": {},
+                    "source": f"## Section {n} of notebook {index}\n",
+                }
+            )
             continue
         template = _SETUP[n] if n < len(_SETUP) else _TEMPLATES[n % len(_TEMPLATES)]
         source = template.format(n=n) + f"marker_{index}_{n} = {n}\n"
         count += 1
-        out.append({"cell_type": "code", "id": f"c{n}", "metadata": {}, "outputs": [],
-                    "execution_count": count, "source": source})
-    return {"nbformat": 4, "nbformat_minor": 5, "cells": out,
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                        "language": "python"}}}
+        out.append(
+            {
+                "cell_type": "code",
+                "id": f"c{n}",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": count,
+                "source": source,
+            }
+        )
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": out,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    }
 
 
 def _generate(folder: Path, notebooks: int, cells: int) -> None:
     (folder / "pyproject.toml").write_text(
-        '[project]\nname = "bench"\nversion = "0"\ndependencies = ["numpy", "pandas"]\n')
+        '[project]\nname = "bench"\nversion = "0"\ndependencies = ["numpy", "pandas"]\n'
+    )
     for index in range(notebooks):
         sub = folder / f"group{index // 100}"
         sub.mkdir(exist_ok=True)
@@ -126,22 +145,32 @@ def main() -> None:
         findings = sum(len(r["findings"]) for r in reports)
         one_nb = str(next(folder.glob("group0/nb0.ipynb")))
         baseline = statistics.median(
-            _seconds([sys.executable, "-c", "pass"], folder)[0] for _ in range(args.repeat * 3))
-        one = statistics.median(_seconds([*check, one_nb], folder)[0]
-                                for _ in range(args.repeat * 3))
+            _seconds([sys.executable, "-c", "pass"], folder)[0] for _ in range(args.repeat * 3)
+        )
+        one = statistics.median(
+            _seconds([*check, one_nb], folder)[0] for _ in range(args.repeat * 3)
+        )
     total = statistics.median(many)
     total_cpu = statistics.median(many_cpu)
     bare = statistics.median(floor)
-    print(f"notebooks checked          {len(reports):7d}   ({args.cells} cells each, "
-          f"{findings} findings)")
-    print(f"check of all of them       {total:7.2f} s    "
-          f"{total / len(reports) * 1000:5.2f} ms per notebook   budget 10 s: "
-          f"{'ok' if total < 10 else 'OVER'}   (CPU {total_cpu:.2f} s over all processes)")
-    print(f"floor: json + ast.parse    {bare:7.2f} s    one process, CPU "
-          f"{statistics.median(floor_cpu):.2f} s   check/floor wall ratio {total / bare:4.2f}x")
+    print(
+        f"notebooks checked          {len(reports):7d}   ({args.cells} cells each, "
+        f"{findings} findings)"
+    )
+    print(
+        f"check of all of them       {total:7.2f} s    "
+        f"{total / len(reports) * 1000:5.2f} ms per notebook   budget 10 s: "
+        f"{'ok' if total < 10 else 'OVER'}   (CPU {total_cpu:.2f} s over all processes)"
+    )
+    print(
+        f"floor: json + ast.parse    {bare:7.2f} s    one process, CPU "
+        f"{statistics.median(floor_cpu):.2f} s   check/floor wall ratio {total / bare:4.2f}x"
+    )
     print(f"python -c pass             {baseline * 1000:7.1f} ms")
-    print(f"check of one notebook      {one * 1000:7.1f} ms   ratio {one / baseline:5.2f}x   "
-          f"after start-up {max(one - baseline, 0) * 1000:6.1f} ms")
+    print(
+        f"check of one notebook      {one * 1000:7.1f} ms   ratio {one / baseline:5.2f}x   "
+        f"after start-up {max(one - baseline, 0) * 1000:6.1f} ms"
+    )
 
 
 if __name__ == "__main__":

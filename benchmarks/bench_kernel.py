@@ -27,9 +27,11 @@ from typing import Any
 
 EXTENSION_ARGS = ["--ext=jupyter_repro"]
 START = "import os as _os\n_t0 = _os.times()"
-STOP = ("_t1 = _os.times()\n"
-        "print(round((_t1.user + _t1.system) - (_t0.user + _t0.system), 4), "
-        "round(_t1.user + _t1.system, 4))")
+STOP = (
+    "_t1 = _os.times()\n"
+    "print(round((_t1.user + _t1.system) - (_t0.user + _t0.system), 4), "
+    "round(_t1.user + _t1.system, 4))"
+)
 
 MIXED = [
     "import json, math, random\nrandom.seed(0)",
@@ -70,9 +72,13 @@ def _run_notebook(
     from nbclient import NotebookClient
 
     notebook = _notebook(cells)
-    client = NotebookClient(notebook, kernel_name="python3", timeout=600,
-                            extra_arguments=kernel_args,
-                            resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=600,
+        extra_arguments=kernel_args,
+        resources={"metadata": {"path": str(workdir)}},
+    )
     began = time.perf_counter()
     client.execute()
     wall = time.perf_counter() - began
@@ -86,8 +92,12 @@ def _startup(workdir: Path, kernel_args: list[str]) -> tuple[float, float]:
 
     runtime = Path(tempfile.mkdtemp(prefix="bench-ipc-"))
     # IPC socket paths are relative to the cwd unless given absolute; the kernel's cwd differs.
-    km = KernelManager(transport="ipc", kernel_name="python3", ip=str(runtime / "ipc"),
-                       connection_file=str(runtime / "kernel-bench.json"))
+    km = KernelManager(
+        transport="ipc",
+        kernel_name="python3",
+        ip=str(runtime / "ipc"),
+        connection_file=str(runtime / "kernel-bench.json"),
+    )
     began = time.perf_counter()
     km.start_kernel(cwd=str(workdir), extra_arguments=kernel_args)
     kc = km.client()
@@ -96,8 +106,10 @@ def _startup(workdir: Path, kernel_args: list[str]) -> tuple[float, float]:
         kc.wait_for_ready(timeout=60)
         wall = time.perf_counter() - began
         out: list[str] = []
-        kc.execute_interactive("import os\nt = os.times()\nprint(t.user + t.system)",
-                               output_hook=lambda m: out.append(m["content"].get("text", "")))
+        kc.execute_interactive(
+            "import os\nt = os.times()\nprint(t.user + t.system)",
+            output_hook=lambda m: out.append(m["content"].get("text", "")),
+        )
         return wall, float("".join(out).strip())
     finally:
         kc.stop_channels()
@@ -202,8 +214,10 @@ def _report(samples: dict[str, list[float]], repeat: int) -> None:
         p_med, t_med = statistics.median(plain) * scale, statistics.median(tracked) * scale
         p_min, t_min = min(plain) * scale, min(tracked) * scale
         ratio = f"{t_med / p_med:.3f} ({t_min / p_min:.3f})" if p_min else "n/a"
-        print(f"{name:32} {p_med:8.3f} ({p_min:6.3f}) {t_med:8.3f} ({t_min:6.3f}) {ratio:>13} "
-              f"{t_med - p_med:+9.3f}  {budget}")
+        print(
+            f"{name:32} {p_med:8.3f} ({p_min:6.3f}) {t_med:8.3f} ({t_min:6.3f}) {ratio:>13} "
+            f"{t_med - p_med:+9.3f}  {budget}"
+        )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,11 @@ CELLS = [
 
 def write_notebook(path: Path) -> Path:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, path)
     return path
 
@@ -42,8 +45,9 @@ def time_papermill(notebook: Path, output: Path) -> float:
     import papermill
 
     start = time.perf_counter()
-    papermill.execute_notebook(str(notebook), str(output), progress_bar=False,
-                               cwd=str(notebook.parent))
+    papermill.execute_notebook(
+        str(notebook), str(output), progress_bar=False, cwd=str(notebook.parent)
+    )
     return time.perf_counter() - start
 
 
@@ -68,10 +72,14 @@ def bench_single(folder: Path, repeat: int) -> None:
         run_times.append(time_run(notebook, folder / "run.ipynb"))
     base, ours = statistics.median(papermill_times), statistics.median(run_times)
     ratio = ours / base
-    print(f"papermill.execute_notebook  median {base:6.2f} s  "
-          f"(min {min(papermill_times):.2f}, max {max(papermill_times):.2f})")
-    print(f"jupyter-repro run           median {ours:6.2f} s  "
-          f"(min {min(run_times):.2f}, max {max(run_times):.2f})")
+    print(
+        f"papermill.execute_notebook  median {base:6.2f} s  "
+        f"(min {min(papermill_times):.2f}, max {max(papermill_times):.2f})"
+    )
+    print(
+        f"jupyter-repro run           median {ours:6.2f} s  "
+        f"(min {min(run_times):.2f}, max {max(run_times):.2f})"
+    )
     print(f"ratio run/papermill {ratio:5.2f}x   budget 1.05x: {'ok' if ratio <= 1.05 else 'OVER'}")
 
 
@@ -79,8 +87,10 @@ def bench_jobs(folder: Path, count: int) -> None:
     from jupyter_repro.cli.run import execute_all
     from jupyter_repro.integrations.papermill_run import RunRequest
 
-    batch = [RunRequest(write_notebook(folder / f"nb{i}.ipynb"), output=folder / f"out{i}.ipynb")
-             for i in range(count)]
+    batch = [
+        RunRequest(write_notebook(folder / f"nb{i}.ipynb"), output=folder / f"out{i}.ipynb")
+        for i in range(count)
+    ]
     start = time.perf_counter()
     sequential = execute_all(batch, jobs=1)
     one = time.perf_counter() - start
@@ -109,8 +119,11 @@ def _count_terminations(manager: type, runs: int) -> tuple[int, list[float]]:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "p", "language": "python"}
     times = []
     for _ in range(runs):
-        client = NotebookClient(nbformat.from_dict(notebook), kernel_name="python3",
-                                kernel_manager_class=CountingManager)
+        client = NotebookClient(
+            nbformat.from_dict(notebook),
+            kernel_name="python3",
+            kernel_manager_class=CountingManager,
+        )
         start = time.perf_counter()
         client.execute()
         times.append(time.perf_counter() - start)
@@ -124,12 +137,16 @@ def bench_shutdown(runs: int) -> None:
 
     from jupyter_repro.integrations.papermill_engine import QuietShutdownKernelManager
 
-    for label, manager in (("jupyter_client", AsyncKernelManager),
-                           ("jupyter-repro", QuietShutdownKernelManager)):
+    for label, manager in (
+        ("jupyter_client", AsyncKernelManager),
+        ("jupyter-repro", QuietShutdownKernelManager),
+    ):
         count, times = _count_terminations(manager, runs)
-        print(f"{label:15s} {count} of {runs} kernels missed the shutdown request "
-              f"(SIGTERM after 2.5 s); median {statistics.median(times):.2f} s, "
-              f"max {max(times):.2f} s")
+        print(
+            f"{label:15s} {count} of {runs} kernels missed the shutdown request "
+            f"(SIGTERM after 2.5 s); median {statistics.median(times):.2f} s, "
+            f"max {max(times):.2f} s"
+        )
 
 
 def main() -> None:

@@ -44,29 +44,52 @@ def make_project(root: Path) -> None:
         path = root / "data" / f"part-{i:04d}.csv"
         path.write_text(f"id,value\n{i},{i * 3}\n" * 20)
         stat = path.stat()
-        accesses.append(FileAccess(f"data/part-{i:04d}.csv", "read", stat.st_size,
-                                   stat.st_mtime, hash_file(path)))
+        accesses.append(
+            FileAccess(
+                f"data/part-{i:04d}.csv", "read", stat.st_size, stat.st_mtime, hash_file(path)
+            )
+        )
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     per_cell = INPUTS // CELLS
     runs = []
     for i in range(CELLS):
-        source = "\n".join(f"df_{i}_{k} = pd.read_csv('data/part-{i * per_cell + k:04d}.csv')"
-                           for k in range(per_cell))
+        source = "\n".join(
+            f"df_{i}_{k} = pd.read_csv('data/part-{i * per_cell + k:04d}.csv')"
+            for k in range(per_cell)
+        )
         cell = nbformat.v4.new_code_cell(source, execution_count=i + 1)
         cell.id = f"cell-{i}"
         cell.outputs = [nbformat.v4.new_output("stream", text=f"{i} rows\n")]
         nb.cells.append(cell)
-        runs.append(CellRun(seq=i + 1, execution_count=i + 1, cell_id=cell.id,
-                            source_hash=hash_text(source), source=source, started=time.time(),
-                            duration=0.01, status="ok",
-                            reads=tuple(accesses[i * per_cell:(i + 1) * per_cell]),
-                            imports=("pandas",) if i == 0 else ()))
+        runs.append(
+            CellRun(
+                seq=i + 1,
+                execution_count=i + 1,
+                cell_id=cell.id,
+                source_hash=hash_text(source),
+                source=source,
+                started=time.time(),
+                duration=0.01,
+                status="ok",
+                reads=tuple(accesses[i * per_cell : (i + 1) * per_cell]),
+                imports=("pandas",) if i == 0 else (),
+            )
+        )
     nbformat.write(nb, root / "analysis.ipynb")
-    header = JournalHeader(kernel_id=None, notebook="analysis.ipynb", project_root=str(root),
-                           cwd=str(root), started=time.time(), pid=os.getpid(),
-                           environment=interpreter_summary())
+    header = JournalHeader(
+        kernel_id=None,
+        notebook="analysis.ipynb",
+        project_root=str(root),
+        cwd=str(root),
+        started=time.time(),
+        pid=os.getpid(),
+        environment=interpreter_summary(),
+    )
     journal = root / ".repro" / "journal" / "bench.jsonl"
     journal.parent.mkdir(parents=True)
     journal.write_text("".join(encode_line(x) + "\n" for x in (header, *runs)))
@@ -114,10 +137,19 @@ def main() -> None:
     try:
         for name in ("with", "without", "inproc"):
             make_project(work / name)
-        with_hook = start_server(work / "with", work / "jw", extra_args=(
-            "--ServerApp.jpserver_extensions={'jupyter_repro': True}", "--log-level=INFO"))
-        without = start_server(work / "without", work / "jo", extra_args=(
-            "--ServerApp.jpserver_extensions={'jupyter_repro': False}",))
+        with_hook = start_server(
+            work / "with",
+            work / "jw",
+            extra_args=(
+                "--ServerApp.jpserver_extensions={'jupyter_repro': True}",
+                "--log-level=INFO",
+            ),
+        )
+        without = start_server(
+            work / "without",
+            work / "jo",
+            extra_args=("--ServerApp.jpserver_extensions={'jupyter_repro': False}",),
+        )
         try:
             _, model = with_hook.request("GET", "api/contents/analysis.ipynb?content=1")
             content = model["content"]
@@ -142,19 +174,31 @@ def main() -> None:
         ("save with jupyter-repro (median)", f"{hooked * 1000:.1f} ms"),
         ("ratio", f"{hooked / base:.3f}x"),
         ("ms added to the save", f"{(hooked - base) * 1000:+.1f} ms (budget 25 ms)"),
-        ("snapshot done after save returned (median)",
-         f"{worker * 1000:.1f} ms (includes {50} ms settle)"),
-        ("snapshot work in-process, unchanged (median)",
-         f"{statistics.median(inproc) * 1000:.1f} ms"),
+        (
+            "snapshot done after save returned (median)",
+            f"{worker * 1000:.1f} ms (includes {50} ms settle)",
+        ),
+        (
+            "snapshot work in-process, unchanged (median)",
+            f"{statistics.median(inproc) * 1000:.1f} ms",
+        ),
         ("first snapshot (1,000 inputs copied into the store)", f"{first * 1000:.0f} ms"),
     ]
     width = max(len(label) for label, _ in rows)
     print(f"{CELLS} cells, {INPUTS} unchanged inputs, {args.saves} saves per server")
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
-    print(json.dumps({"base_ms": base * 1000, "hook_ms": hooked * 1000,
-                      "ratio": hooked / base, "added_ms": (hooked - base) * 1000,
-                      "snapshot_ms": statistics.median(inproc) * 1000}))
+    print(
+        json.dumps(
+            {
+                "base_ms": base * 1000,
+                "hook_ms": hooked * 1000,
+                "ratio": hooked / base,
+                "added_ms": (hooked - base) * 1000,
+                "snapshot_ms": statistics.median(inproc) * 1000,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,20 @@ from jupyter_repro.io.inspection import NotebookReport, inspect_many
 HELP = "find reproducibility problems without running anything"
 FORMATS = ("text", "json", "github")
 
-_SKIPPED_DIRS = frozenset({".git", ".ipynb_checkpoints", ".repro", "node_modules",
-                           "__pycache__", "site-packages", ".venv", "venv", ".tox", ".nox"})
+_SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".ipynb_checkpoints",
+        ".repro",
+        "node_modules",
+        "__pycache__",
+        "site-packages",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+    }
+)
 _SCRIPT_MARKERS = ("# %%", "jupytext:", "# +\n", "# In[")
 
 
@@ -38,18 +50,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "the default) or strict (warnings fail too). Suppress a rule in one cell with the tag "
         "repro-ignore:RULE or a `# repro: ignore[RULE]` comment."
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="notebooks, paired scripts or folders (default: .)")
-    parser.add_argument("--staged", action="store_true",
-                        help="check the notebooks and paired scripts staged in git")
-    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                        help="processes for many notebooks (default: one per core)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="notebooks, paired scripts or folders (default: .)"
+    )
+    parser.add_argument(
+        "--staged", action="store_true", help="check the notebooks and paired scripts staged in git"
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes for many notebooks (default: one per core)",
+    )
 
 
 def _git(args: Sequence[str], cwd: Path, stdin: str | None = None) -> str | None:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
-                              text=True, check=False, timeout=60)
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     # check-ignore exits 1 when nothing is ignored: that is an answer too.
@@ -134,9 +161,11 @@ def render_text(reports: Sequence[NotebookReport]) -> str:
             lines.append(f"{_where(report, item)}: {item.severity} [{item.rule}] {item.message}")
             lines.append(f"    fix: {RULES[item.rule][1]}")
     unreadable = sum(1 for r in reports if r.error)
-    summary = (f"{len(reports)} notebook{'s' if len(reports) != 1 else ''} checked: "
-               f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
-               f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}")
+    summary = (
+        f"{len(reports)} notebook{'s' if len(reports) != 1 else ''} checked: "
+        f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
+        f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}"
+    )
     if unreadable:
         summary += f", {unreadable} unreadable"
     lines.append(summary)
@@ -146,8 +175,10 @@ def render_text(reports: Sequence[NotebookReport]) -> str:
 def render_json(reports: Sequence[NotebookReport]) -> str:
     notebooks = []
     for report in reports:
-        entry: dict[str, object] = {"path": report.path,
-                                    "findings": [f.to_json() for f in report.findings]}
+        entry: dict[str, object] = {
+            "path": report.path,
+            "findings": [f.to_json() for f in report.findings],
+        }
         if report.error:
             entry["error"] = report.error
         notebooks.append(entry)

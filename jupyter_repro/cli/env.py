@@ -26,10 +26,14 @@ FORMATS = ("requirements", "conda", "runtime", "json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("notebook", metavar="NB",
-                        help="notebook, paired script, lock file, snapshot id or NB@ID")
-    parser.add_argument("--all", action="store_true",
-                        help="pin every installed distribution, not only the imported ones")
+    parser.add_argument(
+        "notebook", metavar="NB", help="notebook, paired script, lock file, snapshot id or NB@ID"
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="pin every installed distribution, not only the imported ones",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
 

@@ -25,8 +25,13 @@ DEFAULT_GRACE_S = 300
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="a folder or notebook of the project")
     parser.add_argument("--dry-run", action="store_true", help="only report what would go")
-    parser.add_argument("--grace", type=float, default=DEFAULT_GRACE_S, metavar="SECONDS",
-                        help="keep objects younger than this (default %(default)s)")
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=DEFAULT_GRACE_S,
+        metavar="SECONDS",
+        help="keep objects younger than this (default %(default)s)",
+    )
 
 
 def referenced(store: Store) -> set[str] | None:
@@ -78,9 +83,19 @@ def run(args: argparse.Namespace) -> int:
         _forget_vanished_files(store)
     verb = "would remove" if args.dry_run else "removed"
     if args.format == "json":
-        sys.stdout.write(json.dumps({"store": str(store.path), "dry_run": args.dry_run,
-                                     "removed": removed, "freed_bytes": freed}) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "store": str(store.path),
+                    "dry_run": args.dry_run,
+                    "removed": removed,
+                    "freed_bytes": freed,
+                }
+            )
+            + "\n"
+        )
     else:
-        sys.stdout.write(f"{verb} {removed} object(s), {freed / 1024**2:.1f} MiB, "
-                         f"from {store.path}\n")
+        sys.stdout.write(
+            f"{verb} {removed} object(s), {freed / 1024**2:.1f} MiB, from {store.path}\n"
+        )
     return 0

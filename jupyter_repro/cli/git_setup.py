@@ -26,14 +26,20 @@ DRIVER_VALUE = "jupyter-repro textconv"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=Path("."), type=Path,
-                        help="a folder inside the repository (default: the current one)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=Path("."),
+        type=Path,
+        help="a folder inside the repository (default: the current one)",
+    )
 
 
 def _git(root: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+        )
     except FileNotFoundError:
         raise UsageError("git is not installed") from None
     if done.returncode != 0:
@@ -61,15 +67,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{folder}: not a folder")
     root = Path(_git(folder, "rev-parse", "--show-toplevel"))
     changes = [f".gitignore: {line}" for line in _ensure_lines(root / ".gitignore", (IGNORE_LINE,))]
-    changes += [f".gitattributes: {line}"
-                for line in _ensure_lines(root / ".gitattributes", ATTRIBUTE_LINES)]
+    changes += [
+        f".gitattributes: {line}"
+        for line in _ensure_lines(root / ".gitattributes", ATTRIBUTE_LINES)
+    ]
     try:
         current = _git(root, "config", "--local", "--get", DRIVER_KEY)
     except UsageError:
         current = ""
     if current != DRIVER_VALUE:
         _git(root, "config", "--local", DRIVER_KEY, DRIVER_VALUE)
-        changes.append(f"git config {DRIVER_KEY} \"{DRIVER_VALUE}\"")
+        changes.append(f'git config {DRIVER_KEY} "{DRIVER_VALUE}"')
     if args.format == "json":
         sys.stdout.write(json.dumps({"root": str(root), "changes": changes}, indent=2) + "\n")
     elif changes:

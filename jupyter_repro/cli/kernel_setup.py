@@ -30,10 +30,13 @@ c.InteractiveShellApp.extensions.append("jupyter_repro")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--remove", action="store_true",
-                        help="take the block out again")
-    parser.add_argument("--prefix", type=Path, default=None,
-                        help="environment prefix (default: this interpreter's, sys.prefix)")
+    parser.add_argument("--remove", action="store_true", help="take the block out again")
+    parser.add_argument(
+        "--prefix",
+        type=Path,
+        default=None,
+        help="environment prefix (default: this interpreter's, sys.prefix)",
+    )
 
 
 def config_file(prefix: Path) -> Path:

@@ -14,9 +14,13 @@ HELP = "create the paired py:percent script of a notebook"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("notebooks", nargs="+", metavar="NB", type=Path)
-    parser.add_argument("--to", default=None, metavar="FORMAT",
-                        help="jupytext format of the script (default: paired-format of the "
-                             "configuration, py:percent)")
+    parser.add_argument(
+        "--to",
+        default=None,
+        metavar="FORMAT",
+        help="jupytext format of the script (default: paired-format of the "
+        "configuration, py:percent)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,9 +24,12 @@ HELP = "restore the inputs of a snapshot from the store"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("notebook", metavar="NB", help="notebook (.ipynb) or paired script")
     parser.add_argument("--snapshot", required=True, metavar="ID", help="snapshot id (see log)")
-    parser.add_argument("--to", metavar="DIR",
-                        help="folder to restore into, inside the project "
-                             "(default .repro/restore/ID; the project root restores in place)")
+    parser.add_argument(
+        "--to",
+        metavar="DIR",
+        help="folder to restore into, inside the project "
+        "(default .repro/restore/ID; the project root restores in place)",
+    )
 
 
 def _destination(root: Path, requested: str | None, ident: str) -> Path:
@@ -51,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
         digest = record.get("hash")
         if not digest or not store.has(digest):
             why = "object missing" if record.get("stored") else "not stored: above the size cap"
-            raise StoreError(f"the store lacks {key} of snapshot {entry.id} ({why}); "
-                             "nothing restored")
+            raise StoreError(
+                f"the store lacks {key} of snapshot {entry.id} ({why}); nothing restored"
+            )
         plan.append((key, digest, target))
     for key, digest, target in plan:
         try:

@@ -17,30 +17,77 @@ HELP = "rerun notebooks from scratch in a fresh kernel with papermill"
 
 def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared with `verify`: how the fresh kernel runs."""
-    parser.add_argument("--seed", type=int, default=None, metavar="N",
-                        help="seed for the run (sets JUPYTER_REPRO_SEED and PYTHONHASHSEED)")
-    parser.add_argument("--timeout", type=float, default=None, metavar="S",
-                        help="stop the whole notebook after S seconds")
-    parser.add_argument("--cell-timeout", type=float, default=None, metavar="S",
-                        help="stop a cell that runs longer than S seconds")
-    parser.add_argument("--kernel", default=None, metavar="NAME",
-                        help="kernel to use (default: the notebook's, else this Python)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed for the run (sets JUPYTER_REPRO_SEED and PYTHONHASHSEED)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop the whole notebook after S seconds",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop a cell that runs longer than S seconds",
+    )
+    parser.add_argument(
+        "--kernel",
+        default=None,
+        metavar="NAME",
+        help="kernel to use (default: the notebook's, else this Python)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="NB_OR_SCRIPT", type=Path)
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                        metavar=("NAME", "VALUE"), help="set a parameter (papermill's way)")
-    parser.add_argument("-f", "--parameters-file", type=Path, default=None, metavar="YAML",
-                        help="parameters from a YAML file (-p wins)")
-    parser.add_argument("-o", "--output", type=Path, default=None, metavar="OUT",
-                        help="output notebook (a folder when several are run); "
-                             "default: .repro/runs/<stem>-<time>.ipynb")
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (papermill's way)",
+    )
+    parser.add_argument(
+        "-f",
+        "--parameters-file",
+        type=Path,
+        default=None,
+        metavar="YAML",
+        help="parameters from a YAML file (-p wins)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="OUT",
+        help="output notebook (a folder when several are run); "
+        "default: .repro/runs/<stem>-<time>.ipynb",
+    )
     parser.add_argument("--inplace", action="store_true", help="write the outputs into the input")
-    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                        help="run N notebooks in parallel, each in its own kernel")
-    parser.add_argument("--keep-noise", action="store_true",
-                        help="keep papermill/nbclient metadata (timings, empty tags)")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run N notebooks in parallel, each in its own kernel",
+    )
+    parser.add_argument(
+        "--keep-noise",
+        action="store_true",
+        help="keep papermill/nbclient metadata (timings, empty tags)",
+    )
     add_execution_arguments(parser)
 
 
@@ -51,8 +98,9 @@ def parameter_value(text: str) -> Any:
             return convert(text)
         except ValueError:
             pass
-    return {"True": True, "true": True, "False": False, "false": False,
-            "None": None}.get(text, text)
+    return {"True": True, "true": True, "False": False, "false": False, "None": None}.get(
+        text, text
+    )
 
 
 def parameters(args: argparse.Namespace) -> dict[str, Any]:
@@ -102,11 +150,20 @@ def requests(args: argparse.Namespace) -> list[Any]:
         output = args.output
         if output is not None and several:
             output = output / (path.stem + ".ipynb")
-        result.append(RunRequest(
-            source=path, output=output, parameters=values, seed=seed, timeout=args.timeout,
-            cell_timeout=args.cell_timeout, kernel=args.kernel, inplace=args.inplace,
-            keep_noise=args.keep_noise, progress=not several and args.format == "text" and is_tty(),
-        ))
+        result.append(
+            RunRequest(
+                source=path,
+                output=output,
+                parameters=values,
+                seed=seed,
+                timeout=args.timeout,
+                cell_timeout=args.cell_timeout,
+                kernel=args.kernel,
+                inplace=args.inplace,
+                keep_noise=args.keep_noise,
+                progress=not several and args.format == "text" and is_tty(),
+            )
+        )
     return result
 
 
@@ -135,8 +192,11 @@ def execute_all(batch: Sequence[Any], jobs: int) -> list[Any]:
 def _table(results: Sequence[Any]) -> str:
     rows = [("notebook", "status", "seconds", "where")]
     for r in results:
-        where = (r.output or "") if r.status == "ok" else (
-            f"cell {r.cell}: {r.error}" if r.cell is not None else r.error or "")
+        where = (
+            (r.output or "")
+            if r.status == "ok"
+            else (f"cell {r.cell}: {r.error}" if r.cell is not None else r.error or "")
+        )
         rows.append((r.source, r.status, f"{r.seconds:.1f}", where))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3] for row in rows]

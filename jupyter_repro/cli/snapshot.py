@@ -15,13 +15,19 @@ HELP = "write the lock and a history entry, as a save in JupyterLab does"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("notebooks", nargs="+", metavar="NB",
-                        help="notebooks (.ipynb) or paired scripts (.py)")
+    parser.add_argument(
+        "notebooks", nargs="+", metavar="NB", help="notebooks (.ipynb) or paired scripts (.py)"
+    )
 
 
 def _record(result: SnapshotResult) -> dict[str, object]:
-    return {"path": result.notebook, "lock": str(result.lock_file), "written": result.written,
-            "snapshot": result.snapshot_id, "missing": list(result.missing)}
+    return {
+        "path": result.notebook,
+        "lock": str(result.lock_file),
+        "written": result.written,
+        "snapshot": result.snapshot_id,
+        "missing": list(result.missing),
+    }
 
 
 def _text(result: SnapshotResult) -> str:

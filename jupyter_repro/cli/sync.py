@@ -19,13 +19,19 @@ _DONE = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="NB_OR_SCRIPT", type=Path)
-    parser.add_argument("--use", choices=("notebook", "script"), default=None,
-                        help="resolve a conflict: keep this side and overwrite the other")
+    parser.add_argument(
+        "--use",
+        choices=("notebook", "script"),
+        default=None,
+        help="resolve a conflict: keep this side and overwrite the other",
+    )
 
 
 def _conflict_text(result: Any) -> str:
-    lines = [f"{result.notebook} and {result.script} both changed since the last sync; "
-             "conflicting cells:"]
+    lines = [
+        f"{result.notebook} and {result.script} both changed since the last sync; "
+        "conflicting cells:"
+    ]
     for cell, in_notebook, in_script in result.conflicts:
         lines.append(f"  cell {cell}:")
         lines += [f"    notebook: {line}" for line in in_notebook.splitlines() or ["(none)"]]
@@ -44,10 +50,25 @@ def run(args: argparse.Namespace) -> int:
         for path in args.paths
     ]
     if args.format == "json":
-        sys.stdout.write(json.dumps({"pairs": [
-            {"notebook": str(r.notebook), "script": str(r.script), "action": r.action,
-             "conflicts": [{"cell": c, "notebook": n, "script": s} for c, n, s in r.conflicts]}
-            for r in results]}, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "pairs": [
+                        {
+                            "notebook": str(r.notebook),
+                            "script": str(r.script),
+                            "action": r.action,
+                            "conflicts": [
+                                {"cell": c, "notebook": n, "script": s} for c, n, s in r.conflicts
+                            ],
+                        }
+                        for r in results
+                    ]
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         for r in results:
             if r.action == "conflict":

@@ -17,12 +17,28 @@ HELP = "rerun from scratch and compare outputs, inputs and environment"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="NB_OR_SCRIPT", type=Path)
-    parser.add_argument("--runs", type=int, default=1, metavar="N",
-                        help="rerun N times (2 separates nondeterministic cells from changed ones)")
-    parser.add_argument("--report", type=Path, default=None, metavar="HTML",
-                        help="write a self-contained HTML report")
-    parser.add_argument("-o", "--output", type=Path, default=None, metavar="OUT",
-                        help="where to write the rerun notebook (default: .repro/runs/)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="rerun N times (2 separates nondeterministic cells from changed ones)",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        metavar="HTML",
+        help="write a self-contained HTML report",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="OUT",
+        help="where to write the rerun notebook (default: .repro/runs/)",
+    )
     add_execution_arguments(parser)
 
 
@@ -40,8 +56,11 @@ def _text(outcome: Any) -> str:
     same = sum(c.status == "same" for c in v.cells)
     lines.append(f"  {same} of {len(v.cells)} code cells reproduced their recorded outputs")
     lines += [f"  input {i['path']}: {i['status']}" for i in v.inputs if i["status"] != "same"]
-    lines += [f"  package {e['distribution']}: {e['locked']} -> {e['current'] or 'not installed'}"
-              for e in v.environment if e["status"] != "same"]
+    lines += [
+        f"  package {e['distribution']}: {e['locked']} -> {e['current'] or 'not installed'}"
+        for e in v.environment
+        if e["status"] != "same"
+    ]
     lines += [f"  note: {note}" for note in v.notes]
     if outcome.run.output:
         lines.append(f"  rerun notebook: {outcome.run.output}")
@@ -58,14 +77,21 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--runs must be at least 1")
     require_file(args.path)
     seed = args.seed if args.seed is not None else load_config(find_project_root(args.path)).seed
-    request = RunRequest(source=args.path, output=args.output, seed=seed, timeout=args.timeout,
-                         cell_timeout=args.cell_timeout, kernel=args.kernel)
+    request = RunRequest(
+        source=args.path,
+        output=args.output,
+        seed=seed,
+        timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        kernel=args.kernel,
+    )
     outcome = verify(request, runs=args.runs)
     if args.report is not None:
         from jupyter_repro.integrations.report import write_report
 
-        write_report(args.report, outcome.verification, outcome.reference, outcome.rerun,
-                     outcome.normalizers)
+        write_report(
+            args.report, outcome.verification, outcome.reference, outcome.rerun, outcome.normalizers
+        )
     if args.format == "json":
         sys.stdout.write(json.dumps(outcome.verification.to_json(), indent=2) + "\n")
     else:

@@ -16,14 +16,19 @@ from jupyter_repro.core.compare import CellComparison
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 # Each source of randomness with what seeds it.
 _RANDOMNESS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
-    (re.compile(r"\b(?:np|numpy)\.random\.(?!seed|default_rng|RandomState|Generator|PCG64)\w+"),
-     re.compile(r"\b(?:np|numpy)\.random\.seed\s*\(\s*\w")),
-    (re.compile(r"(?<![\w.])random\.(?:random|randint|choice|choices|shuffle|sample|uniform|"
-                r"gauss|normalvariate|randrange|getrandbits)\b"),
-     re.compile(r"(?<![\w.])random\.seed\s*\(\s*\w")),
+    (
+        re.compile(r"\b(?:np|numpy)\.random\.(?!seed|default_rng|RandomState|Generator|PCG64)\w+"),
+        re.compile(r"\b(?:np|numpy)\.random\.seed\s*\(\s*\w"),
+    ),
+    (
+        re.compile(
+            r"(?<![\w.])random\.(?:random|randint|choice|choices|shuffle|sample|uniform|"
+            r"gauss|normalvariate|randrange|getrandbits)\b"
+        ),
+        re.compile(r"(?<![\w.])random\.seed\s*\(\s*\w"),
+    ),
     (re.compile(r"\bdefault_rng\(\s*\)|\bRandomState\(\s*\)"), None),
-    (re.compile(r"\btorch\.(?:rand|randn|randint|randperm)\w*"),
-     re.compile(r"\bmanual_seed\s*\(")),
+    (re.compile(r"\btorch\.(?:rand|randn|randint|randperm)\w*"), re.compile(r"\bmanual_seed\s*\(")),
     (re.compile(r"\b(?:secrets\.\w+|os\.urandom|uuid\.uuid[14])"), None),
     (re.compile(r"\.sample\((?![^)]*random_state)"), None),
 )
@@ -46,15 +51,18 @@ def compare_inputs(
     for path in sorted(locked):
         record = locked[path]
         current = current_hashes.get(path)
-        status = ("missing" if current is None
-                  else "same" if current == record.get("hash") else "changed")
-        items.append({
-            "path": path,
-            "status": status,
-            "locked": record.get("hash"),
-            "current": current,
-            "cells": sorted(int(c) for c in record.get("cells", []) if isinstance(c, int)),
-        })
+        status = (
+            "missing" if current is None else "same" if current == record.get("hash") else "changed"
+        )
+        items.append(
+            {
+                "path": path,
+                "status": status,
+                "locked": record.get("hash"),
+                "current": current,
+                "cells": sorted(int(c) for c in record.get("cells", []) if isinstance(c, int)),
+            }
+        )
     return items
 
 
@@ -66,10 +74,21 @@ def compare_environment(
     items = []
     for name in sorted(locked_imported):
         version = current.get(_canonical(name))
-        status = ("missing" if version is None
-                  else "same" if version == locked_imported[name] else "changed")
-        items.append({"distribution": name, "status": status,
-                      "locked": locked_imported[name], "current": version})
+        status = (
+            "missing"
+            if version is None
+            else "same"
+            if version == locked_imported[name]
+            else "changed"
+        )
+        items.append(
+            {
+                "distribution": name,
+                "status": status,
+                "locked": locked_imported[name],
+                "current": version,
+            }
+        )
     return items
 
 
@@ -99,8 +118,13 @@ def _input_causes(index: int, inputs: Sequence[Mapping[str, Any]]) -> list[str]:
             continue
         readers = [c for c in item.get("cells", []) if c <= index]
         if readers or not item.get("cells"):
-            where = (" (read by this cell)" if readers == [index]
-                     else f" (read by cell {', '.join(map(str, readers))})" if readers else "")
+            where = (
+                " (read by this cell)"
+                if readers == [index]
+                else f" (read by cell {', '.join(map(str, readers))})"
+                if readers
+                else ""
+            )
             causes.append(f"input {item['path']} {item['status']}{where}")
     return causes
 
@@ -143,6 +167,7 @@ def attach_causes(
         causes += _input_causes(cell.cell, inputs)
         causes += _source_causes(cell.cell, sources)
         causes += _environment_causes(cell.cell, sources, environment)
-        result.append(replace(cell, causes=tuple(causes),
-                              nondeterministic=cell.cell in nondeterministic))
+        result.append(
+            replace(cell, causes=tuple(causes), nondeterministic=cell.cell in nondeterministic)
+        )
     return result

@@ -236,9 +236,9 @@ class Verification:
         return result
 
 
-def verdict_of(cells: Sequence[CellComparison], failed: bool) -> Literal[
-    "reproduced", "not-reproduced", "failed"
-]:
+def verdict_of(
+    cells: Sequence[CellComparison], failed: bool
+) -> Literal["reproduced", "not-reproduced", "failed"]:
     if failed:
         return "failed"
     if any(c.status in ("differs", "error") for c in cells):

@@ -220,8 +220,13 @@ def execution_section(
         ran = [c for c in counts if isinstance(c, int)]
         in_order = ran == sorted(ran) and len(set(ran)) == len(ran)
         clean = bool(ran) and ran == list(range(1, len(code) + 1))
-        return {"in_order": in_order, "clean_run": clean, "tracking_complete": False,
-                "cells_run": len(ran), "missing": sorted(set(missing))}
+        return {
+            "in_order": in_order,
+            "clean_run": clean,
+            "tracking_complete": False,
+            "cells_run": len(ran),
+            "missing": sorted(set(missing)),
+        }
     runs = sorted(journal.runs, key=lambda r: r.seq)
     where = run_cell_indices(runs, cells)
     latest: dict[int, int] = {}
@@ -245,8 +250,13 @@ def execution_section(
         cell = "a deleted cell" if where[run.seq] is None else f"cell {where[run.seq]}"
         lacks.extend(f"{cell}: {reason}" for reason in run.unattributed)
     complete = journal.tracking_complete and not any(r.unattributed for r in runs)
-    return {"in_order": in_order, "clean_run": clean, "tracking_complete": complete,
-            "cells_run": len(runs), "missing": sorted(set(lacks))}
+    return {
+        "in_order": in_order,
+        "clean_run": clean,
+        "tracking_complete": complete,
+        "cells_run": len(runs),
+        "missing": sorted(set(lacks)),
+    }
 
 
 def imported_modules(journal: Journal | None) -> set[str]:
@@ -286,8 +296,10 @@ def build_lock(data: LockInputs) -> dict[str, Any]:
         "lock_version": LOCK_VERSION,
         "notebook": data.notebook,
         "code": code_section(data.cells, data.script),
-        "kernel": {"name": kernelspec.get("name"),
-                   "language": kernelspec.get("language") or data.language},
+        "kernel": {
+            "name": kernelspec.get("name"),
+            "language": kernelspec.get("language") or data.language,
+        },
         "environment": environment_section(data.environment, imported_modules(data.journal)),
         "inputs": inputs,
         "outputs": outputs,
@@ -305,7 +317,7 @@ def serialize_lock(lock: Mapping[str, Any]) -> str:
 
 def lock_id(text: str) -> str:
     """A snapshot's id: the first 12 hex digits of its lock text's hash."""
-    return hash_text(text)[len(HASH_PREFIX):][:12]
+    return hash_text(text)[len(HASH_PREFIX) :][:12]
 
 
 def same_but_git(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:

@@ -49,19 +49,33 @@ class LockDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.code_changed or self.script_changed or self.inputs or self.outputs
-                    or self.packages or self.values)
+        return not (
+            self.code_changed
+            or self.script_changed
+            or self.inputs
+            or self.outputs
+            or self.packages
+            or self.values
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "same": self.empty,
-            "code": {"changed": self.code_changed, "script_changed": self.script_changed,
-                     "cells": [{"cell": int(c), "change": k} for c, k in self.cells]},
+            "code": {
+                "changed": self.code_changed,
+                "script_changed": self.script_changed,
+                "cells": [{"cell": int(c), "change": k} for c, k in self.cells],
+            },
             "inputs": [_file_json(c) for c in self.inputs],
             "outputs": [_file_json(c) for c in self.outputs],
             "environment": [
-                {"name": p.name, "change": p.kind, "before": p.before, "after": p.after,
-                 "imported": p.imported}
+                {
+                    "name": p.name,
+                    "change": p.kind,
+                    "before": p.before,
+                    "after": p.after,
+                    "imported": p.imported,
+                }
                 for p in self.packages
             ],
             "values": [{"name": v.name, "before": v.before, "after": v.after} for v in self.values],
@@ -69,8 +83,12 @@ class LockDiff:
 
 
 def _file_json(change: FileChange) -> dict[str, Any]:
-    return {"path": change.path, "change": change.kind,
-            "size_before": change.size_before, "size_after": change.size_after}
+    return {
+        "path": change.path,
+        "change": change.kind,
+        "size_before": change.size_before,
+        "size_after": change.size_after,
+    }
 
 
 def _version_key(version: str) -> tuple[Any, ...] | None:
@@ -184,8 +202,11 @@ def describe(diff: LockDiff) -> list[str]:
         lines.append("code: paired script changed")
     for label, changes in (("input", diff.inputs), ("output", diff.outputs)):
         for change in changes:
-            sizes = {"added": _size(change.size_after), "removed": _size(change.size_before),
-                     "changed": f"{_size(change.size_before)} -> {_size(change.size_after)}"}
+            sizes = {
+                "added": _size(change.size_after),
+                "removed": _size(change.size_before),
+                "changed": f"{_size(change.size_before)} -> {_size(change.size_after)}",
+            }
             lines.append(f"{label} {change.kind}: {change.path} ({sizes[change.kind]})")
     for package in diff.packages:
         versions = " -> ".join(v for v in (package.before, package.after) if v is not None)
@@ -199,8 +220,11 @@ def describe(diff: LockDiff) -> list[str]:
         elif value.name == "imported":
             added = sorted(set(value.after) - set(value.before))
             removed = sorted(set(value.before) - set(value.after))
-            lines.extend(f"imports {verb}: {', '.join(names)}"
-                         for verb, names in (("added", added), ("removed", removed)) if names)
+            lines.extend(
+                f"imports {verb}: {', '.join(names)}"
+                for verb, names in (("added", added), ("removed", removed))
+                if names
+            )
         else:
             lines.append(f"{value.name}: {value.before} -> {value.after}")
     return lines
@@ -221,8 +245,10 @@ def _editable_lines(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
         elif old.get("path") != new.get("path"):
             lines.append(f"editable install {name}: {old.get('path')} -> {new.get('path')}")
         else:
-            lines.append(f"editable install {name}: commit {_short(old.get('commit'))} -> "
-                         f"{_short(new.get('commit'))}")
+            lines.append(
+                f"editable install {name}: commit {_short(old.get('commit'))} -> "
+                f"{_short(new.get('commit'))}"
+            )
     return lines
 
 
@@ -230,9 +256,11 @@ def _variable_lines(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
     changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
-    return [f"environment variables {verb}: {', '.join(names)}"
-            for verb, names in (("added", added), ("removed", removed),
-                                ("changed value", changed)) if names]
+    return [
+        f"environment variables {verb}: {', '.join(names)}"
+        for verb, names in (("added", added), ("removed", removed), ("changed value", changed))
+        if names
+    ]
 
 
 def summary(diff: LockDiff) -> str:
@@ -240,8 +268,11 @@ def summary(diff: LockDiff) -> str:
     parts: list[str] = []
     if diff.code_changed or diff.script_changed:
         parts.append("code")
-    for label, count in (("input", len(diff.inputs)), ("output", len(diff.outputs)),
-                         ("package", len(diff.packages))):
+    for label, count in (
+        ("input", len(diff.inputs)),
+        ("output", len(diff.outputs)),
+        ("package", len(diff.packages)),
+    ):
         if count:
             parts.append(f"{count} {label}{'s' if count > 1 else ''}")
     parts.extend(v.name for v in diff.values if v.name != "git")

@@ -32,8 +32,18 @@ from jupyter_repro.core.scope_walk import (
     is_builtin,
 )
 
-__all__ = ["BUILTIN_NAMES", "IPYTHON_NAMES", "Call", "CellNames", "CellScan", "StringLiteral",
-           "analyze_cell", "dotted", "is_builtin", "scan_cell"]
+__all__ = [
+    "BUILTIN_NAMES",
+    "IPYTHON_NAMES",
+    "Call",
+    "CellNames",
+    "CellScan",
+    "StringLiteral",
+    "analyze_cell",
+    "dotted",
+    "is_builtin",
+    "scan_cell",
+]
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,9 @@ def scan_cell(source: str) -> CellScan:
     try:
         tree = _parse(translation.code)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        names = CellNames(_EMPTY, _EMPTY, _EMPTY, translation.magics_ok, False, _EMPTY,
-                          translation.opaque)
+        names = CellNames(
+            _EMPTY, _EMPTY, _EMPTY, translation.magics_ok, False, _EMPTY, translation.opaque
+        )
         return CellScan(names, (), (), (), frozenset(translation.shell_lines))
     analyzer = Analyzer(translation.scoped_lines)
     try:
@@ -98,8 +109,13 @@ def scan_cell(source: str) -> CellScan:
         opaque=translation.opaque or analyzer.opaque,
         deletes=frozenset(analyzer.deleted),
     )
-    return CellScan(names, tuple(analyzer.strings), tuple(analyzer.calls), tuple(analyzer.aliases),
-                    frozenset(translation.shell_lines))
+    return CellScan(
+        names,
+        tuple(analyzer.strings),
+        tuple(analyzer.calls),
+        tuple(analyzer.aliases),
+        frozenset(translation.shell_lines),
+    )
 
 
 def analyze_cell(source: str) -> CellNames:

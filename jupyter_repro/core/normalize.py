@@ -38,8 +38,10 @@ _MPL_REPR = re.compile(
 _MPL_LIST = re.compile(
     r"\[<matplotlib\.[\w.]+ at 0x\.\.\.>(?:, <matplotlib\.[\w.]+ at 0x\.\.\.>)*\]"
 )
-_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|"
-                    r"(?<![\w.])[-+]?\d+[eE][-+]?\d+(?![\w.])")
+_FLOAT = re.compile(
+    r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|"
+    r"(?<![\w.])[-+]?\d+[eE][-+]?\d+(?![\w.])"
+)
 
 
 def strip_ansi(text: str) -> str:

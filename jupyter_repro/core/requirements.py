@@ -19,20 +19,46 @@ _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PEP723 = re.compile(r"^# /// script\s*$(?P<body>(?:\n#(?: .*)?$)*?)\n# ///\s*$", re.MULTILINE)
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 # Conda package names that differ from the PyPI name of the same software.
-_CONDA_NAMES = {"pytorch": "torch", "py-xgboost": "xgboost", "tensorflow-gpu": "tensorflow",
-                "pytorch-lightning": "pytorch-lightning", "matplotlib-base": "matplotlib",
-                "pytables": "tables", "graphviz": "graphviz", "py-opencv": "opencv-python"}
+_CONDA_NAMES = {
+    "pytorch": "torch",
+    "py-xgboost": "xgboost",
+    "tensorflow-gpu": "tensorflow",
+    "pytorch-lightning": "pytorch-lightning",
+    "matplotlib-base": "matplotlib",
+    "pytables": "tables",
+    "graphviz": "graphviz",
+    "py-opencv": "opencv-python",
+}
 # Common modules whose distribution has another name, for when it is not installed here.
 KNOWN_MODULE_DISTRIBUTIONS = {
-    "sklearn": "scikit-learn", "yaml": "pyyaml", "cv2": "opencv-python", "PIL": "pillow",
-    "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
-    "attr": "attrs", "dotenv": "python-dotenv", "jwt": "pyjwt", "Crypto": "pycryptodome",
-    "pkg_resources": "setuptools", "mpl_toolkits": "matplotlib",
+    "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
+    "cv2": "opencv-python",
+    "PIL": "pillow",
+    "bs4": "beautifulsoup4",
+    "skimage": "scikit-image",
+    "dateutil": "python-dateutil",
+    "attr": "attrs",
+    "dotenv": "python-dotenv",
+    "jwt": "pyjwt",
+    "Crypto": "pycryptodome",
+    "pkg_resources": "setuptools",
+    "mpl_toolkits": "matplotlib",
     "sentence_transformers": "sentence-transformers",
-    "pptx": "python-pptx", "docx": "python-docx", "magic": "python-magic",
-    "serial": "pyserial", "usb": "pyusb", "zmq": "pyzmq", "git": "gitpython",
-    "MySQLdb": "mysqlclient", "psycopg2": "psycopg2-binary", "tables": "tables",
-    "lightgbm": "lightgbm", "faiss": "faiss-cpu", "fitz": "pymupdf", "osgeo": "gdal",
+    "pptx": "python-pptx",
+    "docx": "python-docx",
+    "magic": "python-magic",
+    "serial": "pyserial",
+    "usb": "pyusb",
+    "zmq": "pyzmq",
+    "git": "gitpython",
+    "MySQLdb": "mysqlclient",
+    "psycopg2": "psycopg2-binary",
+    "tables": "tables",
+    "lightgbm": "lightgbm",
+    "faiss": "faiss-cpu",
+    "fitz": "pymupdf",
+    "osgeo": "gdal",
 }
 
 
@@ -151,8 +177,11 @@ def from_pep723(text: str) -> set[str] | None:
     match = _PEP723.search(text)
     if match is None:
         return None
-    body = "\n".join(line[2:] if line.startswith("# ") else line[1:]
-                     for line in match.group("body").splitlines() if line)
+    body = "\n".join(
+        line[2:] if line.startswith("# ") else line[1:]
+        for line in match.group("body").splitlines()
+        if line
+    )
     try:
         data = tomllib.loads(body)
     except tomllib.TOMLDecodeError:

@@ -11,12 +11,35 @@ import builtins
 import re
 from dataclasses import dataclass
 
-IPYTHON_NAMES = frozenset({
-    "In", "Out", "get_ipython", "exit", "quit", "display", "_", "__", "___", "_i", "_ii",
-    "_iii", "_ih", "_oh", "_dh", "__session__", "__builtins__", "__name__", "__doc__",
-    "__spec__", "__loader__", "__package__", "__builtin__", "_exit_code",
-    "__vsc_ipynb_file__",
-})
+IPYTHON_NAMES = frozenset(
+    {
+        "In",
+        "Out",
+        "get_ipython",
+        "exit",
+        "quit",
+        "display",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_ih",
+        "_oh",
+        "_dh",
+        "__session__",
+        "__builtins__",
+        "__name__",
+        "__doc__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__builtin__",
+        "_exit_code",
+        "__vsc_ipynb_file__",
+    }
+)
 BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
 _HISTORY_NAME = re.compile(r"^_i{0,3}\d+$")
 _OPAQUE_CALLS = frozenset({"exec", "globals", "vars", "locals", "execfile"})
@@ -30,7 +53,8 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
         fields = _CHILD_FIELDS[kind] = tuple(
-            f for f in getattr(kind, "_fields", ()) if f not in _LEAF_FIELDS)
+            f for f in getattr(kind, "_fields", ()) if f not in _LEAF_FIELDS
+        )
     return fields
 
 
@@ -71,10 +95,32 @@ def dotted(node: ast.expr) -> str | None:
 
 
 _PATH_STARTS = frozenset("/~\\")
-_STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip",
-                             "lstrip", "rstrip", "join", "find", "index", "count", "partition",
-                             "removeprefix", "removesuffix", "format", "sub", "match", "search",
-                             "compile", "fullmatch", "findall"})
+_STRING_METHODS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "replace",
+        "split",
+        "rsplit",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "join",
+        "find",
+        "index",
+        "count",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "format",
+        "sub",
+        "match",
+        "search",
+        "compile",
+        "fullmatch",
+        "findall",
+    }
+)
 
 
 class Analyzer:
@@ -238,8 +284,13 @@ class Analyzer:
         declared_global: set[str] = set()
         self._docstring_is_fragment(node)
         arguments = node.args
-        for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                         arguments.vararg, arguments.kwarg]:
+        for argument in [
+            *arguments.posonlyargs,
+            *arguments.args,
+            *arguments.kwonlyargs,
+            arguments.vararg,
+            arguments.kwarg,
+        ]:
             if argument is not None:
                 bound.add(argument.arg)
         body = node.body if isinstance(node.body, list) else [node.body]
@@ -270,7 +321,8 @@ class Analyzer:
         for name in declared_global:
             self.defines.add(name)
         self.deferred.update(
-            name for name in loaded
+            name
+            for name in loaded
             if (name not in bound or name in declared_global) and not is_builtin(name)
         )
 

@@ -24,8 +24,26 @@ from jupyter_repro.core.journal import CellRun, FileAccess, RunStatus
 
 # Names IPython puts in every namespace; a cell that uses them hides nothing.
 SHELL_NAMES = frozenset(
-    {"get_ipython", "display", "In", "Out", "exit", "quit", "_", "__", "___", "_i", "_ii",
-     "_iii", "_oh", "_ih", "_dh", "_exit_code", "__session__", "__vsc_ipynb_file__"}
+    {
+        "get_ipython",
+        "display",
+        "In",
+        "Out",
+        "exit",
+        "quit",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_oh",
+        "_ih",
+        "_dh",
+        "_exit_code",
+        "__session__",
+        "__vsc_ipynb_file__",
+    }
 )
 
 
@@ -154,11 +172,20 @@ def _stale_cells(
             if definer is None:
                 continue
             upstream = matched.get(definer.seq)
-            reason = _staleness(ordered, name=name, run=run, definer=definer, upstream=upstream,
-                                cells_by_index=cells_by_index, last=last, stale=stale)
+            reason = _staleness(
+                ordered,
+                name=name,
+                run=run,
+                definer=definer,
+                upstream=upstream,
+                cells_by_index=cells_by_index,
+                last=last,
+                stale=stale,
+            )
             if reason is not None:
-                stale[index] = StaleCell(index, cells_by_index[index].id, run.seq, name, reason,
-                                         upstream)
+                stale[index] = StaleCell(
+                    index, cells_by_index[index].id, run.seq, name, reason, upstream
+                )
                 break
     return [stale[i] for i in sorted(stale)]
 
@@ -223,8 +250,9 @@ def _hidden_names(
                 "defined-below" if where else "not-defined"
             )
             run = _latest_definer(ordered, name, before=1 << 62)
-            hidden.append(_hidden(name, cell=cell, reason=reason, run=run, matched=matched,
-                                  cells=cells))
+            hidden.append(
+                _hidden(name, cell=cell, reason=reason, run=run, matched=matched, cells=cells)
+            )
     return hidden
 
 

@@ -90,8 +90,10 @@ def textconv_text(notebook: Any) -> str:
     import copy
 
     clean = copy.deepcopy(notebook)
-    clean.metadata = {"jupytext": {"notebook_metadata_filter": "-all"},
-                      "kernelspec": notebook.metadata.get("kernelspec", {})}
+    clean.metadata = {
+        "jupytext": {"notebook_metadata_filter": "-all"},
+        "kernelspec": notebook.metadata.get("kernelspec", {}),
+    }
     return str(_jupytext().writes(clean, fmt="py:percent"))
 
 
@@ -233,8 +235,10 @@ def _create_notebook(script: Path, notebook_path: Path, fmt: str) -> SyncResult:
     """A script with no notebook yet: the notebook is created from it (no outputs)."""
     script_nb = read_script(script)
     script_nb.metadata.pop("jupytext", None)
-    _pairing_metadata(script_nb, fmt if script_extension(fmt) == script.suffix else
-                      f"{script.suffix.lstrip('.')}:percent")
+    _pairing_metadata(
+        script_nb,
+        fmt if script_extension(fmt) == script.suffix else f"{script.suffix.lstrip('.')}:percent",
+    )
     _write_notebook(notebook_path, script_nb)
     _record_sync(notebook_path, code_fingerprint(script_nb))
     return SyncResult("script-to-notebook", notebook_path, script)
@@ -252,7 +256,8 @@ def sync(
     script = path if path.suffix != ".ipynb" else script_for(notebook_path, fmt)
     if not script.exists():
         raise BadInputError.unreadable(
-            script, "no paired script; create it with jupyter-repro pair")
+            script, "no paired script; create it with jupyter-repro pair"
+        )
     script_nb = read_script(script)
     nb_print, script_print = code_fingerprint(notebook), code_fingerprint(script_nb)
     if nb_print == script_print and use is None:

@@ -67,9 +67,15 @@ class RunResult:
         return f"{self.source}: {where}{line}: {self.error}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.source, "output": self.output, "status": self.status,
-                "seconds": round(self.seconds, 3), "cell": self.cell, "line": self.line,
-                "error": self.error}
+        return {
+            "path": self.source,
+            "output": self.output,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "cell": self.cell,
+            "line": self.line,
+            "error": self.error,
+        }
 
 
 def default_output(source: Path) -> Path:
@@ -222,13 +228,20 @@ def run_notebook(request: RunRequest) -> tuple[RunResult, Any]:
     try:
         _execute_guarded(request, notebook, kernel, deadline, sink)
     except PapermillExecutionError as exc:
-        result = {"status": "failed", "error": f"{exc.ename}: {exc.evalue}",
-                  "traceback": exc.traceback, "source": exc.source}
+        result = {
+            "status": "failed",
+            "error": f"{exc.ename}: {exc.evalue}",
+            "traceback": exc.traceback,
+            "source": exc.source,
+        }
     except CellTimeoutError:
         limit = request.timeout if deadline.hit == "notebook" else request.cell_timeout
         scope = "the notebook's" if deadline.hit == "notebook" else "the cell"
-        result = {"status": "timeout", "cell": deadline.cell,
-                  "error": f"timed out: {scope} limit of {limit:g} s was reached"}
+        result = {
+            "status": "timeout",
+            "cell": deadline.cell,
+            "error": f"timed out: {scope} limit of {limit:g} s was reached",
+        }
     except DeadKernelError as exc:
         result = {"status": "failed", "cell": deadline.cell, "error": f"the kernel died: {exc}"}
     except RuntimeError as exc:  # e.g. "Kernel didn't respond in 60 seconds"
@@ -243,8 +256,9 @@ def run_notebook(request: RunRequest) -> tuple[RunResult, Any]:
         _locate_failure(result, executed, deadline.cell)
     if target is not None:
         _write(target, executed)
-    return RunResult(str(request.source), str(target) if target else None,
-                     seconds=seconds, **result), executed
+    return RunResult(
+        str(request.source), str(target) if target else None, seconds=seconds, **result
+    ), executed
 
 
 def _errors_expected(executed: Any) -> bool:
@@ -262,8 +276,15 @@ def _locate_failure(result: dict[str, Any], executed: Any, running: int | None) 
     traceback: list[str] = result.pop("traceback", [])
     source = result.pop("source", None)
     cells = [c for c in executed.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
-    index = next((i for i, c in enumerate(cells) if c.cell_type == "code" and any(
-        o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+    index = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "code"
+            and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+        ),
+        None,
+    )
     if index is None and source is not None:
         index = next((i for i, c in enumerate(cells) if c.source == source), None)
     if index is None:
@@ -309,8 +330,9 @@ def run_reported(request: RunRequest) -> RunResult:
     except ReproError as exc:  # a worker reports, the parent decides the exit code
         return RunResult(str(request.source), None, "error", 0.0, error=exc.message)
     except Exception as exc:
-        return RunResult(str(request.source), None, "failed", 0.0,
-                         error=f"{type(exc).__name__}: {exc}")
+        return RunResult(
+            str(request.source), None, "failed", 0.0, error=f"{type(exc).__name__}: {exc}"
+        )
 
 
 def is_tty() -> bool:

@@ -24,10 +24,16 @@ _SKIPPED_PARTS = frozenset({".ipynb_checkpoints", ".repro", "node_modules", ".gi
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("jupyter-repro", "reproducible notebooks")
-    group.addoption("--repro", action="store_true",
-                    help="collect *.ipynb files and check each with jupyter-repro check")
-    group.addoption("--repro-verify", action="store_true",
-                    help="collect *.ipynb files and rerun and verify each against its lock")
+    group.addoption(
+        "--repro",
+        action="store_true",
+        help="collect *.ipynb files and check each with jupyter-repro check",
+    )
+    group.addoption(
+        "--repro-verify",
+        action="store_true",
+        help="collect *.ipynb files and rerun and verify each against its lock",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -109,11 +115,13 @@ class VerifyItem(_NotebookItem):
 
     def runtest(self) -> None:
         command = [sys.executable, "-m", "jupyter_repro.cli", "verify", str(self.path)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              cwd=self.path.parent)
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=self.path.parent
+        )
         if done.returncode == 0:
             return
-        meaning = {1: "not reproduced", 2: "could not be verified",
-                   3: "failed to execute"}.get(done.returncode, f"exit code {done.returncode}")
+        meaning = {1: "not reproduced", 2: "could not be verified", 3: "failed to execute"}.get(
+            done.returncode, f"exit code {done.returncode}"
+        )
         text = "\n".join(p.rstrip() for p in (done.stdout, done.stderr) if p.strip())
         raise ReproFailure(f"jupyter-repro verify {self.path.name}: {meaning}\n{text}".rstrip())

@@ -65,8 +65,12 @@ def render_report(
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)]
     )
-    summary = {**verification.to_json(), "failure": verification.failure,
-               "notes": list(verification.notes), "counts": _counts(verification.cells)}
+    summary = {
+        **verification.to_json(),
+        "failure": verification.failure,
+        "notes": list(verification.notes),
+        "counts": _counts(verification.cells),
+    }
     body, _ = exporter.from_notebook_node(
         notebook, resources={"repro": summary, "metadata": {"name": verification.path}}
     )

@@ -88,7 +88,8 @@ def _reference_for(path: Path) -> Path:
     reference = path if path.suffix == ".ipynb" else notebook_for(path)
     if not reference.exists():
         raise BadInputError.unreadable(
-            reference, "no notebook with recorded outputs to verify against")
+            reference, "no notebook with recorded outputs to verify against"
+        )
     return reference
 
 
@@ -99,7 +100,8 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     root = find_project_root(reference_path)
     config = load_config(root).for_notebook(relative_to_root(reference_path, root))
     normalizers = NormalizerSet.from_config(
-        config.float_precision, [(n.pattern, n.replacement) for n in config.normalizers])
+        config.float_precision, [(n.pattern, n.replacement) for n in config.normalizers]
+    )
     lock = read_lock(reference_path)
     relpath = relative_to_root(reference_path, root)
     started = time.time()
@@ -118,13 +120,19 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     sources = [c.source for c in reference.cells]
     cells = attach_causes(cells, sources, inputs, environment, nondeterministic)
     notes = [] if lock is not None else ["no lock: outputs compared, inputs and environment not"]
-    notes += [f"cell {c.cell} is nondeterministic: its outputs differ between two reruns"
-              for c in cells if c.status == "same" and not c.ignored and c.cell in nondeterministic]
+    notes += [
+        f"cell {c.cell} is nondeterministic: its outputs differ between two reruns"
+        for c in cells
+        if c.status == "same" and not c.ignored and c.cell in nondeterministic
+    ]
     verification = Verification(
         path=relative_to_root(reference_path, root),
         verdict=verdict_of(cells, failed=result.status != "ok"),
-        cells=tuple(cells), inputs=tuple(inputs), environment=tuple(environment),
-        failure=None if result.status == "ok" else result.message(), notes=tuple(notes),
+        cells=tuple(cells),
+        inputs=tuple(inputs),
+        environment=tuple(environment),
+        failure=None if result.status == "ok" else result.message(),
+        notes=tuple(notes),
     )
     return VerifyOutcome(verification, reference, rerun, result, normalizers)
 
@@ -134,7 +142,8 @@ def _mark_failure(cells: list[CellComparison], result: RunResult) -> list[CellCo
     if result.status == "ok" or result.cell is None:
         return cells
     return [
-        c if c.cell <= result.cell
+        c
+        if c.cell <= result.cell
         else replace(c, status="not-run", diff="the rerun stopped before this cell")
         for c in cells
     ]

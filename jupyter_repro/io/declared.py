@@ -52,8 +52,11 @@ def declared_in_folder(folder: Path) -> frozenset[str] | None:
         except ValueError:
             found = set()
     try:
-        entries = sorted(p for p in folder.iterdir()
-                         if p.name.startswith("requirements") and p.suffix in (".txt", ".in"))
+        entries = sorted(
+            p
+            for p in folder.iterdir()
+            if p.name.startswith("requirements") and p.suffix in (".txt", ".in")
+        )
     except OSError:
         entries = []
     for entry in entries:

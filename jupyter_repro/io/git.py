@@ -23,7 +23,11 @@ def _git(folder: Path, args: Sequence[str]) -> str | None:
     try:
         done = subprocess.run(
             [executable, "-C", str(folder), *args],
-            capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            env=env,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -80,8 +84,10 @@ def git_state(folder: Path, ignore: Sequence[str] = ()) -> dict[str, object] | N
     do not make the tree dirty (the files the save being recorded writes itself).
     """
     pathspec = [".", *(f":(exclude){path}" for path in ignore)]
-    status = _git(folder, ["status", "--porcelain=v2", "-z", "--branch",
-                           "--untracked-files=no", "--", *pathspec])
+    status = _git(
+        folder,
+        ["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=no", "--", *pathspec],
+    )
     if status is None:
         return None
     commit: str | None = None

@@ -76,14 +76,16 @@ def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
         metadata = raw.get("metadata") if isinstance(raw.get("metadata"), Mapping) else {}
         tags = metadata.get("tags", []) if isinstance(metadata, Mapping) else []
         count = raw.get("execution_count")
-        cells.append(Cell(
-            index=index,
-            cell_type=str(raw.get("cell_type", "")),
-            source=_source(raw),
-            execution_count=count if type(count) is int else None,
-            cell_id=raw.get("id") if isinstance(raw.get("id"), str) else None,
-            tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
-        ))
+        cells.append(
+            Cell(
+                index=index,
+                cell_type=str(raw.get("cell_type", "")),
+                source=_source(raw),
+                execution_count=count if type(count) is int else None,
+                cell_id=raw.get("id") if isinstance(raw.get("id"), str) else None,
+                tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+            )
+        )
     return tuple(cells)
 
 
@@ -103,8 +105,6 @@ def system_prefixes() -> tuple[str, ...]:
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
     prefixes |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
     return tuple(sorted(prefixes))
-
-
 
 
 @dataclass
@@ -164,8 +164,9 @@ class Inspector:
             return NotebookReport(shown, error=f"{shown}: cannot read: {exc.strerror or exc}")
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             # A notebook shaped in a way nobody foresaw: one notebook's error, not a crash.
-            return NotebookReport(shown, error=f"{shown}: cannot check: "
-                                              f"{type(exc).__name__}: {exc}")
+            return NotebookReport(
+                shown, error=f"{shown}: cannot check: {type(exc).__name__}: {exc}"
+            )
 
     def _inspect(self, path: Path, shown: str) -> NotebookReport:
         notebook_path, notebook = _load(path)
@@ -186,14 +187,21 @@ class Inspector:
             lock=lock,
             inputs_now=inputs_now,
             installed=self.installed() if lock is not None and "env-drift" in enabled else None,
-            pair=self._pair(notebook_path, notebook, config) if enabled & {
-                "unpaired", "pair-out-of-sync"} else None,
+            pair=self._pair(notebook_path, notebook, config)
+            if enabled & {"unpaired", "pair-out-of-sync"}
+            else None,
             system_prefixes=system_prefixes(),
             **self.dependency_evidence(cells, root, folder, enabled),
         )
         findings = run_rules(evidence, config)
-        return NotebookReport(shown, tuple(findings), "; ".join(errors) or None,
-                              config.enforce, relpath, _suppression_notes(cells))
+        return NotebookReport(
+            shown,
+            tuple(findings),
+            "; ".join(errors) or None,
+            config.enforce,
+            relpath,
+            _suppression_notes(cells),
+        )
 
     def _journal(self, root: Path, relpath: str) -> Journal | None:
         if not journal_dir(root).is_dir():
@@ -206,7 +214,11 @@ class Inspector:
             return None  # a missing or broken journal only turns the journal rules off
 
     def _lock(
-        self, notebook: Path, root: Path, config: ReproConfig, enabled: frozenset[str],
+        self,
+        notebook: Path,
+        root: Path,
+        config: ReproConfig,
+        enabled: frozenset[str],
         errors: list[str],
     ) -> tuple[Mapping[str, Any] | None, dict[str, InputState]]:
         path = lock_path(notebook)

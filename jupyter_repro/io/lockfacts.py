@@ -28,13 +28,30 @@ from jupyter_repro.io.project import relative_to_root
 # Variables known to change what numerical and data code computes. Only these names are
 # recorded (with no value unless allowlisted): a lock listing every variable of a machine
 # would change from one contributor to the next and name things that are nobody's business.
-RESULT_AFFECTING_VARIABLES = frozenset({
-    "PYTHONHASHSEED", "PYTHONPATH", "TZ", "LANG", "LC_ALL", "LC_NUMERIC", "LC_TIME",
-    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS", "MKL_CBWR", "CUDA_VISIBLE_DEVICES", "CUBLAS_WORKSPACE_CONFIG",
-    "TF_DETERMINISTIC_OPS", "TF_CUDNN_DETERMINISTIC", "PYTORCH_CUDA_ALLOC_CONF",
-    "POLARS_MAX_THREADS", "ARROW_DEFAULT_MEMORY_POOL",
-})
+RESULT_AFFECTING_VARIABLES = frozenset(
+    {
+        "PYTHONHASHSEED",
+        "PYTHONPATH",
+        "TZ",
+        "LANG",
+        "LC_ALL",
+        "LC_NUMERIC",
+        "LC_TIME",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+        "MKL_CBWR",
+        "CUDA_VISIBLE_DEVICES",
+        "CUBLAS_WORKSPACE_CONFIG",
+        "TF_DETERMINISTIC_OPS",
+        "TF_CUDNN_DETERMINISTIC",
+        "PYTORCH_CUDA_ALLOC_CONF",
+        "POLARS_MAX_THREADS",
+        "ARROW_DEFAULT_MEMORY_POOL",
+    }
+)
 
 _cache_lock = threading.Lock()
 _dist_cache: dict[tuple[str, ...], tuple[tuple[int, ...], dict[str, str], dict[str, str]]] = {}
@@ -51,8 +68,9 @@ def _mtimes(search_path: Sequence[str]) -> tuple[int, ...]:
     return tuple(stamps)
 
 
-def _distributions(search_path: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, str],
-                                                          dict[str, str]]:
+def _distributions(
+    search_path: tuple[str, ...],
+) -> tuple[tuple[int, ...], dict[str, str], dict[str, str]]:
     stamps = _mtimes(search_path)
     with _cache_lock:
         cached = _dist_cache.get(search_path)
@@ -64,8 +82,9 @@ def _distributions(search_path: tuple[str, ...]) -> tuple[tuple[int, ...], dict[
     return entry
 
 
-def _module_map(search_path: tuple[str, ...], stamps: tuple[int, ...],
-                modules: Iterable[str]) -> dict[str, str]:
+def _module_map(
+    search_path: tuple[str, ...], stamps: tuple[int, ...], modules: Iterable[str]
+) -> dict[str, str]:
     wanted = sorted(set(modules))
     with _cache_lock:
         unknown = [m for m in wanted if (search_path, stamps, m) not in _module_cache]
@@ -104,8 +123,9 @@ def environment_facts(
     notes: list[str] = []
     env = dict(kernel_env or {})
     if not env.get("path"):
-        notes.append("kernel environment unknown: recorded the environment of the snapshotting "
-                     "interpreter")
+        notes.append(
+            "kernel environment unknown: recorded the environment of the snapshotting interpreter"
+        )
         env = {**interpreter_summary(), **{k: v for k, v in env.items() if v}}
     search_path = tuple(str(p) for p in env.get("path", ()))
     stamps, distributions, editable = _distributions(search_path)
@@ -142,12 +162,16 @@ def environment_facts(
 
 def paired_script(notebook: Path, metadata: Mapping[str, Any]) -> Path | None:
     """The notebook's paired text file, from its jupytext formats, else `<stem>.py` beside it."""
-    formats = metadata.get("jupytext", {}).get("formats") if isinstance(
-        metadata.get("jupytext"), Mapping) else None
+    formats = (
+        metadata.get("jupytext", {}).get("formats")
+        if isinstance(metadata.get("jupytext"), Mapping)
+        else None
+    )
     if isinstance(formats, str) and formats:
         entries = [f.split(":", 1)[0] for f in formats.split(",")]
-        nb_prefix = next((e.rsplit("//", 1)[0] for e in entries
-                          if e.endswith("ipynb") and "//" in e), "")
+        nb_prefix = next(
+            (e.rsplit("//", 1)[0] for e in entries if e.endswith("ipynb") and "//" in e), ""
+        )
         base = notebook.parent
         if nb_prefix and base.name == nb_prefix.rstrip("/").rsplit("/", 1)[-1]:
             base = base.parent

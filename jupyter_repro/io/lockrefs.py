@@ -1,9 +1,9 @@
 """What the CLI accepts where a lock is meant: a lock file, a notebook, or a snapshot id.
 
-    analysis.repro.json         that lock file
-    analysis.ipynb / .py        the lock beside it
-    6d5e23f1 / analysis.ipynb@6d5e23f1
-                                a snapshot in the history of the current project
+analysis.repro.json         that lock file
+analysis.ipynb / .py        the lock beside it
+6d5e23f1 / analysis.ipynb@6d5e23f1
+                            a snapshot in the history of the current project
 """
 
 from __future__ import annotations

@@ -176,8 +176,10 @@ def _store_inputs(
         try:
             _, current = cache.hash(path, stat)
             if current != digest:
-                notes.append(f"{key}: changed on disk since it was read; the store has no "
-                             "copy of what was read")
+                notes.append(
+                    f"{key}: changed on disk since it was read; the store has no "
+                    "copy of what was read"
+                )
             elif store.put_file(path, digest):
                 stored.add(digest)
             else:
@@ -191,15 +193,24 @@ def _ignored(paths: Sequence[str], globs: Sequence[str]) -> frozenset[str]:
     return frozenset(p for p in paths if any(fnmatch.fnmatch(p, g) for g in globs))
 
 
-def _file_facts(root: Path, journal: Journal | None, ignored: frozenset[str],
-                cells: Sequence[Mapping[str, Any]], cache: StatCache
-                ) -> tuple[dict[str, FileFacts], dict[str, str | None]]:
+def _file_facts(
+    root: Path,
+    journal: Journal | None,
+    ignored: frozenset[str],
+    cells: Sequence[Mapping[str, Any]],
+    cache: StatCache,
+) -> tuple[dict[str, FileFacts], dict[str, str | None]]:
     """Disk facts for the files whose journal record has no hash; each input's hash."""
     inputs, outputs = files_sections(journal, cells, {}, ignored)
-    facts = {key: _disk_facts(cache, _absolute(root, key))
-             for key, entry in (*inputs.items(), *outputs.items()) if entry.get("hash") is None}
-    digests = {key: entry.get("hash") or (facts[key].hash if key in facts else None)
-               for key, entry in inputs.items()}
+    facts = {
+        key: _disk_facts(cache, _absolute(root, key))
+        for key, entry in (*inputs.items(), *outputs.items())
+        if entry.get("hash") is None
+    }
+    digests = {
+        key: entry.get("hash") or (facts[key].hash if key in facts else None)
+        for key, entry in inputs.items()
+    }
     return facts, digests
 
 
@@ -208,8 +219,16 @@ def _default_kernelspec(notebook: Path) -> dict[str, Any]:
     return {"name": "python3", "language": "python"} if notebook.suffix == ".py" else {}
 
 
-def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
-           kernel_id: str | None, store: Store, cache: StatCache) -> dict[str, Any]:
+def _build(
+    notebook: Path,
+    root: Path,
+    relpath: str,
+    *,
+    config: ReproConfig,
+    kernel_id: str | None,
+    store: Store,
+    cache: StatCache,
+) -> dict[str, Any]:
     data = _read_cells(notebook)
     store.ensure()
     cells: list[dict[str, Any]] = list(data.get("cells", []))
@@ -219,27 +238,32 @@ def _build(notebook: Path, root: Path, relpath: str, *, config: ReproConfig,
     facts, digests = _file_facts(root, journal, ignored, cells, cache)
     env, missing = environment_facts(
         journal.header.environment if journal else None,
-        imported_modules(journal), config.env_allowlist, root,
+        imported_modules(journal),
+        config.env_allowlist,
+        root,
     )
     stored, notes = _store_inputs(root, digests, cache, store, config.store_max_file_size)
     script = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
     script_facts = _disk_facts(cache, script) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
-    return build_lock(LockInputs(
-        notebook=relpath,
-        cells=cells,
-        kernelspec=metadata.get("kernelspec") or _default_kernelspec(notebook),
-        language=(metadata.get("language_info", {}) or {}).get("name"),
-        environment=env,
-        journal=journal,
-        files=facts,
-        script=(relative_to_root(script, root), script_facts.hash)
-        if script and script_facts and script_facts.hash else None,
-        git=git_state(root, own),
-        missing=[*missing, *notes],
-        ignored_inputs=ignored,
-        stored_hashes=frozenset(stored),
-    ))
+    return build_lock(
+        LockInputs(
+            notebook=relpath,
+            cells=cells,
+            kernelspec=metadata.get("kernelspec") or _default_kernelspec(notebook),
+            language=(metadata.get("language_info", {}) or {}).get("name"),
+            environment=env,
+            journal=journal,
+            files=facts,
+            script=(relative_to_root(script, root), script_facts.hash)
+            if script and script_facts and script_facts.hash
+            else None,
+            git=git_state(root, own),
+            missing=[*missing, *notes],
+            ignored_inputs=ignored,
+            stored_hashes=frozenset(stored),
+        )
+    )
 
 
 def _existing(path: Path) -> dict[str, Any] | None:
@@ -290,8 +314,9 @@ def _take_snapshot(
     target = lock_path(notebook)
     with _path_lock(target):
         cache = stat_cache_for(store.path)
-        lock = _build(notebook, root, relpath, config=config, kernel_id=kernel_id,
-                      store=store, cache=cache)
+        lock = _build(
+            notebook, root, relpath, config=config, kernel_id=kernel_id, store=store, cache=cache
+        )
         old = _existing(target)
         written = False
         if old is not None and same_but_git(old, lock):
@@ -301,5 +326,6 @@ def _take_snapshot(
             written = write_if_changed(target, text)
         snapshot_id = store.record(relpath, lock, source)
         cache.save()
-    return SnapshotResult(relpath, target, lock, written, snapshot_id,
-                          tuple(lock["execution"]["missing"]))
+    return SnapshotResult(
+        relpath, target, lock, written, snapshot_id, tuple(lock["execution"]["missing"])
+    )

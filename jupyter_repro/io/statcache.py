@@ -115,9 +115,13 @@ class StatCache:
         with self._lock:
             if not self._dirty:
                 return
-            data = {"version": CACHE_VERSION,
-                    "entries": {p: [s.inode, s.size, s.mtime_ns, h]
-                                for p, (s, h) in sorted(self._entries.items())}}
+            data = {
+                "version": CACHE_VERSION,
+                "entries": {
+                    p: [s.inode, s.size, s.mtime_ns, h]
+                    for p, (s, h) in sorted(self._entries.items())
+                },
+            }
             self._dirty = False
         try:
             write_text_atomic(self.file, json.dumps(data, separators=(",", ":")))

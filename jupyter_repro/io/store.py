@@ -160,8 +160,10 @@ class Store:
             with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
                 _copy_sparse(reader, writer, hasher)
             if HASH_PREFIX + hasher.hexdigest() != digest:
-                raise StoreError(f"store object {source} is corrupt (its content does not "
-                                 f"match its name); {target} not restored")
+                raise StoreError(
+                    f"store object {source} is corrupt (its content does not "
+                    f"match its name); {target} not restored"
+                )
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
@@ -194,8 +196,9 @@ class Store:
         for name in names:
             match = _ENTRY.match(name)
             if match:
-                result.append(HistoryEntry(match["id"], int(match["time"]), notebook_relpath,
-                                           folder / name))
+                result.append(
+                    HistoryEntry(match["id"], int(match["time"]), notebook_relpath, folder / name)
+                )
         return result
 
     def notebooks(self) -> list[str]:
@@ -217,8 +220,10 @@ class Store:
         folder = self.history / notebook_key(notebook_relpath)
         payload = {"id": ident, "notebook": notebook_relpath, "source": source, "lock": lock}
         # Compact: the C encoder is ten times faster than an indented dump of a big lock.
-        write_text_atomic(folder / f"{stamp:020d}-{ident}.json",
-                          json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n")
+        write_text_atomic(
+            folder / f"{stamp:020d}-{ident}.json",
+            json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n",
+        )
         return ident
 
     def find(self, ident: str, notebook_relpath: str | None = None) -> HistoryEntry:
@@ -272,8 +277,16 @@ def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
         try:
             payload = entry.payload()
         except StoreError as exc:
-            rows.append({"id": entry.id, "time": entry.time, "source": None,
-                         "summary": f"unreadable: {exc.message}", "changes": [], "inputs": 0})
+            rows.append(
+                {
+                    "id": entry.id,
+                    "time": entry.time,
+                    "source": None,
+                    "summary": f"unreadable: {exc.message}",
+                    "changes": [],
+                    "inputs": 0,
+                }
+            )
             continue
         lock = payload["lock"]
         if previous is None:
@@ -281,8 +294,15 @@ def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
         else:
             diff = diff_locks(previous, lock)
             text, changes = summary(diff), describe(diff)
-        rows.append({"id": entry.id, "time": entry.time, "source": payload.get("source"),
-                     "summary": text, "changes": changes,
-                     "inputs": len(lock.get("inputs") or {})})
+        rows.append(
+            {
+                "id": entry.id,
+                "time": entry.time,
+                "source": payload.get("source"),
+                "summary": text,
+                "changes": changes,
+                "inputs": len(lock.get("inputs") or {}),
+            }
+        )
         previous = lock
     return rows

@@ -32,19 +32,38 @@ _join = os.path.join
 _normpath = os.path.normpath
 _ACCESS_MASK = os.O_RDONLY | os.O_WRONLY | os.O_RDWR
 _CHILD_EVENTS = frozenset(
-    {"subprocess.Popen", "os.system", "os.posix_spawn", "os.spawn", "os.exec", "os.fork",
-     "os.forkpty", "pty.spawn"}
+    {
+        "subprocess.Popen",
+        "os.system",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.exec",
+        "os.fork",
+        "os.forkpty",
+        "pty.spawn",
+    }
 )
 
 
 class ReadMark:
     """A read file: its stat at the read; the worker fills in the hash."""
 
-    __slots__ = ("changed", "done", "hash", "inode", "mtime_ns", "note", "path", "readwrite",
-                 "size", "via")
+    __slots__ = (
+        "changed",
+        "done",
+        "hash",
+        "inode",
+        "mtime_ns",
+        "note",
+        "path",
+        "readwrite",
+        "size",
+        "via",
+    )
 
-    def __init__(self, path: str, via: str, *, size: int, mtime_ns: int, inode: int,
-                 readwrite: bool = False) -> None:
+    def __init__(
+        self, path: str, via: str, *, size: int, mtime_ns: int, inode: int, readwrite: bool = False
+    ) -> None:
         self.path = path  # absolute, normalized
         self.via = via
         self.size = size
@@ -75,8 +94,12 @@ class PathFilter:
         self.project_root = project_root
         self.prefixes = tuple(sorted(_system_prefixes() | set(extra_ignored)))
         self.exact: set[str] = set()
-        self.fragments = (f"{os.sep}.repro{os.sep}", f"{os.sep}.ipynb_checkpoints{os.sep}",
-                          f"{os.sep}__pycache__{os.sep}", f"{os.sep}.git{os.sep}")
+        self.fragments = (
+            f"{os.sep}.repro{os.sep}",
+            f"{os.sep}.ipynb_checkpoints{os.sep}",
+            f"{os.sep}__pycache__{os.sep}",
+            f"{os.sep}.git{os.sep}",
+        )
 
     def ignored(self, path: str) -> bool:
         return (
@@ -89,8 +112,19 @@ class PathFilter:
 
 def _system_prefixes() -> set[str]:
     """Interpreter files, OS pseudo-files, fonts and per-user caches and config."""
-    found = {"/proc/", "/dev/", "/sys/", "/usr/share/", "/etc/", "/run/", "/var/cache/",
-             "/usr/lib/", "/usr/local/lib/", "/usr/local/share/", "/tmp/ipykernel_"}
+    found = {
+        "/proc/",
+        "/dev/",
+        "/sys/",
+        "/usr/share/",
+        "/etc/",
+        "/run/",
+        "/var/cache/",
+        "/usr/lib/",
+        "/usr/local/lib/",
+        "/usr/local/share/",
+        "/tmp/ipykernel_",
+    }
     found.add(os.path.dirname(os.__file__) + os.sep)  # the standard library (no sysconfig import)
     for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
         found.add(os.path.join(prefix, "lib") + os.sep)
@@ -100,8 +134,18 @@ def _system_prefixes() -> set[str]:
     # This package itself (an editable install lives outside site-packages).
     found.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
     home = os.path.expanduser("~")
-    for sub in (".cache", ".matplotlib", ".config", ".ipython", ".local/share/jupyter",
-                ".jupyter", ".fonts", ".local/share/fonts", ".keras", ".pyenv"):
+    for sub in (
+        ".cache",
+        ".matplotlib",
+        ".config",
+        ".ipython",
+        ".local/share/jupyter",
+        ".jupyter",
+        ".fonts",
+        ".local/share/fonts",
+        ".keras",
+        ".pyenv",
+    ):
         found.add(os.path.join(home, sub) + os.sep)
     for name in ("MPLCONFIGDIR", "XDG_CACHE_HOME", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR"):
         value = os.environ.get(name)
@@ -192,8 +236,14 @@ class AuditRecorder:
             return None  # the open will fail (or it creates the file): nothing was read
         if stat_module.S_ISDIR(info.st_mode):
             return None
-        mark = ReadMark(path, via, size=info.st_size, mtime_ns=info.st_mtime_ns,
-                        inode=info.st_ino, readwrite=readwrite)
+        mark = ReadMark(
+            path,
+            via,
+            size=info.st_size,
+            mtime_ns=info.st_mtime_ns,
+            inode=info.st_ino,
+            readwrite=readwrite,
+        )
         accesses.reads[path] = mark
         if self.on_read is not None:
             self.on_read(mark)
@@ -246,8 +296,9 @@ class AuditRecorder:
             self.note(f"a child process was started ({event}): files it read are not tracked")
             return
         shown = " ".join(argv)[:80]
-        self.note(f"child process `{shown}` ran: files it read beyond its arguments "
-                  "are not tracked")
+        self.note(
+            f"child process `{shown}` ran: files it read beyond its arguments are not tracked"
+        )
         for token in argv[1:]:
             for candidate in argument_paths(token):
                 full = candidate if _isabs(candidate) else _join(cwd or _getcwd(), candidate)

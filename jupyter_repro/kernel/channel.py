@@ -45,10 +45,14 @@ class Channel:
 
     def hello(self) -> dict[str, Any]:
         tracker = self.tracker
-        return {"event": "hello", "version": PROTOCOL_VERSION,
-                "journal": str(tracker.journal_path),
-                "notebook": str(tracker.notebook) if tracker.notebook else None,
-                "kernel_id": tracker.kernel_id, "seed": tracker.seed}
+        return {
+            "event": "hello",
+            "version": PROTOCOL_VERSION,
+            "journal": str(tracker.journal_path),
+            "notebook": str(tracker.notebook) if tracker.notebook else None,
+            "kernel_id": tracker.kernel_id,
+            "seed": tracker.seed,
+        }
 
     def _on_open(self, comm: Any, message: Any) -> None:
         self.comms.append(comm)
@@ -74,11 +78,17 @@ class Channel:
             elif action == "hello":
                 reply = self.hello()
             else:
-                reply = {"event": "error", "request_id": request_id,
-                         "message": f"unknown action {action!r}"}
+                reply = {
+                    "event": "error",
+                    "request_id": request_id,
+                    "message": f"unknown action {action!r}",
+                }
         except Exception as exc:
-            reply = {"event": "error", "request_id": request_id,
-                     "message": f"{type(exc).__name__}: {exc}"}
+            reply = {
+                "event": "error",
+                "request_id": request_id,
+                "message": f"{type(exc).__name__}: {exc}",
+            }
         self._send(comm, reply)
 
     def _send(self, comm: Any, payload: dict[str, Any]) -> None:
@@ -91,10 +101,15 @@ class Channel:
     def cell_finished(self, pending: Any) -> None:
         if not self.comms:
             return
-        payload = {"event": "cell-finished", "seq": pending.seq,
-                   "execution_count": pending.execution_count, "cell_id": pending.cell_id,
-                   "status": pending.status, "error": pending.error,
-                   "duration": pending.duration}
+        payload = {
+            "event": "cell-finished",
+            "seq": pending.seq,
+            "execution_count": pending.execution_count,
+            "cell_id": pending.cell_id,
+            "status": pending.status,
+            "error": pending.error,
+            "duration": pending.duration,
+        }
         for comm in list(self.comms):
             self._send(comm, payload)
 

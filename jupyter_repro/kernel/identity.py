@@ -22,9 +22,7 @@ def _existing(candidate: str, cwd: Path) -> Path | None:
     return None
 
 
-def notebook_path(
-    environ: Mapping[str, str], user_ns: Mapping[str, Any], cwd: Path
-) -> Path | None:
+def notebook_path(environ: Mapping[str, str], user_ns: Mapping[str, Any], cwd: Path) -> Path | None:
     """Headless runs set JUPYTER_REPRO_NOTEBOOK; Jupyter servers JPY_SESSION_NAME (also
     `__session__`); VS Code `__vsc_ipynb_file__`. Relative values are tried from the cwd."""
     candidates = [environ.get(NOTEBOOK_ENV), environ.get("JPY_SESSION_NAME")]

@@ -39,8 +39,13 @@ def parse_cells(raw: Any) -> list[CurrentCell] | None:
             source = "".join(str(s) for s in source)
         index = item.get("index", position)
         cell_id = item.get("id")
-        cells.append(CurrentCell(int(index) if isinstance(index, int) else position,
-                                 str(source), str(cell_id) if cell_id else None))
+        cells.append(
+            CurrentCell(
+                int(index) if isinstance(index, int) else position,
+                str(source),
+                str(cell_id) if cell_id else None,
+            )
+        )
     return cells
 
 
@@ -134,18 +139,25 @@ def format_state(message: Mapping[str, Any]) -> str:
     lines = [f"jupyter-repro: {len(message['order'])} cell runs, journal {message['journal']}"]
     if message["seed"] is not None:
         lines.append(f"deterministic mode: seed {message['seed']}")
-    order = ", ".join(f"[{e['execution_count']}] {_cell(e['cell'])}"
-                      for e in message["order"][-20:])
+    order = ", ".join(
+        f"[{e['execution_count']}] {_cell(e['cell'])}" for e in message["order"][-20:]
+    )
     lines.append(f"execution order: {order or 'nothing ran yet'}")
     for item in message["edited"]:
         lines.append(f"edited after run: cell {item['cell']}")
     for item in message["stale"]:
-        lines.append(f"stale: cell {item['cell']} used `{item['name']}` ({item['reason']}"
-                     + (f" in cell {item['upstream']})" if item["upstream"] is not None else ")"))
+        lines.append(
+            f"stale: cell {item['cell']} used `{item['name']}` ({item['reason']}"
+            + (f" in cell {item['upstream']})" if item["upstream"] is not None else ")")
+        )
     for item in message["hidden"]:
-        where = ("only defined below" if item["reason"] == "defined-below"
-                 else f"defined by {item['definer']} code (run {item['defined_by_seq']})"
-                 if item["defined_by_seq"] else "defined by no cell")
+        where = (
+            "only defined below"
+            if item["reason"] == "defined-below"
+            else f"defined by {item['definer']} code (run {item['defined_by_seq']})"
+            if item["defined_by_seq"]
+            else "defined by no cell"
+        )
         lines.append(f"hidden state: `{item['name']}` used in cell {item['cell']}, {where}")
     for item in message["inputs_changed"]:
         lines.append(f"input {item['status']} on disk: {item['path']}")

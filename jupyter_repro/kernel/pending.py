@@ -17,8 +17,20 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class PendingRun:
-    __slots__ = ("accesses", "cell_id", "cwd", "duration", "error", "execution_count",
-                 "imports", "seq", "source", "started", "status", "write_stats")
+    __slots__ = (
+        "accesses",
+        "cell_id",
+        "cwd",
+        "duration",
+        "error",
+        "execution_count",
+        "imports",
+        "seq",
+        "source",
+        "started",
+        "status",
+        "write_stats",
+    )
 
     def __init__(
         self,

@@ -56,8 +56,10 @@ def record_target(target: Any, mode: AccessMode, via: str) -> None:
     if isinstance(name, str) and os.path.isabs(name):
         RECORDER.record_path(name, mode, via)  # an open file object: the open was audited too
         return
-    if hasattr(target, "read") or hasattr(target, "write") or isinstance(
-        target, (bytes, bytearray, memoryview)
+    if (
+        hasattr(target, "read")
+        or hasattr(target, "write")
+        or isinstance(target, (bytes, bytearray, memoryview))
     ):
         return  # an in-memory buffer or an already-open stream: no file named here
     if type(target).__module__.split(".", 1)[0] in ("h5py", "pyarrow", "polars"):
@@ -68,8 +70,9 @@ def record_target(target: Any, mode: AccessMode, via: str) -> None:
 def _record_path_text(text: str, mode: AccessMode, via: str) -> None:
     if "://" in text and not text.startswith("file://"):
         scheme = text.split("://", 1)[0]
-        RECORDER.note(f"{via} used a {scheme}:// location ({text[:80]}): "
-                      "remote data is not tracked")
+        RECORDER.note(
+            f"{via} used a {scheme}:// location ({text[:80]}): remote data is not tracked"
+        )
         return
     text = os.path.expanduser(text.removeprefix("file://"))
     if mode != "write" and any(ch in text for ch in _GLOB_CHARS):
@@ -93,8 +96,10 @@ def _record_directory(folder: str, mode: AccessMode, via: str) -> None:
             if name.startswith((".", "_")):
                 continue  # _SUCCESS, _common_metadata and hidden files are not data
             if count >= _DIRECTORY_LIMIT:
-                RECORDER.note(f"{via} read a directory with more than {_DIRECTORY_LIMIT} files: "
-                              f"only the first {_DIRECTORY_LIMIT} are recorded")
+                RECORDER.note(
+                    f"{via} read a directory with more than {_DIRECTORY_LIMIT} files: "
+                    f"only the first {_DIRECTORY_LIMIT} are recorded"
+                )
                 return
             RECORDER.record_path(os.path.join(parent, name), mode, via)
             count += 1
@@ -120,21 +125,34 @@ def wrap(owner: Any, attr: str, via: str, locate: Locate, mode: AccessMode | Mod
     setattr(owner, attr, wrapper)
 
 
-def _functions(module: ModuleType, names: tuple[str, ...], mode: AccessMode,
-               keywords: tuple[str, ...] = ("source", "path", "where", "file")) -> None:
+def _functions(
+    module: ModuleType,
+    names: tuple[str, ...],
+    mode: AccessMode,
+    keywords: tuple[str, ...] = ("source", "path", "where", "file"),
+) -> None:
     for name in names:
         wrap(module, name, f"{module.__name__}.{name}", _argument(0, *keywords), mode)
 
 
-def _methods(cls: Any, prefix: str, names: tuple[str, ...], mode: AccessMode,
-             keywords: tuple[str, ...] = ("path", "file", "path_or_buf", "where")) -> None:
+def _methods(
+    cls: Any,
+    prefix: str,
+    names: tuple[str, ...],
+    mode: AccessMode,
+    keywords: tuple[str, ...] = ("path", "file", "path_or_buf", "where"),
+) -> None:
     for name in names:
         wrap(cls, name, f"{prefix}.{name}", _argument(1, *keywords), mode)
 
 
 def _pandas(pd: ModuleType) -> None:
-    _functions(pd, ("read_parquet", "read_feather", "read_hdf", "read_orc"), "read",
-               ("path", "path_or_buf"))
+    _functions(
+        pd,
+        ("read_parquet", "read_feather", "read_hdf", "read_orc"),
+        "read",
+        ("path", "path_or_buf"),
+    )
     _methods(pd.DataFrame, "DataFrame", ("to_parquet", "to_feather", "to_hdf", "to_orc"), "write")
 
 
@@ -144,11 +162,21 @@ def _pyarrow_parquet(pq: ModuleType) -> None:
         wrap(pq, name, f"pyarrow.parquet.{name}", _argument(1, "where", "root_path"), "write")
     for cls in ("ParquetFile", "ParquetDataset"):
         if hasattr(pq, cls):
-            wrap(getattr(pq, cls), "__init__", f"pyarrow.parquet.{cls}",
-                 _argument(1, "source", "path_or_paths"), "read")
+            wrap(
+                getattr(pq, cls),
+                "__init__",
+                f"pyarrow.parquet.{cls}",
+                _argument(1, "source", "path_or_paths"),
+                "read",
+            )
     if hasattr(pq, "ParquetWriter"):
-        wrap(pq.ParquetWriter, "__init__", "pyarrow.parquet.ParquetWriter",
-             _argument(1, "where"), "write")
+        wrap(
+            pq.ParquetWriter,
+            "__init__",
+            "pyarrow.parquet.ParquetWriter",
+            _argument(1, "where"),
+            "write",
+        )
 
 
 def _pyarrow_module(
@@ -172,8 +200,11 @@ def _polars(pl: ModuleType) -> None:
     skip = ("read_database", "read_database_uri", "read_clipboard")
     readers = tuple(n for n in dir(pl) if n.startswith(("read_", "scan_")) and n not in skip)
     _functions(pl, readers, "read", ("source", "file", "path"))
-    frame_writes = tuple(n for n in dir(pl.DataFrame) if n.startswith("write_")
-                         and n not in ("write_database", "write_clipboard"))
+    frame_writes = tuple(
+        n
+        for n in dir(pl.DataFrame)
+        if n.startswith("write_") and n not in ("write_database", "write_clipboard")
+    )
     _methods(pl.DataFrame, "polars.DataFrame", frame_writes, "write", ("file", "path", "target"))
     lazy_sinks = tuple(n for n in dir(pl.LazyFrame) if n.startswith("sink_"))
     _methods(pl.LazyFrame, "polars.LazyFrame", lazy_sinks, "write", ("path", "target"))
@@ -198,8 +229,9 @@ READERS: dict[str, Callable[[ModuleType], None]] = {
     "pyarrow.parquet": _pyarrow_parquet,
     "pyarrow.csv": _pyarrow_module("pyarrow.csv", ("read_csv", "open_csv"), ("write_csv",)),
     "pyarrow.json": _pyarrow_module("pyarrow.json", ("read_json",), ()),
-    "pyarrow.feather": _pyarrow_module("pyarrow.feather", ("read_table", "read_feather"),
-                                       ("write_feather",)),
+    "pyarrow.feather": _pyarrow_module(
+        "pyarrow.feather", ("read_table", "read_feather"), ("write_feather",)
+    ),
     "pyarrow.dataset": _pyarrow_module("pyarrow.dataset", ("dataset",), ("write_dataset",)),
     "pyarrow.orc": _pyarrow_module("pyarrow.orc", ("read_table",), ("write_table",)),
     "polars": _polars,

@@ -33,12 +33,27 @@ _CHILD_NOTE = "a child process was started"
 Record = dict[str, Any]
 
 
-def _access(path: str, mode: str, size: int | None = None, mtime: float | None = None,  # noqa: PLR0917
-            digest: str | None = None, via: str = "open", changed: bool = False,
-            note: str | None = None) -> Record:
+def _access(  # noqa: PLR0917 - positional on the per-cell path: no keyword dict built
+    path: str,
+    mode: str,
+    size: int | None = None,
+    mtime: float | None = None,
+    digest: str | None = None,
+    via: str = "open",
+    changed: bool = False,
+    note: str | None = None,
+) -> Record:
     """A `FileAccess` as its journal dict (the fields of `core.journal.FileAccess`)."""
-    return {"path": path, "mode": mode, "size": size, "mtime": mtime, "hash": digest, "via": via,
-            "changed_during_read": changed, "note": note}
+    return {
+        "path": path,
+        "mode": mode,
+        "size": size,
+        "mtime": mtime,
+        "hash": digest,
+        "via": via,
+        "changed_during_read": changed,
+        "note": note,
+    }
 
 
 class RunFinisher:
@@ -47,8 +62,9 @@ class RunFinisher:
     The keys are those of `core.journal.CellRun`; a test checks the two stay in step.
     """
 
-    def __init__(self, project_root: str, ignore_globs: tuple[str, ...] = (),
-                 cache: HashCache | None = None) -> None:
+    def __init__(
+        self, project_root: str, ignore_globs: tuple[str, ...] = (), cache: HashCache | None = None
+    ) -> None:
         self.project_root = project_root
         self.ignore_globs = ignore_globs
         self.cache = cache if cache is not None else HashCache()
@@ -58,7 +74,7 @@ class RunFinisher:
     def relative(self, path: str) -> str:
         root = self.project_root.rstrip(os.sep) + os.sep
         if path.startswith(root):
-            return path[len(root):].replace(os.sep, "/")
+            return path[len(root) :].replace(os.sep, "/")
         return path.replace(os.sep, "/")
 
     def ignored(self, relative: str) -> bool:
@@ -74,11 +90,16 @@ class RunFinisher:
         if shell_commands:
             self._shell_reads(accesses, shell_commands, pending.cwd)
         defines, uses = self.names(source_hash, pending.source)
-        reads = [self._read_access(m) for m in accesses.reads.values()
-                 if not self.ignored(self.relative(m.path))]
-        writes = [self._write_access(path, via, pending.write_stats.get(path))
-                  for path, via in accesses.writes.items()
-                  if not self.ignored(self.relative(path))]
+        reads = [
+            self._read_access(m)
+            for m in accesses.reads.values()
+            if not self.ignored(self.relative(m.path))
+        ]
+        writes = [
+            self._write_access(path, via, pending.write_stats.get(path))
+            for path, via in accesses.writes.items()
+            if not self.ignored(self.relative(path))
+        ]
         unattributed = list(accesses.unattributed)
         if shell_commands:
             unattributed = [n for n in unattributed if not n.startswith(_CHILD_NOTE)]
@@ -116,8 +137,16 @@ class RunFinisher:
         if not mark.done:
             self.hash_read(mark)  # a read recorded after the cell's hash jobs were queued
         note = mark.note or ("changed between the read and the hash" if mark.changed else None)
-        return _access(self.relative(mark.path), "readwrite" if mark.readwrite else "read",
-                       mark.size, mark.mtime_ns / 1e9, mark.hash, mark.via, mark.changed, note)
+        return _access(
+            self.relative(mark.path),
+            "readwrite" if mark.readwrite else "read",
+            mark.size,
+            mark.mtime_ns / 1e9,
+            mark.hash,
+            mark.via,
+            mark.changed,
+            note,
+        )
 
     def _write_access(self, path: str, via: str, end: tuple[int, int, int] | None) -> Record:
         relative = self.relative(path)
@@ -127,8 +156,14 @@ class RunFinisher:
         try:
             digest, key, moving = self.cache.hash(path)
         except OSError as exc:
-            return _access(relative, "write", size, mtime_ns / 1e9, via=via,
-                           note=f"not hashed: {exc.strerror or type(exc).__name__}")
+            return _access(
+                relative,
+                "write",
+                size,
+                mtime_ns / 1e9,
+                via=via,
+                note=f"not hashed: {exc.strerror or type(exc).__name__}",
+            )
         changed = moving or key[1:] != (inode, size, mtime_ns)
         note = "changed after the cell ended, before it was hashed" if changed else None
         return _access(relative, "write", size, mtime_ns / 1e9, digest, via, changed, note)
@@ -180,5 +215,3 @@ def analyze_names(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
     scan = getattr(static_names.scan_cell, "__wrapped__", None)  # bypass its lru_cache
     found = scan(source).names if callable(scan) else static_names.analyze_cell(source)
     return tuple(sorted(found.defines)), tuple(sorted(found.uses))
-
-

@@ -39,9 +39,7 @@ SEEDERS: dict[str, Callable[[ModuleType, int], None]] = {
 }
 
 
-def seed_from(
-    environ: Mapping[str, str], configured: int | None
-) -> tuple[int | None, str | None]:
+def seed_from(environ: Mapping[str, str], configured: int | None) -> tuple[int | None, str | None]:
     """The seed to use (the environment wins over the project config), and a problem if any."""
     raw = environ.get(SEED_ENV)
     if raw is None or raw.strip() == "":

@@ -39,15 +39,33 @@ JOURNAL_VERSION = 1  # core.journal.JOURNAL_VERSION (the kernel does not import 
 # background, where a change after the read is detected and flagged.
 SMALL_INPUT = 256 * 1024
 # Modules whose C-level readers get wrapped when imported (see kernel/readers.py).
-READER_MODULES = ("pandas", "pyarrow", "pyarrow.parquet", "pyarrow.csv", "pyarrow.json",
-                  "pyarrow.feather", "pyarrow.dataset", "pyarrow.orc", "polars", "h5py")
+READER_MODULES = (
+    "pandas",
+    "pyarrow",
+    "pyarrow.parquet",
+    "pyarrow.csv",
+    "pyarrow.json",
+    "pyarrow.feather",
+    "pyarrow.dataset",
+    "pyarrow.orc",
+    "polars",
+    "h5py",
+)
 
 
 class _Current:
     __slots__ = ("accesses", "cell_id", "modules", "source", "started", "t0")
 
-    def __init__(self, source: str, cell_id: str | None, *, started: float, t0: float,
-                 modules: int, accesses: CellAccesses) -> None:
+    def __init__(
+        self,
+        source: str,
+        cell_id: str | None,
+        *,
+        started: float,
+        t0: float,
+        modules: int,
+        accesses: CellAccesses,
+    ) -> None:
         self.source = source
         self.cell_id = cell_id
         self.started = started
@@ -84,8 +102,9 @@ class Tracker:
         self.ignore_inputs: tuple[str, ...] = ()
         self.env_allowlist: tuple[str, ...] = ()
         self.kernel_id = kernel_id(shell)
-        self.journal_path = journal_dir(self.project_root) / _file_name(self.kernel_id, self.pid,
-                                                                        self.started)
+        self.journal_path = journal_dir(self.project_root) / _file_name(
+            self.kernel_id, self.pid, self.started
+        )
         self.incomplete: list[str] = []
         self._lines: list[str] = []  # encoded journal lines, header first
         self._decoded: tuple[int, list[CellRun]] = (0, [])
@@ -135,8 +154,10 @@ class Tracker:
         if not self._running:
             return
         self._running = False
-        for event, callback in (("pre_run_cell", self.pre_run_cell),
-                                ("post_run_cell", self.post_run_cell)):
+        for event, callback in (
+            ("pre_run_cell", self.pre_run_cell),
+            ("post_run_cell", self.post_run_cell),
+        ):
             with contextlib.suppress(ValueError):
                 self.shell.events.unregister(event, callback)
         RECORDER.accesses = None
@@ -226,8 +247,14 @@ class Tracker:
                     apply_seed(self.seed, self._watcher)
             self._worker.idle.clear()
             accesses = CellAccesses()
-            self._current = _Current(source, getattr(info, "cell_id", None), started=time.time(),
-                                     t0=_perf(), modules=len(sys.modules), accesses=accesses)
+            self._current = _Current(
+                source,
+                getattr(info, "cell_id", None),
+                started=time.time(),
+                t0=_perf(),
+                modules=len(sys.modules),
+                accesses=accesses,
+            )
             RECORDER.accesses = accesses
         except Exception as exc:
             self.degraded(f"pre_run_cell failed: {type(exc).__name__}: {exc}")
@@ -260,7 +287,7 @@ class Tracker:
                 write_stats[path] = None
         imports: tuple[str, ...] = ()
         if len(sys.modules) != current.modules:
-            imports = new_top_level_modules(list(sys.modules)[current.modules:])
+            imports = new_top_level_modules(list(sys.modules)[current.modules :])
         return PendingRun(
             seq=self._seq,
             execution_count=getattr(result, "execution_count", None),
@@ -307,8 +334,10 @@ class Tracker:
             self._write_record(item)
         except OSError as exc:  # a read-only project: say so once, keep the kernel working
             self._unwritable = True
-            sys.stderr.write(f"jupyter-repro: cannot write the journal {self.journal_path}: "
-                             f"{exc.strerror or exc}; cell runs are not recorded\n")
+            sys.stderr.write(
+                f"jupyter-repro: cannot write the journal {self.journal_path}: "
+                f"{exc.strerror or exc}; cell runs are not recorded\n"
+            )
 
     def _write_record(self, item: dict[str, Any] | str) -> None:
         if not self._header_written:
@@ -335,12 +364,23 @@ class Tracker:
             "runtime": "ipykernel" if getattr(self.shell, "kernel", None) else "ipython",
         }
         environment["pythonhashseed"] = os.environ.get("PYTHONHASHSEED")
-        notebook = (relative_to_root(self.notebook, self.project_root)
-                    if self.notebook is not None else None)
-        return {"kind": "header", "version": JOURNAL_VERSION, "kernel_id": self.kernel_id,
-                "notebook": notebook, "project_root": str(self.project_root),
-                "cwd": str(self.cwd), "started": self.started, "pid": self.pid,
-                "seed": self.seed, "environment": environment}
+        notebook = (
+            relative_to_root(self.notebook, self.project_root)
+            if self.notebook is not None
+            else None
+        )
+        return {
+            "kind": "header",
+            "version": JOURNAL_VERSION,
+            "kernel_id": self.kernel_id,
+            "notebook": notebook,
+            "project_root": str(self.project_root),
+            "cwd": str(self.cwd),
+            "started": self.started,
+            "pid": self.pid,
+            "seed": self.seed,
+            "environment": environment,
+        }
 
 
 def _status(result: Any) -> tuple[RunStatus, str | None]:

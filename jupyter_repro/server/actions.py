@@ -56,22 +56,34 @@ def restore(notebook: Path, snapshot: str) -> dict[str, Any]:
         target = restore_target(root, key, root)
         digest = record.get("hash") if isinstance(record, dict) else None
         if not digest or not store.has(digest):
-            why = "not stored: above the size cap" if isinstance(record, dict) and not record.get(
-                "stored") else "object missing"
-            raise StoreError(f"the store lacks {key} of snapshot {entry.id} ({why}); "
-                             "nothing restored")
+            why = (
+                "not stored: above the size cap"
+                if isinstance(record, dict) and not record.get("stored")
+                else "object missing"
+            )
+            raise StoreError(
+                f"the store lacks {key} of snapshot {entry.id} ({why}); nothing restored"
+            )
         plan.append((key, digest, target))
     for _, digest, target in plan:
         store.export(digest, target)
-    return {"notebook": relpath, "snapshot": entry.id,
-            "files": [{"path": key, "target": relative_to_root(target, root)}
-                      for key, _, target in plan]}
+    return {
+        "notebook": relpath,
+        "snapshot": entry.id,
+        "files": [
+            {"path": key, "target": relative_to_root(target, root)} for key, _, target in plan
+        ],
+    }
 
 
 def snapshot(notebook: Path, kernel_id: str | None) -> dict[str, Any]:
     result = take_snapshot(notebook, kernel_id=kernel_id, source="snapshot")
-    return {"notebook": result.notebook, "written": result.written,
-            "snapshot": result.snapshot_id, "missing": list(result.missing)}
+    return {
+        "notebook": result.notebook,
+        "written": result.written,
+        "snapshot": result.snapshot_id,
+        "missing": list(result.missing),
+    }
 
 
 def pair(notebook: Path) -> dict[str, Any]:
@@ -92,8 +104,11 @@ def sync(notebook: Path, use: str | None) -> dict[str, Any]:
     fmt = load_config(root).for_notebook(relpath).paired_format
     result = sync_pair(notebook, fmt, use)  # type: ignore[arg-type]
     return {
-        "notebook": relpath, "script": relative_to_root(result.script, root),
+        "notebook": relpath,
+        "script": relative_to_root(result.script, root),
         "action": result.action,
-        "conflicts": [{"cell": cell, "notebook": left, "script": right}
-                      for cell, left, right in result.conflicts],
+        "conflicts": [
+            {"cell": cell, "notebook": left, "script": right}
+            for cell, left, right in result.conflicts
+        ],
     }

@@ -113,8 +113,9 @@ class StatusHandler(ReproHandler):
         api_path = self.get_query_argument("path", "")
         notebook = self.notebook(api_path)
         kernel_id = _kernel_id(self.get_query_argument("kernel_id", ""))
-        self.reply(await self.off_loop(
-            lambda: notebook_status(api_path, notebook, None, kernel_id)))
+        self.reply(
+            await self.off_loop(lambda: notebook_status(api_path, notebook, None, kernel_id))
+        )
 
     @tornado.web.authenticated
     async def post(self) -> None:
@@ -127,9 +128,17 @@ class StatusHandler(ReproHandler):
             raise tornado.web.HTTPError(400, "cells must be a list")
         kernel_id = _kernel_id(body.get("kernel_id"))
         journal = body.get("journal")
-        self.reply(await self.off_loop(lambda: notebook_status(
-            str(api_path), notebook, cells, kernel_id,
-            journal if isinstance(journal, str) else None)))
+        self.reply(
+            await self.off_loop(
+                lambda: notebook_status(
+                    str(api_path),
+                    notebook,
+                    cells,
+                    kernel_id,
+                    journal if isinstance(journal, str) else None,
+                )
+            )
+        )
 
 
 class LockHandler(ReproHandler):
@@ -179,8 +188,11 @@ class SyncHandler(ReproHandler):
         body = self.body()
         notebook = self.notebook(body.get("path"))
         use = body.get("use")
-        self.reply(await self.off_loop(
-            lambda: actions.sync(notebook, use if isinstance(use, str) else None)))
+        self.reply(
+            await self.off_loop(
+                lambda: actions.sync(notebook, use if isinstance(use, str) else None)
+            )
+        )
 
 
 class VerifyHandler(ReproHandler):

@@ -51,10 +51,14 @@ class VerifyJob:
     def to_json(self) -> dict[str, Any]:
         end = self.finished if self.finished is not None else time.time()
         return {
-            "id": self.id, "path": self.path, "state": self.state,
+            "id": self.id,
+            "path": self.path,
+            "state": self.state,
             "elapsed": round(end - self.started, 1),
             "progress": {"done": self.cells_done, "total": self.cells_total},
-            "result": self.result, "message": self.message, "exit_code": self.exit_code,
+            "result": self.result,
+            "message": self.message,
+            "exit_code": self.exit_code,
         }
 
 
@@ -80,8 +84,9 @@ class JobRegistry:
             job = VerifyJob(uuid.uuid4().hex[:12], api_path, notebook)
             self._jobs[job.id] = job
             self._forget_old()
-        thread = threading.Thread(target=self._run, args=(job,), daemon=True,
-                                  name=f"jupyter-repro-verify-{job.id}")
+        thread = threading.Thread(
+            target=self._run, args=(job,), daemon=True, name=f"jupyter-repro-verify-{job.id}"
+        )
         thread.start()
         return job
 
@@ -110,8 +115,9 @@ class JobRegistry:
                 job._process.terminate()
 
     def _forget_old(self) -> None:
-        finished = sorted((j for j in self._jobs.values() if j.state != "running"),
-                          key=lambda j: j.started)
+        finished = sorted(
+            (j for j in self._jobs.values() if j.state != "running"), key=lambda j: j.started
+        )
         for job in finished[:-KEEP_FINISHED]:
             del self._jobs[job.id]
 
@@ -120,24 +126,34 @@ class JobRegistry:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         try:
             process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=job.notebook.parent, env=env,
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=job.notebook.parent,
+                env=env,
             )
         except OSError as exc:
             self._finish(job, None, "", f"could not start verify: {exc}")
             return
         job._process = process
-        threading.Thread(target=self._watch_journal, args=(job,), daemon=True,
-                         name=f"jupyter-repro-verify-progress-{job.id}").start()
+        threading.Thread(
+            target=self._watch_journal,
+            args=(job,),
+            daemon=True,
+            name=f"jupyter-repro-verify-progress-{job.id}",
+        ).start()
         out_chunks: list[bytes] = []
-        reader = threading.Thread(target=lambda: out_chunks.append(
-            process.stdout.read() if process.stdout else b""), daemon=True)
+        reader = threading.Thread(
+            target=lambda: out_chunks.append(process.stdout.read() if process.stdout else b""),
+            daemon=True,
+        )
         reader.start()
         err_text = self._follow_stderr(job, process)
         process.wait()
         reader.join()
-        self._finish(job, process.returncode, b"".join(out_chunks).decode(errors="replace"),
-                     err_text)
+        self._finish(
+            job, process.returncode, b"".join(out_chunks).decode(errors="replace"), err_text
+        )
 
     def _watch_journal(self, job: VerifyJob) -> None:
         """Progress from the rerun's own journal: its kernel journals each cell it runs."""
@@ -149,8 +165,11 @@ class JobRegistry:
             root = find_project_root(job.notebook)
             relpath = relative_to_root(job.notebook, root)
             cells = read_notebook_json(job.notebook).get("cells", [])
-            job.cells_total = sum(1 for c in cells if c.get("cell_type") == "code"
-                                  and "".join(c.get("source", "")).strip())
+            job.cells_total = sum(
+                1
+                for c in cells
+                if c.get("cell_type") == "code" and "".join(c.get("source", "")).strip()
+            )
         except Exception:  # progress is a nicety: the job runs without it
             return
         while job.state == "running":

@@ -47,7 +47,8 @@ def ignored(key: str, globs: Sequence[str]) -> bool:
 
 
 def input_rows(
-    recorded: Mapping[str, Mapping[str, Any]], locked: Mapping[str, Mapping[str, Any]],
+    recorded: Mapping[str, Mapping[str, Any]],
+    locked: Mapping[str, Mapping[str, Any]],
     now: Mapping[str, FileFacts],
 ) -> list[dict[str, Any]]:
     """One row per input: what the lock (or, before a save, the kernel) saw against disk now."""
@@ -59,31 +60,47 @@ def input_rows(
         if current.size is None:
             state, detail = "missing", "gone from disk"
         elif expected and current.hash and expected != current.hash:
-            state, detail = "changed", "changed on disk since it was " + (
-                "locked" if key in locked else "read")
+            state, detail = (
+                "changed",
+                "changed on disk since it was " + ("locked" if key in locked else "read"),
+            )
         elif expected is None and entry.get("size") not in (None, current.size):
             state, detail = "changed", "size changed on disk since it was read"
         else:
             state, detail = "ok", "unchanged"
         cells = (recorded.get(key) or entry).get("cells") or []
-        rows.append({
-            "path": key, "size": entry.get("size", current.size), "hash": expected,
-            "size_now": current.size, "hash_now": current.hash,
-            "cells": [c for c in cells if isinstance(c, int)],
-            "locked": key in locked, "stored": bool(entry.get("stored", False)),
-            "status": state, "detail": detail,
-        })
+        rows.append(
+            {
+                "path": key,
+                "size": entry.get("size", current.size),
+                "hash": expected,
+                "size_now": current.size,
+                "hash_now": current.hash,
+                "cells": [c for c in cells if isinstance(c, int)],
+                "locked": key in locked,
+                "stored": bool(entry.get("stored", False)),
+                "status": state,
+                "detail": detail,
+            }
+        )
     return rows
 
 
-def output_rows(recorded: Mapping[str, Mapping[str, Any]],
-                 locked: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+def output_rows(
+    recorded: Mapping[str, Mapping[str, Any]], locked: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     rows = []
     for key in sorted({*recorded, *locked}):
         entry = recorded.get(key) or locked.get(key) or {}
         cells = entry.get("cells") or []
-        rows.append({"path": key, "size": entry.get("size"), "hash": entry.get("hash"),
-                     "cells": [c for c in cells if isinstance(c, int)]})
+        rows.append(
+            {
+                "path": key,
+                "size": entry.get("size"),
+                "hash": entry.get("hash"),
+                "cells": [c for c in cells if isinstance(c, int)],
+            }
+        )
     return rows
 
 
@@ -130,8 +147,9 @@ def _imported_distributions(journal: Journal | None, installed: Mapping[str, str
     return found
 
 
-def environment_summary(lock: Mapping[str, Any] | None, journal: Journal | None,
-                 installed: Mapping[str, str] | None) -> dict[str, Any]:
+def environment_summary(
+    lock: Mapping[str, Any] | None, journal: Journal | None, installed: Mapping[str, str] | None
+) -> dict[str, Any]:
     kernel = _kernel_environment(journal)
     locked_env = (lock or {}).get("environment") or {}
     locked_imported = locked_env.get("imported") or {}

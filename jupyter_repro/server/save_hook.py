@@ -37,9 +37,14 @@ class Outcome:
     finished: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "status": self.status, "message": self.message,
-                "snapshot": self.snapshot, "missing": list(self.missing),
-                "finished": self.finished}
+        return {
+            "path": self.path,
+            "status": self.status,
+            "message": self.message,
+            "snapshot": self.snapshot,
+            "missing": list(self.missing),
+            "finished": self.finished,
+        }
 
 
 @dataclass
@@ -61,8 +66,9 @@ class SnapshotWorker:
         self._kernels: dict[str, str] = {}  # api path -> last kernel id seen for it
         self._busy = 0
         self._cond = threading.Condition()
-        self._thread = threading.Thread(target=self._loop, name="jupyter-repro-snapshots",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, name="jupyter-repro-snapshots", daemon=True
+        )
         self._thread.start()
 
     # called on the server's event loop ----------------------------------------------------
@@ -80,8 +86,9 @@ class SnapshotWorker:
             except RuntimeError:
                 loop = None
             with self._cond:
-                self._pending[os_path] = _Request(os_path, api_path, time.monotonic() + SETTLE_S,
-                                                  loop)
+                self._pending[os_path] = _Request(
+                    os_path, api_path, time.monotonic() + SETTLE_S, loop
+                )
                 self._outcomes[os_path] = Outcome(os_path, "pending")
                 self._cond.notify()
         except Exception as exc:  # the save goes on whatever happens here
@@ -116,7 +123,8 @@ class SnapshotWorker:
         if self.session_manager is not None and request.loop is not None and request.api_path:
             try:
                 future = asyncio.run_coroutine_threadsafe(
-                    self.session_manager.get_session(path=request.api_path), request.loop)
+                    self.session_manager.get_session(path=request.api_path), request.loop
+                )
                 session = future.result(SESSION_TIMEOUT_S)
                 kernel = session.get("kernel") if isinstance(session, dict) else None
                 kernel_id = kernel.get("id") if isinstance(kernel, dict) else None
@@ -131,8 +139,9 @@ class SnapshotWorker:
         from jupyter_repro.io.snapshot import take_snapshot
 
         try:
-            result = take_snapshot(Path(request.os_path), kernel_id=self._kernel_id(request),
-                                   source="save")
+            result = take_snapshot(
+                Path(request.os_path), kernel_id=self._kernel_id(request), source="save"
+            )
         except ReproError as exc:
             self._warn(f"snapshot of {request.os_path} failed: {exc.message}")
             return Outcome(request.os_path, "failed", exc.message, finished=time.time())
@@ -142,10 +151,19 @@ class SnapshotWorker:
         self._remember_pair(Path(request.os_path))
         status: Status = "written" if result.written else "unchanged"
         if self.log is not None:
-            self.log.info("jupyter-repro: snapshot of %s: lock %s%s", request.os_path, status,
-                          f", snapshot {result.snapshot_id}" if result.snapshot_id else "")
-        return Outcome(request.os_path, status, snapshot=result.snapshot_id,
-                       missing=result.missing, finished=time.time())
+            self.log.info(
+                "jupyter-repro: snapshot of %s: lock %s%s",
+                request.os_path,
+                status,
+                f", snapshot {result.snapshot_id}" if result.snapshot_id else "",
+            )
+        return Outcome(
+            request.os_path,
+            status,
+            snapshot=result.snapshot_id,
+            missing=result.missing,
+            finished=time.time(),
+        )
 
     def _remember_pair(self, notebook: Path) -> None:
         """jupytext wrote both sides of a pair in this save: record their code for `sync`."""
@@ -205,8 +223,10 @@ def register_save_hook(serverapp: Any) -> SnapshotWorker | None:
     def attach_current() -> None:
         worker.session_manager = getattr(serverapp, "session_manager", None)
         if not _attach(worker, getattr(serverapp, "contents_manager", None), attached):
-            serverapp.log.warning("jupyter-repro: this contents manager has no post-save "
-                                  "hooks; locks are written only by `jupyter-repro snapshot`")
+            serverapp.log.warning(
+                "jupyter-repro: this contents manager has no post-save "
+                "hooks; locks are written only by `jupyter-repro snapshot`"
+            )
 
     attach_current()
     io_loop = getattr(serverapp, "io_loop", None)

@@ -72,7 +72,8 @@ def _cell_dict(raw: Any, index: int) -> dict[str, Any]:
         "cell_type": str(raw.get("cell_type", "code")),
         "source": str(raw.get("source", "")),
         "id": str(raw["id"]) if isinstance(raw.get("id"), str) else None,
-        "execution_count": count if isinstance(count, int) and not isinstance(count, bool)
+        "execution_count": count
+        if isinstance(count, int) and not isinstance(count, bool)
         else None,
         "metadata": {"tags": [str(t) for t in tags] if isinstance(tags, list) else []},
     }
@@ -101,14 +102,16 @@ def _rule_cells(view: NotebookView) -> tuple[Cell, ...]:
     for index, cell in enumerate(view.cells):
         count = cell.get("execution_count")
         tags = (cell.get("metadata") or {}).get("tags") or ()
-        cells.append(Cell(
-            index=index,
-            cell_type=str(cell.get("cell_type", "code")),
-            source=_source(cell),
-            execution_count=count if isinstance(count, int) else None,
-            cell_id=cell.get("id") if isinstance(cell.get("id"), str) else None,
-            tags=tuple(str(t) for t in tags),
-        ))
+        cells.append(
+            Cell(
+                index=index,
+                cell_type=str(cell.get("cell_type", "code")),
+                source=_source(cell),
+                execution_count=count if isinstance(count, int) else None,
+                cell_id=cell.get("id") if isinstance(cell.get("id"), str) else None,
+                tags=tuple(str(t) for t in tags),
+            )
+        )
     return tuple(cells)
 
 
@@ -133,8 +136,13 @@ def _pair_json(pair: PairState, findings: Sequence[Finding], fmt: str) -> dict[s
     in_sync: bool | None = None
     if pair.path is not None and pair.code_cells is not None:
         in_sync = not out_of_sync
-    return {"path": pair.path, "in_sync": in_sync, "declared": pair.declared,
-            "error": pair.error, "format": fmt}
+    return {
+        "path": pair.path,
+        "in_sync": in_sync,
+        "declared": pair.declared,
+        "error": pair.error,
+        "format": fmt,
+    }
 
 
 SAVE_WAIT_S = 3.0
@@ -170,8 +178,9 @@ def _save_error(outcome: Any) -> str | None:
 _inspector: Inspector | None = None
 
 
-def _check_extras(cells: Sequence[Cell], root: Path, notebook: Path,
-                  config: ReproConfig) -> dict[str, Any]:
+def _check_extras(
+    cells: Sequence[Cell], root: Path, notebook: Path, config: ReproConfig
+) -> dict[str, Any]:
     """What `check` adds to the evidence (declared dependencies, system prefixes), so the
     live findings match `jupyter-repro check`; nothing when that part is unavailable."""
     global _inspector  # noqa: PLW0603 - one cache of installed distributions per server
@@ -193,8 +202,9 @@ def _finding_json(item: Finding) -> dict[str, Any]:
     return {**item.to_json(), "hint": RULES.get(item.rule, ("", ""))[1]}
 
 
-def kernel_journal(root: Path, relpath: str, kernel_id: str | None,
-                   journal_file: str | None) -> Journal | None:
+def kernel_journal(
+    root: Path, relpath: str, kernel_id: str | None, journal_file: str | None
+) -> Journal | None:
     """The journal the running kernel named (its `hello`), else the newest that fits.
 
     A kernel writes its journal at its first cell: a named file that does not exist yet
@@ -208,15 +218,23 @@ def kernel_journal(root: Path, relpath: str, kernel_id: str | None,
             if journal is not None:
                 return journal
             if not (folder / named.name).exists():
-                header = JournalHeader(kernel_id=kernel_id, notebook=relpath,
-                                       project_root=str(root), cwd="", started=time.time(),
-                                       pid=0)
+                header = JournalHeader(
+                    kernel_id=kernel_id,
+                    notebook=relpath,
+                    project_root=str(root),
+                    cwd="",
+                    started=time.time(),
+                    pid=0,
+                )
                 return Journal(header=header, runs=())
     return find_journal(root, relpath, kernel_id)
 
 
 def notebook_status(
-    api_path: str, notebook: Path, posted_cells: Any | None = None, kernel_id: str | None = None,
+    api_path: str,
+    notebook: Path,
+    posted_cells: Any | None = None,
+    kernel_id: str | None = None,
     journal_file: str | None = None,
 ) -> dict[str, Any]:
     """The whole status of one notebook, as the labextension renders it."""
@@ -231,8 +249,9 @@ def notebook_status(
         lock = read_lock_for(notebook)
     except ReproError as exc:
         lock, lock_error = None, exc.message
-    locked_inputs = {k: v for k, v in ((lock or {}).get("inputs") or {}).items()
-                     if isinstance(v, Mapping)}
+    locked_inputs = {
+        k: v for k, v in ((lock or {}).get("inputs") or {}).items() if isinstance(v, Mapping)
+    }
     recorded_in, recorded_out = files_sections(journal, view.cells, {})
     keys = [k for k in {*locked_inputs, *recorded_in} if not ignored(k, config.ignore_inputs)]
     now = {key: disk_facts(root, key) for key in keys}
@@ -240,11 +259,14 @@ def notebook_status(
     pair = _pair(notebook, root, view)
     cells = _rule_cells(view)
     evidence = Evidence(
-        path=relpath, cells=cells,
+        path=relpath,
+        cells=cells,
         language=str((view.metadata.get("language_info") or {}).get("name") or "python"),
-        journal=journal, lock=lock,
+        journal=journal,
+        lock=lock,
         inputs_now={k: InputState(v.size, v.hash) for k, v in now.items() if k in locked_inputs},
-        installed=installed, pair=pair,
+        installed=installed,
+        pair=pair,
         **_check_extras(cells, root, notebook, config),
     )
     findings = run_rules(evidence, config)
@@ -258,14 +280,21 @@ def notebook_status(
         "live": view.live,
         "enforce": config.enforce,
         "kernel_id": kernel_id,
-        "journal": None if journal is None else {
-            "runs": len(journal.runs), "complete": journal.tracking_complete,
-            "incomplete": list(journal.incomplete), "kernel_id": journal.header.kernel_id,
+        "journal": None
+        if journal is None
+        else {
+            "runs": len(journal.runs),
+            "complete": journal.tracking_complete,
+            "incomplete": list(journal.incomplete),
+            "kernel_id": journal.header.kernel_id,
         },
         "tracking_complete": None if journal is None else journal.tracking_complete,
         "findings": [_finding_json(f) for f in findings],
-        "inputs": input_rows({k: v for k, v in recorded_in.items() if k in keys},
-                             {k: v for k, v in locked_inputs.items() if k in keys}, now),
+        "inputs": input_rows(
+            {k: v for k, v in recorded_in.items() if k in keys},
+            {k: v for k, v in locked_inputs.items() if k in keys},
+            now,
+        ),
         "outputs": output_rows(recorded_out, (lock or {}).get("outputs") or {}),
         "environment": environment_summary(lock, journal, installed),
         "pair": _pair_json(pair, findings, config.paired_format),

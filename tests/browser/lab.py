@@ -18,12 +18,13 @@ def open_notebook(page: Page, lab: RunningServer, path: str = NOTEBOOK) -> Locat
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{lab.url}lab/tree/{path}?token={lab.token}")
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
-    expect(page.locator(
-        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
-    )).to_have_count(1, timeout=KERNEL_TIMEOUT_MS)
+    expect(
+        page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
+    ).to_have_count(1, timeout=KERNEL_TIMEOUT_MS)
     status = page.locator(".jp-NotebookPanel-toolbar .jp-repro-status")
-    expect(status).to_have_attribute("title", _contains("tracked by jupyter-repro"),
-                                     timeout=KERNEL_TIMEOUT_MS)
+    expect(status).to_have_attribute(
+        "title", _contains("tracked by jupyter-repro"), timeout=KERNEL_TIMEOUT_MS
+    )
     return status
 
 

@@ -49,12 +49,14 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     # running a cell again, out of order: the status changes within the budget
     run_cell(page, THRESHOLD)
     seen = wait_prompt(page, THRESHOLD, CODE_CELLS + 1)
-    expect(status).to_have_attribute("data-repro-status", "findings",
-                                     timeout=int(STATUS_LATENCY_S * 1000))
+    expect(status).to_have_attribute(
+        "data-repro-status", "findings", timeout=int(STATUS_LATENCY_S * 1000)
+    )
     latency = time.monotonic() - seen
     assert latency < STATUS_LATENCY_S, f"status took {latency:.2f} s after the cell finished"
     (artifacts_dir / "status-latency.txt").write_text(
-        f"status changed {latency:.3f} s after the cell's prompt did\n")
+        f"status changed {latency:.3f} s after the cell's prompt did\n"
+    )
     expect(status).to_contain_text(re.compile(r"repro: \d+ findings?"))
     out_of_order = marker(page, READ_CSV)
     expect(out_of_order).to_be_visible()
@@ -70,7 +72,8 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     expect(hidden).to_have_attribute("data-rules", re.compile("hidden-state"), timeout=10_000)
     expect(hidden).to_have_attribute("title", re.compile(r"hidden-state: uses `threshold_pm25`"))
     cells(page).nth(MONTHLY - 1).screenshot(
-        path=str(artifacts_dir / "marked-cell-hidden-state.png"))
+        path=str(artifacts_dir / "marked-cell-hidden-state.png")
+    )
 
     # saving rewrites the lock beside the notebook; the panel lists inputs and environment
     lock_file = project / "air-quality" / "analysis.repro.json"
@@ -89,7 +92,8 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     expect(side.locator("[data-section='environment']")).to_contain_text("Python: CPython 3.")
     expect(side.locator("[data-section='environment']")).to_contain_text("pandas")
     expect(side.locator("[data-section='history'] .jp-repro-snapshot")).to_have_count(
-        1, timeout=10_000)
+        1, timeout=10_000
+    )
     # a finding in the panel jumps to its cell
     side.locator(".jp-repro-finding[data-rule='hidden-state']").first.click()
     expect(cells(page).nth(MONTHLY - 1)).to_have_class(re.compile("jp-mod-active"))
@@ -108,8 +112,9 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     side.locator("[data-section='history'] button[data-action='restore']").first.click()
     page.locator(".jp-Dialog button.jp-mod-accept").click()
     expect(side.locator(".jp-repro-notice")).to_contain_text("restored 1 input", timeout=15_000)
-    expect(inputs.locator(".jp-repro-file").first).to_have_attribute("data-status", "ok",
-                                                                    timeout=15_000)
+    expect(inputs.locator(".jp-repro-file").first).to_have_attribute(
+        "data-status", "ok", timeout=15_000
+    )
     assert "2023-12-31,riverside,99.0" not in data_file.read_text()
 
     # verify from scratch runs in the background and ends with a verdict
@@ -118,7 +123,8 @@ def test_a_session_in_the_lab_from_clean_run_to_verify(
     expect(verdict).to_contain_text("rerunning from scratch", timeout=10_000)
     expect(status).to_be_visible()  # the notebook stays usable meanwhile
     expect(verdict).to_have_attribute(
-        "data-verdict", re.compile("^(reproduced|not-reproduced|failed)$"), timeout=180_000)
+        "data-verdict", re.compile("^(reproduced|not-reproduced|failed)$"), timeout=180_000
+    )
     assert verdict.text_content()
     page.screenshot(path=str(artifacts_dir / "panel-after-verify.png"))
 
@@ -143,8 +149,9 @@ def test_the_status_follows_a_kernel_restart(page: Page, jupyter_lab: RunningSer
     page.locator(".jp-NotebookPanel-toolbar .jp-repro-menu-button").click()
     page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All (reproducibly)").click()
     page.locator(".jp-Dialog button.jp-mod-accept").click()
-    expect(status).to_have_attribute("title", re.compile(f"{CODE_CELLS} cell runs journaled"),
-                                     timeout=90_000)
+    expect(status).to_have_attribute(
+        "title", re.compile(f"{CODE_CELLS} cell runs journaled"), timeout=90_000
+    )
     expect(status).to_have_attribute("data-repro-status", "reproducible")
 
 
@@ -154,8 +161,9 @@ def test_strict_enforcement_explains_a_save_with_errors_and_still_saves(
     pyproject = jupyter_lab.root / "air-quality" / "pyproject.toml"  # the project's own
     text = pyproject.read_text()
     assert "[tool.jupyter-repro]\n" in text
-    pyproject.write_text(text.replace("[tool.jupyter-repro]\n",
-                                      '[tool.jupyter-repro]\nenforce = "strict"\n'))
+    pyproject.write_text(
+        text.replace("[tool.jupyter-repro]\n", '[tool.jupyter-repro]\nenforce = "strict"\n')
+    )
     status = open_notebook(page, jupyter_lab)
     run_cell(page, THRESHOLD)
     wait_prompt(page, THRESHOLD, 1)

@@ -20,12 +20,18 @@ CellSpec = tuple[str, int | None]
 ZERO_HASH = "blake3:" + "0" * 64
 
 
-def write_notebook(path: Path, cells: Sequence[CellSpec], ids: Sequence[str] | None = None,
-                   metadata: dict[str, Any] | None = None) -> Path:
-    nb = nbformat.v4.new_notebook(metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        **(metadata or {}),
-    })
+def write_notebook(
+    path: Path,
+    cells: Sequence[CellSpec],
+    ids: Sequence[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Path:
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            **(metadata or {}),
+        }
+    )
     for index, (source, count) in enumerate(cells):
         cell = nbformat.v4.new_code_cell(source, execution_count=count)
         cell.id = ids[index] if ids else f"cell-{index}"
@@ -36,13 +42,28 @@ def write_notebook(path: Path, cells: Sequence[CellSpec], ids: Sequence[str] | N
 
 
 def run(seq: int, source: str, count: int | None, cell_id: str | None, **fields: Any) -> CellRun:
-    return CellRun(seq=seq, execution_count=count, cell_id=cell_id, source_hash=hash_text(source),
-                   source=source, started=1000.0 + seq, duration=0.01, status="ok", **fields)
+    return CellRun(
+        seq=seq,
+        execution_count=count,
+        cell_id=cell_id,
+        source_hash=hash_text(source),
+        source=source,
+        started=1000.0 + seq,
+        duration=0.01,
+        status="ok",
+        **fields,
+    )
 
 
 def write_journal(root: Path, notebook: str, runs: Sequence[CellRun]) -> Path:
-    header = JournalHeader(kernel_id="k1", notebook=notebook, project_root=str(root),
-                           cwd=str(root), started=1000.0, pid=1)
+    header = JournalHeader(
+        kernel_id="k1",
+        notebook=notebook,
+        project_root=str(root),
+        cwd=str(root),
+        started=1000.0,
+        pid=1,
+    )
     folder = root / ".repro" / "journal"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "k1.jsonl"
@@ -50,24 +71,41 @@ def write_journal(root: Path, notebook: str, runs: Sequence[CellRun]) -> Path:
     return path
 
 
-def write_lock(notebook: Path, inputs: dict[str, bytes] | None = None,
-               imported: dict[str, str] | None = None, root: Path | None = None) -> Path:
+def write_lock(
+    notebook: Path,
+    inputs: dict[str, bytes] | None = None,
+    imported: dict[str, str] | None = None,
+    root: Path | None = None,
+) -> Path:
     root = root or notebook.parent
     lock = {
         "lock_version": 1,
         "notebook": notebook.name,
         "code": {"fingerprint": ZERO_HASH, "cells": {}, "script": None},
         "kernel": {"name": "python3", "language": "python"},
-        "environment": {"python": "3.11.7", "implementation": "CPython", "platform": "linux",
-                        "distributions": dict(imported or {}), "imported": dict(imported or {}),
-                        "editable": {}, "variables": {}},
-        "inputs": {name: {"size": len(data), "hash": hash_bytes(data), "cells": [0],
-                          "stored": False} for name, data in (inputs or {}).items()},
+        "environment": {
+            "python": "3.11.7",
+            "implementation": "CPython",
+            "platform": "linux",
+            "distributions": dict(imported or {}),
+            "imported": dict(imported or {}),
+            "editable": {},
+            "variables": {},
+        },
+        "inputs": {
+            name: {"size": len(data), "hash": hash_bytes(data), "cells": [0], "stored": False}
+            for name, data in (inputs or {}).items()
+        },
         "outputs": {},
         "parameters": {},
         "seed": None,
-        "execution": {"in_order": True, "clean_run": True, "tracking_complete": True,
-                      "cells_run": 1, "missing": []},
+        "execution": {
+            "in_order": True,
+            "clean_run": True,
+            "tracking_complete": True,
+            "cells_run": 1,
+            "missing": [],
+        },
         "git": None,
     }
     for name, data in (inputs or {}).items():
@@ -82,7 +120,8 @@ def write_lock(notebook: Path, inputs: dict[str, bytes] | None = None,
 def project(tmp_path: Path) -> Path:
     """An empty project folder (its own root) that declares numpy and pandas."""
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\nversion = "0"\ndependencies = ["numpy", "pandas"]\n')
+        '[project]\nname = "demo"\nversion = "0"\ndependencies = ["numpy", "pandas"]\n'
+    )
     return tmp_path
 
 

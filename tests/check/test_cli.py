@@ -18,9 +18,19 @@ UNSEEDED = [("import random\nrandom.random()", None)]  # one warning finding
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        },
+    )
 
 
 def test_a_clean_notebook_exits_0_and_says_so(project, capsys):
@@ -56,12 +66,15 @@ def test_github_output_is_workflow_commands_with_escaped_messages(project, capsy
     assert all("\n" not in line for line in lines)
 
 
-@pytest.mark.parametrize(("enforce", "cells", "expected"), [
-    ("off", HIDDEN, 0),
-    ("warn", HIDDEN, 1),
-    ("warn", UNSEEDED, 0),
-    ("strict", UNSEEDED, 1),
-])
+@pytest.mark.parametrize(
+    ("enforce", "cells", "expected"),
+    [
+        ("off", HIDDEN, 0),
+        ("warn", HIDDEN, 1),
+        ("warn", UNSEEDED, 0),
+        ("strict", UNSEEDED, 1),
+    ],
+)
 def test_the_exit_code_follows_the_enforcement_level(project, enforce, cells, expected):
     (project / ".jupyter-repro.toml").write_text(f'enforce = "{enforce}"\n')
     nb = write_notebook(project / "nb.ipynb", cells)
@@ -79,8 +92,9 @@ def test_select_ignore_and_severity_come_from_the_configuration(project, check_j
 
 def test_per_notebook_overrides_apply_by_glob(project, check_json):
     (project / "pyproject.toml").write_text(
-        '[tool.jupyter-repro]\n[[tool.jupyter-repro.overrides]]\n'
-        'notebooks = ["scratch/*"]\nenforce = "off"\nignore = ["hidden-state"]\n')
+        "[tool.jupyter-repro]\n[[tool.jupyter-repro.overrides]]\n"
+        'notebooks = ["scratch/*"]\nenforce = "off"\nignore = ["hidden-state"]\n'
+    )
     scratch = write_notebook(project / "scratch" / "try.ipynb", HIDDEN)
     main_nb = write_notebook(project / "main.ipynb", HIDDEN)
     code, notebooks = check_json(str(scratch))
@@ -101,8 +115,12 @@ def test_folders_are_walked_skipping_checkpoints_store_and_git_ignored_files(pro
     (project / ".gitignore").write_text("ignored/\n")
     write_notebook(project / "a.ipynb", [("x = 1", 1)])
     write_notebook(project / "sub" / "b.ipynb", [("x = 1", 1)])
-    for skipped in (".ipynb_checkpoints/a-checkpoint.ipynb", ".repro/history/c.ipynb",
-                    "ignored/d.ipynb", "node_modules/pkg/e.ipynb"):
+    for skipped in (
+        ".ipynb_checkpoints/a-checkpoint.ipynb",
+        ".repro/history/c.ipynb",
+        "ignored/d.ipynb",
+        "node_modules/pkg/e.ipynb",
+    ):
         write_notebook(project / skipped, HIDDEN)
     _, notebooks = check_json(str(project))
     assert sorted(Path(n["path"]).name for n in notebooks) == ["a.ipynb", "b.ipynb"]
@@ -133,7 +151,9 @@ def test_a_script_without_notebook_is_read_as_a_notebook(project, check_json):
     )
     _, notebooks = check_json(str(script))
     assert {(f["rule"], f["cell"]) for f in notebooks[0]["findings"]} == {
-        ("hidden-state", 1), ("unseeded-random", 2)}
+        ("hidden-state", 1),
+        ("unseeded-random", 2),
+    }
 
 
 def test_unreadable_notebooks_exit_2_while_the_others_are_still_checked(project, check_json):
@@ -170,8 +190,9 @@ def test_check_does_not_import_the_heavy_jupyter_stack(project):
         "         'jupyter_client', 'nbformat', 'jupytext', 'tornado']\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "import json\n" + code], capture_output=True, text=True, check=True
+    )
     assert json.loads(out.stdout) == []
 
 
@@ -192,8 +213,9 @@ def test_the_example_notebooks_are_clean(capsys):
     assert main(["check", str(examples)]) == 0, capsys.readouterr().out
 
 
-def test_git_ignored_notebooks_are_skipped_when_a_subfolder_is_walked(project, check_json,
-                                                                      monkeypatch):
+def test_git_ignored_notebooks_are_skipped_when_a_subfolder_is_walked(
+    project, check_json, monkeypatch
+):
     _git(project, "init", "-q")
     (project / ".gitignore").write_text("scratch.ipynb\n")
     write_notebook(project / "sub" / "kept.ipynb", [("x = 1", 1)])

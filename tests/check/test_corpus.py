@@ -37,8 +37,15 @@ def test_each_corpus_notebook_gives_exactly_its_expected_findings(
 
 def test_the_corpus_covers_every_static_rule_with_a_true_positive() -> None:
     covered = {f["rule"] for n in NOTEBOOKS for f in _expected(n).get("findings", [])}  # type: ignore[union-attr]
-    static = {"out-of-order", "skipped-cell", "count-gap", "hidden-state", "absolute-path",
-              "unseeded-random", "undeclared-dependency"}
+    static = {
+        "out-of-order",
+        "skipped-cell",
+        "count-gap",
+        "hidden-state",
+        "absolute-path",
+        "unseeded-random",
+        "undeclared-dependency",
+    }
     assert static <= covered
 
 

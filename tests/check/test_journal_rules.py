@@ -35,20 +35,28 @@ def test_outputs_from_another_run_than_the_journal_are_not_called_edited(project
 
 def test_a_cell_that_ran_before_its_upstream_was_rerun_is_stale(project, check_json):
     nb = write_notebook(project / "nb.ipynb", [("x = 1", 3), ("y = x + 1", 2)])
-    write_journal(project, "nb.ipynb", [
-        run(1, "x = 1", 1, "cell-0", defines=("x",)),
-        run(2, "y = x + 1", 2, "cell-1", defines=("y",), uses=("x",)),
-        run(3, "x = 1", 3, "cell-0", defines=("x",)),
-    ])
+    write_journal(
+        project,
+        "nb.ipynb",
+        [
+            run(1, "x = 1", 1, "cell-0", defines=("x",)),
+            run(2, "y = x + 1", 2, "cell-1", defines=("y",), uses=("x",)),
+            run(3, "x = 1", 3, "cell-0", defines=("x",)),
+        ],
+    )
     assert ("stale-cell", 1) in _rules(check_json(str(nb))[1])
 
 
 def test_a_clean_top_to_bottom_run_has_no_stale_cells(project, check_json):
     nb = write_notebook(project / "nb.ipynb", [("x = 1", 1), ("y = x + 1", 2)])
-    write_journal(project, "nb.ipynb", [
-        run(1, "x = 1", 1, "cell-0", defines=("x",)),
-        run(2, "y = x + 1", 2, "cell-1", defines=("y",), uses=("x",)),
-    ])
+    write_journal(
+        project,
+        "nb.ipynb",
+        [
+            run(1, "x = 1", 1, "cell-0", defines=("x",)),
+            run(2, "y = x + 1", 2, "cell-1", defines=("y",), uses=("x",)),
+        ],
+    )
     assert check_json(str(nb))[1][0]["findings"] == []
 
 
@@ -57,11 +65,15 @@ def test_a_name_defined_only_by_a_deleted_cell_is_hidden_state_even_after_run(pr
     nb = write_notebook(project / "nb.ipynb", cells)
     # Statically, %run could define anything: no finding without the journal.
     assert ("hidden-state", 1) not in _rules(check_json(str(nb))[1])
-    write_journal(project, "nb.ipynb", [
-        run(1, "%run setup.py", 1, "cell-0"),
-        run(2, "secret = 42", 2, "deleted-cell", defines=("secret",)),
-        run(3, "print(secret)", 3, "cell-1", uses=("secret",)),
-    ])
+    write_journal(
+        project,
+        "nb.ipynb",
+        [
+            run(1, "%run setup.py", 1, "cell-0"),
+            run(2, "secret = 42", 2, "deleted-cell", defines=("secret",)),
+            run(3, "print(secret)", 3, "cell-1", uses=("secret",)),
+        ],
+    )
     notebooks = check_json(str(nb))[1]
     assert ("hidden-state", 1) in _rules(notebooks)
     message = next(f["message"] for f in notebooks[0]["findings"] if f["rule"] == "hidden-state")
@@ -70,9 +82,11 @@ def test_a_name_defined_only_by_a_deleted_cell_is_hidden_state_even_after_run(pr
 
 def test_a_recorded_read_outside_the_project_is_an_absolute_path(project, check_json):
     nb = write_notebook(project / "nb.ipynb", [("data = load()", 1)])
-    reads = (FileAccess("/srv/shared/input.csv", "read", 10),
-             FileAccess("data/local.csv", "read", 10),
-             FileAccess(f"{sys.prefix}/lib/python3.11/site.py", "read", 10))
+    reads = (
+        FileAccess("/srv/shared/input.csv", "read", 10),
+        FileAccess("data/local.csv", "read", 10),
+        FileAccess(f"{sys.prefix}/lib/python3.11/site.py", "read", 10),
+    )
     write_journal(project, "nb.ipynb", [run(1, "data = load()", 1, "cell-0", reads=reads)])
     findings = [f for f in check_json(str(nb))[1][0]["findings"] if f["rule"] == "absolute-path"]
     assert len(findings) == 1

@@ -33,8 +33,13 @@ def test_the_check_hook_only_checks_and_the_sync_hook_syncs() -> None:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
@@ -45,19 +50,34 @@ def test_the_check_hook_blocks_a_notebook_with_errors_and_never_modifies_files(p
     # The same hook as a local one, run with the jupyter-repro of this environment.
     local = {**check, "language": "system"}
     (project / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}))
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]})
+    )
     write_notebook(project / "good.ipynb", [("x = 1", 1)])
     (project / "module.py").write_text("def helper():\n    return 1\n")
     _git(project, "add", ".")
     env = {**os.environ, "PRE_COMMIT_HOME": str(project / ".cache")}
-    ok = subprocess.run(["pre-commit", "run", "--all-files"], cwd=project, env=env,
-                        capture_output=True, text=True, timeout=300, check=False)
+    ok = subprocess.run(
+        ["pre-commit", "run", "--all-files"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     write_notebook(project / "bad.ipynb", [("print(nope)", 1)])
     _git(project, "add", "bad.ipynb")
     before = (project / "bad.ipynb").read_bytes()
-    failed = subprocess.run(["pre-commit", "run", "--all-files"], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
+    failed = subprocess.run(
+        ["pre-commit", "run", "--all-files"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert failed.returncode == 1
     assert "bad.ipynb:cell 0: error [hidden-state]" in failed.stdout
     assert "files were modified" not in failed.stdout

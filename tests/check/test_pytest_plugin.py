@@ -15,10 +15,21 @@ from tests.check.conftest import write_notebook
 def _pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # Load the plugin explicitly, whether or not its entry point is installed.
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    command = [sys.executable, "-m", "pytest", "-p", "jupyter_repro.integrations.pytest_plugin",
-               "-p", "no:cacheprovider", "-q", "-rA", *args]
-    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "jupyter_repro.integrations.pytest_plugin",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rA",
+        *args,
+    ]
+    return subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.fixture

@@ -25,8 +25,14 @@ dev = ["pytest", {include-group = "other"}]
 python = "^3.11"
 requests = "*"
 """
-    assert from_pyproject(text) == {"my-project", "pandas", "scikit-learn", "matplotlib",
-                                    "pytest", "requests"}
+    assert from_pyproject(text) == {
+        "my-project",
+        "pandas",
+        "scikit-learn",
+        "matplotlib",
+        "pytest",
+        "requests",
+    }
 
 
 def test_invalid_pyproject_is_an_error_for_the_caller_to_name() -> None:
@@ -64,14 +70,12 @@ dependencies:
     - requests==2.31
     - "polars"
 """
-    assert from_environment_yml(text) == {"python", "numpy", "torch", "pip", "requests",
-                                          "polars"}
+    assert from_environment_yml(text) == {"python", "numpy", "torch", "pip", "requests", "polars"}
 
 
 def test_pep723_block_declares_script_dependencies() -> None:
     text = (
-        '# /// script\n# requires-python = ">=3.11"\n# dependencies = [\n#   "rich",\n# ]\n'
-        "# ///\n"
+        '# /// script\n# requires-python = ">=3.11"\n# dependencies = [\n#   "rich",\n# ]\n# ///\n'
     )
     assert from_pep723(text) == {"rich"}
     assert from_pep723("# just a comment\nimport rich\n") is None

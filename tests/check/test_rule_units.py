@@ -12,24 +12,49 @@ from jupyter_repro.core.suppress import apply_suppressions, suppressed_rules, un
 
 
 def _evidence(*cells: tuple[str, int | None], language: str = "python") -> Evidence:
-    return Evidence(path="nb.ipynb", language=language, cells=tuple(
-        Cell(i, "code", source, count) for i, (source, count) in enumerate(cells)))
+    return Evidence(
+        path="nb.ipynb",
+        language=language,
+        cells=tuple(Cell(i, "code", source, count) for i, (source, count) in enumerate(cells)),
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "/home/alice/data.csv", "/data.parquet", "/mnt/shared/raw/", "~/Downloads/x.txt",
-    "C:\\Users\\bob\\data.xlsx", "D:/work/file.csv", "\\\\server\\share\\x.csv",
-    "/Users/John Smith/data.csv",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/home/alice/data.csv",
+        "/data.parquet",
+        "/mnt/shared/raw/",
+        "~/Downloads/x.txt",
+        "C:\\Users\\bob\\data.xlsx",
+        "D:/work/file.csv",
+        "\\\\server\\share\\x.csv",
+        "/Users/John Smith/data.csv",
+    ],
+)
 def test_absolute_and_home_paths_are_recognised(text: str) -> None:
     assert looks_like_absolute_path(text)
 
 
-@pytest.mark.parametrize("text", [
-    "https://example.org/a/b.csv", "/dev/null", "/tmp/scratch.csv", "/", "/api", "a/b/c.csv",
-    "3/4", "/items/{id}", "/data/*.csv", "line one\n/home/x/y", "^/[a-z]+$", "~",
-    "/ is the root", "s3://bucket/key.csv",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://example.org/a/b.csv",
+        "/dev/null",
+        "/tmp/scratch.csv",
+        "/",
+        "/api",
+        "a/b/c.csv",
+        "3/4",
+        "/items/{id}",
+        "/data/*.csv",
+        "line one\n/home/x/y",
+        "^/[a-z]+$",
+        "~",
+        "/ is the root",
+        "s3://bucket/key.csv",
+    ],
+)
 def test_look_alikes_are_not_paths(text: str) -> None:
     assert not looks_like_absolute_path(text)
 
@@ -70,7 +95,9 @@ def test_suppression_tags_and_comments() -> None:
     assert suppressed_rules("x = 1", ["repro-ignore"]) == {"*"}
     assert suppressed_rules("x = 1", ["repro-ignore:hidden-state", "other"]) == {"hidden-state"}
     assert suppressed_rules("x  # repro: ignore[hidden-state, absolute-path]", []) == {
-        "hidden-state", "absolute-path"}
+        "hidden-state",
+        "absolute-path",
+    }
     assert suppressed_rules("x  # repro: ignore", []) == {"*"}
     assert unknown_rules({"hidden-stat", "*", "no-lock"}) == ["hidden-stat"]
 
@@ -102,10 +129,14 @@ def test_a_name_deleted_and_bound_again_stays_defined() -> None:
 
 
 def test_a_module_the_notebook_writes_itself_is_not_a_dependency() -> None:
-    evidence = Evidence(path="nb.ipynb", declared=frozenset(), cells=(
-        Cell(0, "code", "%%writefile helpers.py\ndef f():\n    return 1\n", 1),
-        Cell(1, "code", "import helpers\nimport requests", 2),
-    ))
+    evidence = Evidence(
+        path="nb.ipynb",
+        declared=frozenset(),
+        cells=(
+            Cell(0, "code", "%%writefile helpers.py\ndef f():\n    return 1\n", 1),
+            Cell(1, "code", "import helpers\nimport requests", 2),
+        ),
+    )
     findings = run_rules(evidence, ReproConfig())
     assert [(f.rule, f.cell) for f in findings] == [("undeclared-dependency", 1)]
     assert "requests" in findings[0].message

@@ -88,8 +88,9 @@ def env_without_repro() -> dict[str, str]:
 class RealKernel:
     """A real ipykernel (IPC transport) with the extension loaded through its arguments."""
 
-    def __init__(self, cwd: Path, env: dict[str, str], extension: bool = True,
-                 kernel_name: str = "python3") -> None:
+    def __init__(
+        self, cwd: Path, env: dict[str, str], extension: bool = True, kernel_name: str = "python3"
+    ) -> None:
         import tempfile
         import uuid
 
@@ -99,9 +100,12 @@ class RealKernel:
         self.kernel_id = str(uuid.uuid4())
         # Named like a Jupyter server names it, so the kernel can tell its id.
         runtime = Path(tempfile.mkdtemp(prefix="repro-kernel-"))
-        self.km = KernelManager(transport="ipc", kernel_name=kernel_name,
-                                connection_file=str(runtime / f"kernel-{self.kernel_id}.json"),
-                                ip=str(runtime / "ipc"))  # absolute: the kernel's cwd differs
+        self.km = KernelManager(
+            transport="ipc",
+            kernel_name=kernel_name,
+            connection_file=str(runtime / f"kernel-{self.kernel_id}.json"),
+            ip=str(runtime / "ipc"),
+        )  # absolute: the kernel's cwd differs
         extra = ["--ext=jupyter_repro"] if extension else []
         self.km.start_kernel(cwd=str(cwd), env=env, extra_arguments=extra)
         self.kc = self.km.client()

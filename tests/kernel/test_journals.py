@@ -17,13 +17,22 @@ from jupyter_repro.io.journals import (
 
 
 def header(notebook: str | None, started: float, kernel_id: str | None = "k1") -> JournalHeader:
-    return JournalHeader(kernel_id=kernel_id, notebook=notebook, project_root="/p", cwd="/p",
-                         started=started, pid=1)
+    return JournalHeader(
+        kernel_id=kernel_id, notebook=notebook, project_root="/p", cwd="/p", started=started, pid=1
+    )
 
 
 def cell_run(seq: int) -> CellRun:
-    return CellRun(seq=seq, execution_count=seq, cell_id=None, source_hash="h", source="x = 1",
-                   started=0.0, duration=0.0, status="ok")
+    return CellRun(
+        seq=seq,
+        execution_count=seq,
+        cell_id=None,
+        source_hash="h",
+        source="x = 1",
+        started=0.0,
+        duration=0.0,
+        status="ok",
+    )
 
 
 def write(root: Path, name: str, *items: JournalHeader | CellRun | str) -> Path:

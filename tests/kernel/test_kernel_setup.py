@@ -79,17 +79,32 @@ def test_kernels_of_a_set_up_environment_journal_their_cells(
     )
     spec = tmp_path / "share" / "kernels" / "envkernel"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(env / "bin" / "python"), "-m", "ipykernel_launcher", "-f",
-                 "{connection_file}"],
-        "display_name": "env", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(env / "bin" / "python"),
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "env",
+                "language": "python",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share"))
     assert setup(env) == 0
 
     from tests.kernel.conftest import RealKernel, env_without_repro
 
-    kernel = RealKernel(project, {**env_without_repro(), "JUPYTER_PATH": str(tmp_path / "share")},
-                        extension=False, kernel_name="envkernel")
+    kernel = RealKernel(
+        project,
+        {**env_without_repro(), "JUPYTER_PATH": str(tmp_path / "share")},
+        extension=False,
+        kernel_name="envkernel",
+    )
     try:
         kernel.execute("x = 40 + 2")
         journal = kernel.runs_after(1)

@@ -13,10 +13,20 @@ from jupyter_repro.kernel.live import compute_state, parse_cells
 
 
 def notebook(path: Path, sources: list[tuple[str, str]]) -> None:
-    cells = [{"cell_type": "code", "id": cid, "source": src, "metadata": {}, "outputs": [],
-              "execution_count": None} for cid, src in sources]
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                "nbformat_minor": 5}))
+    cells = [
+        {
+            "cell_type": "code",
+            "id": cid,
+            "source": src,
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+        }
+        for cid, src in sources
+    ]
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
 
 
 def test_status_reports_edited_stale_and_hidden_cells_from_the_frontend_cells(
@@ -26,8 +36,11 @@ def test_status_reports_edited_stale_and_hidden_cells_from_the_frontend_cells(
     session.run("b = a + 1", cell_id="y")
     session.run("secret = 42", cell_id="gone")
     session.run("a = 1", cell_id="x")
-    cells = [CurrentCell(0, "a = 1", "x"), CurrentCell(1, "b = a + 2", "y"),
-             CurrentCell(2, "c = secret", "z")]
+    cells = [
+        CurrentCell(0, "a = 1", "x"),
+        CurrentCell(1, "b = a + 2", "y"),
+        CurrentCell(2, "c = secret", "z"),
+    ]
     state, origin = compute_state(session.tracker, cells)
     assert origin == "frontend"
     assert [e.cell for e in state.edited] == [1]
@@ -37,7 +50,9 @@ def test_status_reports_edited_stale_and_hidden_cells_from_the_frontend_cells(
 
 
 def test_status_uses_the_saved_notebook_and_reports_changed_inputs(
-    make_session: Any, project: Path, monkeypatch: pytest.MonkeyPatch,
+    make_session: Any,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     nb = project / "analysis.ipynb"
@@ -76,7 +91,8 @@ def test_status_without_a_notebook_uses_the_cells_that_ran(
 
 
 def test_cells_sent_by_a_frontend_are_parsed_leniently() -> None:
-    cells = parse_cells([{"id": "a", "index": 3, "source": ["x = 1\n", "y = 2"]}, "junk",
-                         {"source": "z = 3"}])
+    cells = parse_cells(
+        [{"id": "a", "index": 3, "source": ["x = 1\n", "y = 2"]}, "junk", {"source": "z = 3"}]
+    )
     assert cells == [CurrentCell(3, "x = 1\ny = 2", "a"), CurrentCell(2, "z = 3", None)]
     assert parse_cells("nope") is None

@@ -78,10 +78,13 @@ def test_pandas_read_parquet_is_recorded_with_the_content_hash(kernel: Any) -> N
 
 
 def test_pyarrow_parquet_csv_and_parquet_file_are_recorded(kernel: Any) -> None:
-    cell = run(kernel, "import pyarrow.parquet as pq, pyarrow.csv as pcsv\n"
-                       "t = pq.read_table('data/arrow.parquet')\n"
-                       "f = pq.ParquetFile('data/file.parquet')\n"
-                       "c = pcsv.read_csv('data/arrow.csv')")
+    cell = run(
+        kernel,
+        "import pyarrow.parquet as pq, pyarrow.csv as pcsv\n"
+        "t = pq.read_table('data/arrow.parquet')\n"
+        "f = pq.ParquetFile('data/file.parquet')\n"
+        "c = pcsv.read_csv('data/arrow.csv')",
+    )
     assert reads(cell) == {
         "data/arrow.parquet": "pyarrow.parquet.read_table",
         "data/file.parquet": "pyarrow.parquet.ParquetFile",
@@ -98,10 +101,13 @@ def test_a_pyarrow_dataset_directory_records_each_data_file(kernel: Any) -> None
 
 
 def test_polars_read_and_scan_with_a_glob_are_recorded(kernel: Any) -> None:
-    cell = run(kernel, "import polars as pl\n"
-                       "a = pl.read_csv('data/polars.csv')\n"
-                       "b = pl.read_parquet('data/polars.parquet')\n"
-                       "c = pl.scan_parquet('data/many/*.parquet').collect()")
+    cell = run(
+        kernel,
+        "import polars as pl\n"
+        "a = pl.read_csv('data/polars.csv')\n"
+        "b = pl.read_parquet('data/polars.parquet')\n"
+        "c = pl.scan_parquet('data/many/*.parquet').collect()",
+    )
     assert reads(cell) == {
         "data/polars.csv": "polars.read_csv",
         "data/polars.parquet": "polars.read_parquet",
@@ -112,17 +118,22 @@ def test_polars_read_and_scan_with_a_glob_are_recorded(kernel: Any) -> None:
 
 
 def test_h5py_files_are_recorded_with_their_mode(kernel: Any) -> None:
-    cell = run(kernel, "import h5py\n"
-                       "with h5py.File('data/t.h5', 'r') as f:\n    v = f['values'][:]\n"
-                       "with h5py.File('out.h5', 'w') as f:\n    f['v'] = v")
+    cell = run(
+        kernel,
+        "import h5py\n"
+        "with h5py.File('data/t.h5', 'r') as f:\n    v = f['values'][:]\n"
+        "with h5py.File('out.h5', 'w') as f:\n    f['v'] = v",
+    )
     assert reads(cell) == {"data/t.h5": "h5py.File"}
     assert [(w.path, w.via) for w in cell.writes] == [("out.h5", "h5py.File")]
     assert cell.writes[0].hash == hash_file(kernel.cwd / "out.h5")
 
 
 def test_sqlite_connect_records_the_database(kernel: Any) -> None:
-    cell = run(kernel, "import sqlite3\n"
-                       "rows = sqlite3.connect('data/t.db').execute('select * from t').fetchall()")
+    cell = run(
+        kernel,
+        "import sqlite3\nrows = sqlite3.connect('data/t.db').execute('select * from t').fetchall()",
+    )
     assert reads(cell) == {"data/t.db": "sqlite3"}
     assert cell.reads[0].mode == "readwrite"
 
@@ -130,8 +141,9 @@ def test_sqlite_connect_records_the_database(kernel: Any) -> None:
 def test_child_processes_record_their_file_arguments_and_say_what_is_not_tracked(
     kernel: Any,
 ) -> None:
-    cell = run(kernel, "import subprocess\n"
-                       "subprocess.run(['cat', 'data/child.txt'], capture_output=True)")
+    cell = run(
+        kernel, "import subprocess\nsubprocess.run(['cat', 'data/child.txt'], capture_output=True)"
+    )
     assert reads(cell) == {"data/child.txt": "subprocess"}
     assert any("cat data/child.txt" in note for note in cell.unattributed)
 
@@ -141,9 +153,12 @@ def test_child_processes_record_their_file_arguments_and_say_what_is_not_tracked
 
 
 def test_writers_in_c_record_their_outputs(kernel: Any) -> None:
-    cell = run(kernel, "import pandas as pd, polars as pl\n"
-                       "pd.DataFrame({'a': [1]}).to_parquet('pandas_out.parquet')\n"
-                       "pl.DataFrame({'a': [1]}).write_csv('polars_out.csv')")
+    cell = run(
+        kernel,
+        "import pandas as pd, polars as pl\n"
+        "pd.DataFrame({'a': [1]}).to_parquet('pandas_out.parquet')\n"
+        "pl.DataFrame({'a': [1]}).write_csv('polars_out.csv')",
+    )
     assert {(w.path, w.via) for w in cell.writes} == {
         ("pandas_out.parquet", "DataFrame.to_parquet"),
         ("polars_out.csv", "polars.DataFrame.write_csv"),
@@ -152,7 +167,10 @@ def test_writers_in_c_record_their_outputs(kernel: Any) -> None:
 
 
 def test_a_remote_location_is_reported_as_unattributed(kernel: Any) -> None:
-    cell = run(kernel, "import polars as pl\n"
-                       "try:\n    pl.scan_csv('s3://bucket/data.csv')\nexcept Exception:\n    pass")
+    cell = run(
+        kernel,
+        "import polars as pl\n"
+        "try:\n    pl.scan_csv('s3://bucket/data.csv')\nexcept Exception:\n    pass",
+    )
     assert cell.reads == ()
     assert any("s3://" in note for note in cell.unattributed)

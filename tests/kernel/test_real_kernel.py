@@ -106,8 +106,11 @@ def test_the_comm_says_hello_answers_state_and_pushes_finished_cells(
     assert hello["event"] == "hello" and hello["journal"].endswith(".jsonl")
 
     cells = [{"id": "c1", "index": 0, "source": "a = 2"}, {"id": "c2", "index": 1, "source": "b"}]
-    _send(kernel, "comm_msg", {"comm_id": comm_id,
-                               "data": {"action": "state", "cells": cells, "request_id": 7}})
+    _send(
+        kernel,
+        "comm_msg",
+        {"comm_id": comm_id, "data": {"action": "state", "cells": cells, "request_id": 7}},
+    )
     (reply,) = _comm_messages(kernel, comm_id, 1)
     assert reply["event"] == "state" and reply["request_id"] == 7
     assert [e["execution_count"] for e in reply["state"]["order"]] == [1]
@@ -132,8 +135,9 @@ def test_numpy_imported_by_a_cell_is_seeded_in_deterministic_mode(
     import numpy as np
 
     kernel = real_kernel_factory({"JUPYTER_REPRO_SEED": "3"})
-    _, out = kernel.execute("import numpy as np, random\nprint(repr(np.random.rand()), "
-                            "repr(random.random()))")
+    _, out = kernel.execute(
+        "import numpy as np, random\nprint(repr(np.random.rand()), repr(random.random()))"
+    )
     import random
 
     np.random.seed(3)
@@ -148,10 +152,12 @@ def test_a_papermill_run_journals_its_cells_under_the_notebook_it_names(project:
 
     from tests.kernel.conftest import env_without_repro
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("alpha = 1", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("data = open('in.txt').read()"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("alpha = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("data = open('in.txt').read()"),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Py"}
     nb.metadata["language_info"] = {"name": "python"}
     nbformat.write(nb, project / "run.ipynb")
@@ -161,10 +167,15 @@ def test_a_papermill_run_journals_its_cells_under_the_notebook_it_names(project:
     os.environ.clear()
     os.environ.update(environ)  # papermill's kernel inherits this process's environment
     try:
-        papermill.execute_notebook(str(project / "run.ipynb"), str(project / "out.ipynb"),
-                                   parameters={"alpha": 2}, cwd=str(project),
-                                   kernel_name="python3", progress_bar=False,
-                                   extra_arguments=["--ext=jupyter_repro"])
+        papermill.execute_notebook(
+            str(project / "run.ipynb"),
+            str(project / "out.ipynb"),
+            parameters={"alpha": 2},
+            cwd=str(project),
+            kernel_name="python3",
+            progress_bar=False,
+            extra_arguments=["--ext=jupyter_repro"],
+        )
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -103,8 +103,10 @@ def test_reads_through_pathlib_os_open_and_numpy_are_recorded(session: Any, proj
 
 
 def test_a_written_file_is_hashed_after_the_cell(session: Any, project: Path) -> None:
-    session.run("with open('out.txt', 'w') as f:\n    f.write('one')\n    f.flush()\n"
-                "with open('out.txt', 'a') as f:\n    f.write('two')")
+    session.run(
+        "with open('out.txt', 'w') as f:\n    f.write('one')\n    f.flush()\n"
+        "with open('out.txt', 'a') as f:\n    f.write('two')"
+    )
     run = session.journal().runs[0]
     assert run.reads == ()
     (write,) = run.writes
@@ -160,8 +162,10 @@ def test_a_file_changed_after_the_read_but_before_the_hash_is_flagged(
     (project / "in.txt").write_text("what the cell read")
     gate = threading.Event()
     session.tracker._worker.submit(lambda: gate.wait(10))  # hold the hash until the file moved
-    session.run("open('in.txt').read()\nimport time; time.sleep(0.01)\n"
-                "open('in.txt', 'w').write('rewritten by the same cell, longer')")
+    session.run(
+        "open('in.txt').read()\nimport time; time.sleep(0.01)\n"
+        "open('in.txt', 'w').write('rewritten by the same cell, longer')"
+    )
     gate.set()
     (read,) = session.journal().runs[0].reads
     assert read.changed_during_read

@@ -30,9 +30,16 @@ def names_of(source: str) -> NameSets:
 def run(seq: int, source: str, cell_id: str | None = None, **extra: object) -> CellRun:
     names = names_of(source)
     fields: dict[str, object] = {
-        "seq": seq, "execution_count": seq, "cell_id": cell_id, "source_hash": f"h{seq}",
-        "source": source, "started": float(seq), "duration": 0.0, "status": "ok",
-        "defines": tuple(sorted(names.defines)), "uses": tuple(sorted(names.uses)),
+        "seq": seq,
+        "execution_count": seq,
+        "cell_id": cell_id,
+        "source_hash": f"h{seq}",
+        "source": source,
+        "started": float(seq),
+        "duration": 0.0,
+        "status": "ok",
+        "defines": tuple(sorted(names.defines)),
+        "uses": tuple(sorted(names.uses)),
     }
     fields.update(extra)
     return CellRun(**fields)  # type: ignore[arg-type]
@@ -46,8 +53,9 @@ def test_runs_are_matched_to_cells_by_id_and_without_ids_by_source() -> None:
     runs = [run(1, "a = 1", "x"), run(2, "b = a + 1"), run(3, "a = 1", "deleted")]
     cells = [cell(0, "a = 1", "x"), cell(1, "b = a + 1", "y")]
     assert match_runs(runs, cells) == {1: 0, 2: 1}
-    assert match_runs([run(1, "a = 1"), run(2, "b = a + 1")],
-                      [cell(0, "a = 1"), cell(2, "b = a + 1")]) == {1: 0, 2: 2}
+    assert match_runs(
+        [run(1, "a = 1"), run(2, "b = a + 1")], [cell(0, "a = 1"), cell(2, "b = a + 1")]
+    ) == {1: 0, 2: 2}
 
 
 def test_the_execution_order_lists_every_run_with_its_current_cell() -> None:
@@ -136,9 +144,11 @@ def test_a_touched_input_with_the_same_content_is_not_changed() -> None:
 
 
 def test_cells_never_run_are_listed() -> None:
-    state = live_state([run(1, "a = 1", "x")],
-                       [cell(0, "a = 1", "x"), cell(2, "b = a + 1", "y"), cell(3, "  ", "z")],
-                       names_of)
+    state = live_state(
+        [run(1, "a = 1", "x")],
+        [cell(0, "a = 1", "x"), cell(2, "b = a + 1", "y"), cell(3, "  ", "z")],
+        names_of,
+    )
     assert state.never_run == (2,)
 
 

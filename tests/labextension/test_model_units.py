@@ -17,8 +17,9 @@ def test_the_labextension_model_unit_tests_pass() -> None:
     jlpm = shutil.which("jlpm")
     if jlpm is None:
         pytest.skip("jlpm is not on PATH (it comes with jupyter-builder)")
-    result = subprocess.run([jlpm, "test"], cwd=REPO_ROOT, capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        [jlpm, "test"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     assert "# fail 0" in output, output[-4000:]

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture
@@ -44,16 +45,20 @@ def test_git_setup_is_idempotent(repository: Path, cli: Cli) -> None:
     )
     code_, out, _ = cli("git-setup", repository)
     assert code_ == 0 and "already set up" in out
-    assert ((repository / ".gitignore").read_text(),
-            (repository / ".gitattributes").read_text()) == files
+    assert (
+        (repository / ".gitignore").read_text(),
+        (repository / ".gitattributes").read_text(),
+    ) == files
 
 
 def test_git_diff_of_a_notebook_shows_the_code_change_without_output_noise(
     repository: Path, cli: Cli
 ) -> None:
     cli("git-setup", repository)
-    notebook = write_notebook(repository / "nb.ipynb", [
-        markdown("# Report"), code("total = 1 + 1\nprint(total)", [stdout("2\n")], 1)])
+    notebook = write_notebook(
+        repository / "nb.ipynb",
+        [markdown("# Report"), code("total = 1 + 1\nprint(total)", [stdout("2\n")], 1)],
+    )
     _git(repository, "add", ".")
     _git(repository, "commit", "-qm", "first")
     edited = nbformat.read(notebook, 4)
@@ -62,8 +67,11 @@ def test_git_diff_of_a_notebook_shows_the_code_change_without_output_noise(
     edited.cells[1].execution_count = 7
     nbformat.write(edited, notebook)
     diff = _git(repository, "diff", "nb.ipynb")
-    changed = [line for line in diff.splitlines()
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert changed == ["-total = 1 + 1", "+total = 1 + 2"]
 
 

@@ -33,8 +33,13 @@ ROUTES = [
 
 
 def code(source: str, count: int | None, cell_id: str) -> dict[str, Any]:
-    return {"id": cell_id, "cell_type": "code", "source": source, "execution_count": count,
-            "tags": []}
+    return {
+        "id": cell_id,
+        "cell_type": "code",
+        "source": source,
+        "execution_count": count,
+        "tags": [],
+    }
 
 
 def write_journal(root: Path, kernel_id: str, reads: tuple[FileAccess, ...]) -> None:
@@ -42,16 +47,32 @@ def write_journal(root: Path, kernel_id: str, reads: tuple[FileAccess, ...]) -> 
     notebook = json.loads((root / NOTEBOOK).read_text())
     source = "".join(notebook["cells"][3]["source"])
     project = root / PROJECT
-    header = JournalHeader(kernel_id=kernel_id, notebook="analysis.ipynb",
-                           project_root=str(project), cwd=str(project), started=time.time(),
-                           pid=1)
-    run = CellRun(seq=1, execution_count=3, cell_id=notebook["cells"][3].get("id"),
-                  source_hash="blake3:0", source=source, started=time.time(), duration=0.1,
-                  status="ok", defines=("raw",), uses=("pd",), reads=reads)
+    header = JournalHeader(
+        kernel_id=kernel_id,
+        notebook="analysis.ipynb",
+        project_root=str(project),
+        cwd=str(project),
+        started=time.time(),
+        pid=1,
+    )
+    run = CellRun(
+        seq=1,
+        execution_count=3,
+        cell_id=notebook["cells"][3].get("id"),
+        source_hash="blake3:0",
+        source=source,
+        started=time.time(),
+        duration=0.1,
+        status="ok",
+        defines=("raw",),
+        uses=("pd",),
+        reads=reads,
+    )
     folder = project / ".repro" / "journal"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{kernel_id}-1-1.jsonl").write_text(
-        encode_line(header) + "\n" + encode_line(run) + "\n")
+        encode_line(header) + "\n" + encode_line(run) + "\n"
+    )
 
 
 def data_read(root: Path) -> FileAccess:
@@ -71,8 +92,11 @@ def test_paths_outside_the_server_root_are_refused_as_json(
     for method, path, body in [
         ("GET", "jupyter-repro/history?path=../outside.ipynb", None),
         ("POST", "jupyter-repro/status", {"path": "../../etc/passwd"}),
-        ("POST", "jupyter-repro/restore", {"path": "air-quality/../../../etc/passwd",
-                                           "snapshot": "abcd"}),
+        (
+            "POST",
+            "jupyter-repro/restore",
+            {"path": "air-quality/../../../etc/passwd", "snapshot": "abcd"},
+        ),
         ("POST", "jupyter-repro/verify", {"path": "air-quality/../../x.ipynb"}),
     ]:
         status, answer = jupyter_server.request(method, path, body)
@@ -93,7 +117,8 @@ def test_the_status_of_the_cells_in_the_browser_names_rule_and_cell(
         code("total = 1", 1, "b"),
     ]
     status, body = jupyter_server.request(
-        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "cells": cells})
+        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "cells": cells}
+    )
     assert status == 200, body
     assert body["live"] is True
     found = {(f["rule"], f["cell"]) for f in body["findings"]}
@@ -130,14 +155,16 @@ def test_the_journal_the_kernel_names_is_the_one_read(jupyter_server: RunningSer
     _, body = jupyter_server.request("POST", "jupyter-repro/status", {**ask, "journal": fresh})
     assert body["journal"]["runs"] == 0
     # a named file outside the project's journal folder is never read
-    _, body = jupyter_server.request("POST", "jupyter-repro/status",
-                                     {**ask, "journal": "/etc/passwd"})
+    _, body = jupyter_server.request(
+        "POST", "jupyter-repro/status", {**ask, "journal": "/etc/passwd"}
+    )
     assert body["journal"]["runs"] == 1
 
 
 def test_bad_requests_get_a_json_message(jupyter_server: RunningServer) -> None:
-    status, body = jupyter_server.request("POST", "jupyter-repro/status", {"path": NOTEBOOK,
-                                                                           "cells": "nope"})
+    status, body = jupyter_server.request(
+        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "cells": "nope"}
+    )
     assert status == 400
     assert "cells" in body["message"]
     status, body = jupyter_server.request("POST", "jupyter-repro/restore", {"path": NOTEBOOK})
@@ -154,13 +181,15 @@ def test_snapshot_history_changed_input_and_restore(jupyter_server: RunningServe
     data = root / PROJECT / DATA
     original = data.read_bytes()
 
-    status, body = jupyter_server.request("POST", "jupyter-repro/snapshot",
-                                          {"path": NOTEBOOK, "kernel_id": "kernel-1"})
+    status, body = jupyter_server.request(
+        "POST", "jupyter-repro/snapshot", {"path": NOTEBOOK, "kernel_id": "kernel-1"}
+    )
     assert status == 200, body
     snapshot = body["snapshot"]
     assert snapshot
     assert json.loads((root / PROJECT / "analysis.repro.json").read_text())["inputs"][DATA][
-        "stored"]
+        "stored"
+    ]
 
     status, body = jupyter_server.request("GET", f"jupyter-repro/history?path={NOTEBOOK}")
     assert status == 200, body
@@ -172,28 +201,32 @@ def test_snapshot_history_changed_input_and_restore(jupyter_server: RunningServe
 
     data.write_bytes(original + b"2024-01-01,riverside,1.0,1.0,1.0\n")
     status, body = jupyter_server.request(
-        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "kernel_id": "kernel-1"})
+        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "kernel_id": "kernel-1"}
+    )
     row = next(r for r in body["inputs"] if r["path"] == DATA)
     assert row["status"] == "changed"
     assert row["locked"] is True
     assert row["cells"] == [3]
     assert "input-changed" in {f["rule"] for f in body["findings"]}
 
-    status, body = jupyter_server.request("POST", "jupyter-repro/restore",
-                                          {"path": NOTEBOOK, "snapshot": snapshot})
+    status, body = jupyter_server.request(
+        "POST", "jupyter-repro/restore", {"path": NOTEBOOK, "snapshot": snapshot}
+    )
     assert status == 200, body
     assert [f["path"] for f in body["files"]] == [DATA]
     assert data.read_bytes() == original
     status, body = jupyter_server.request(
-        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "kernel_id": "kernel-1"})
+        "POST", "jupyter-repro/status", {"path": NOTEBOOK, "kernel_id": "kernel-1"}
+    )
     assert next(r for r in body["inputs"] if r["path"] == DATA)["status"] == "ok"
 
 
 def test_restoring_an_unknown_snapshot_writes_nothing_and_says_why(
     jupyter_server: RunningServer,
 ) -> None:
-    status, body = jupyter_server.request("POST", "jupyter-repro/restore",
-                                          {"path": NOTEBOOK, "snapshot": "abcdef"})
+    status, body = jupyter_server.request(
+        "POST", "jupyter-repro/restore", {"path": NOTEBOOK, "snapshot": "abcdef"}
+    )
     assert status == 409
     assert "no snapshot abcdef" in body["message"]
 

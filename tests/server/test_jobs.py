@@ -30,8 +30,9 @@ def notebook(tmp_path: Path) -> Path:
 
 def test_a_verdict_on_stdout_makes_a_finished_job_with_its_result(tmp_path: Path) -> None:
     verdict = {"path": "nb.ipynb", "verdict": "not-reproduced", "cells": []}
-    registry = JobRegistry(lambda nb: python(
-        f"import sys; print({json.dumps(json.dumps(verdict))}); sys.exit(1)"))
+    registry = JobRegistry(
+        lambda nb: python(f"import sys; print({json.dumps(json.dumps(verdict))}); sys.exit(1)")
+    )
     job = wait(registry.start("nb.ipynb", notebook(tmp_path)))
     assert job.state == "done"
     assert job.result == verdict
@@ -40,9 +41,12 @@ def test_a_verdict_on_stdout_makes_a_finished_job_with_its_result(tmp_path: Path
 
 
 def test_a_child_without_a_verdict_fails_with_its_last_error_line(tmp_path: Path) -> None:
-    registry = JobRegistry(lambda nb: python(
-        "import sys; sys.stderr.write('warming up\\n');"
-        " sys.stderr.write('jupyter-repro verify: nb.ipynb: no such file\\n'); sys.exit(2)"))
+    registry = JobRegistry(
+        lambda nb: python(
+            "import sys; sys.stderr.write('warming up\\n');"
+            " sys.stderr.write('jupyter-repro verify: nb.ipynb: no such file\\n'); sys.exit(2)"
+        )
+    )
     job = wait(registry.start("nb.ipynb", notebook(tmp_path)))
     assert job.state == "failed"
     assert job.message == "jupyter-repro verify: nb.ipynb: no such file"

@@ -30,8 +30,13 @@ def project(tmp_path: Path) -> Path:
 
 
 def git_init(root: Path) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", "start"], cwd=root, check=True, env=env)
@@ -46,8 +51,11 @@ def write_notebook(path: Path, sources: Sequence[str], markdown_first: bool = Tr
         cell.id = f"cell-{index}"
         cells.append(cell)
     nb.cells = cells
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return nb
@@ -56,29 +64,62 @@ def write_notebook(path: Path, sources: Sequence[str], markdown_first: bool = Tr
 def access(root: Path, relpath: str, mode: str = "read") -> FileAccess:
     path = root / relpath
     stat = path.stat()
-    return FileAccess(relpath, mode, stat.st_size, stat.st_mtime,  # type: ignore[arg-type]
-                      hash_file(path))
+    return FileAccess(
+        relpath,
+        mode,
+        stat.st_size,
+        stat.st_mtime,  # type: ignore[arg-type]
+        hash_file(path),
+    )
 
 
-def run_of(nb: Any, index: int, reads: Sequence[FileAccess] = (),
-           writes: Sequence[FileAccess] = (), imports: Sequence[str] = (),
-           status: str = "ok", unattributed: Sequence[str] = ()) -> CellRun:
+def run_of(
+    nb: Any,
+    index: int,
+    reads: Sequence[FileAccess] = (),
+    writes: Sequence[FileAccess] = (),
+    imports: Sequence[str] = (),
+    status: str = "ok",
+    unattributed: Sequence[str] = (),
+) -> CellRun:
     """A run of the notebook's cell at `index` (counting all cells)."""
     cell = nb.cells[index]
     seq = next(_seq)
-    return CellRun(seq=seq, execution_count=seq, cell_id=cell.id,
-                   source_hash=hash_text(cell.source), source=cell.source, started=time.time(),
-                   duration=0.01, status=status, reads=tuple(reads),  # type: ignore[arg-type]
-                   writes=tuple(writes), imports=tuple(imports), unattributed=tuple(unattributed))
+    return CellRun(
+        seq=seq,
+        execution_count=seq,
+        cell_id=cell.id,
+        source_hash=hash_text(cell.source),
+        source=cell.source,
+        started=time.time(),
+        duration=0.01,
+        status=status,
+        reads=tuple(reads),  # type: ignore[arg-type]
+        writes=tuple(writes),
+        imports=tuple(imports),
+        unattributed=tuple(unattributed),
+    )
 
 
-def write_journal(root: Path, runs: Sequence[CellRun], notebook: str | None = "analysis.ipynb",
-                  kernel_id: str | None = "k-1", environment: dict[str, Any] | None = None,
-                  seed: int | None = None, name: str | None = None) -> Path:
-    header = JournalHeader(kernel_id=kernel_id, notebook=notebook, project_root=str(root),
-                           cwd=str(root), started=time.time(), pid=os.getpid(), seed=seed,
-                           environment=environment if environment is not None
-                           else interpreter_summary())
+def write_journal(
+    root: Path,
+    runs: Sequence[CellRun],
+    notebook: str | None = "analysis.ipynb",
+    kernel_id: str | None = "k-1",
+    environment: dict[str, Any] | None = None,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Path:
+    header = JournalHeader(
+        kernel_id=kernel_id,
+        notebook=notebook,
+        project_root=str(root),
+        cwd=str(root),
+        started=time.time(),
+        pid=os.getpid(),
+        seed=seed,
+        environment=environment if environment is not None else interpreter_summary(),
+    )
     folder = journal_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name or f"{kernel_id or 'kernel'}-{os.getpid()}-{next(_seq)}.jsonl")

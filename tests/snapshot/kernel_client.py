@@ -21,8 +21,11 @@ EXECUTE_TIMEOUT_S = 60.0
 
 def start_session(server: RunningServer, path: str) -> str:
     """A notebook session with a fresh python3 kernel; returns the kernel id."""
-    status, body = server.request("POST", "api/sessions", {
-        "path": path, "name": path, "type": "notebook", "kernel": {"name": "python3"}})
+    status, body = server.request(
+        "POST",
+        "api/sessions",
+        {"path": path, "name": path, "type": "notebook", "kernel": {"name": "python3"}},
+    )
     assert status == 201, body
     return str(body["kernel"]["id"])
 
@@ -34,25 +37,40 @@ def restart_kernel(server: RunningServer, kernel_id: str) -> None:
 
 def _message(session: str, code: str, cell_id: str | None, silent: bool) -> dict[str, Any]:
     return {
-        "header": {"msg_id": uuid.uuid4().hex, "username": "test", "session": session,
-                   "msg_type": "execute_request", "version": "5.3",
-                   "date": datetime.now(UTC).isoformat()},
-        "parent_header": {}, "metadata": {"cellId": cell_id} if cell_id else {},
-        "content": {"code": code, "silent": silent, "store_history": not silent,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-        "channel": "shell", "buffers": [],
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "username": "test",
+            "session": session,
+            "msg_type": "execute_request",
+            "version": "5.3",
+            "date": datetime.now(UTC).isoformat(),
+        },
+        "parent_header": {},
+        "metadata": {"cellId": cell_id} if cell_id else {},
+        "content": {
+            "code": code,
+            "silent": silent,
+            "store_history": not silent,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
+        "channel": "shell",
+        "buffers": [],
     }
 
 
-async def _execute(server: RunningServer, kernel_id: str,
-                   cells: Sequence[tuple[str | None, str]], silent: bool) -> list[str]:
+async def _execute(
+    server: RunningServer, kernel_id: str, cells: Sequence[tuple[str | None, str]], silent: bool
+) -> list[str]:
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     session = uuid.uuid4().hex
     url = server.url.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
-    request = HTTPRequest(f"{url}?session_id={session}",
-                          headers={"Authorization": f"token {server.token}"})
+    request = HTTPRequest(
+        f"{url}?session_id={session}", headers={"Authorization": f"token {server.token}"}
+    )
     connection = await websocket_connect(request)
     statuses = []
     try:
@@ -80,8 +98,12 @@ async def _execute(server: RunningServer, kernel_id: str,
     return statuses
 
 
-def execute(server: RunningServer, kernel_id: str, cells: Sequence[tuple[str | None, str]],
-            silent: bool = False) -> list[str]:
+def execute(
+    server: RunningServer,
+    kernel_id: str,
+    cells: Sequence[tuple[str | None, str]],
+    silent: bool = False,
+) -> list[str]:
     """Run (cell id, code) pairs one after the other; raises if one fails.
 
     The websocket client gets an event loop of its own in a thread: the session's browser
@@ -94,6 +116,9 @@ def execute(server: RunningServer, kernel_id: str, cells: Sequence[tuple[str | N
 def run_notebook_cells(server: RunningServer, kernel_id: str, notebook: dict[str, Any]) -> None:
     """Load the kernel extension as the frontend does, then run every code cell in order."""
     execute(server, kernel_id, [(None, "%load_ext jupyter_repro")], silent=True)
-    cells = [(c["id"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
-             for c in notebook["cells"] if c["cell_type"] == "code"]
+    cells = [
+        (c["id"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+    ]
     execute(server, kernel_id, cells)

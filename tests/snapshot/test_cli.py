@@ -23,8 +23,9 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 @pytest.fixture
-def two_snapshots(project: Path, monkeypatch: pytest.MonkeyPatch,
-                  capsys: pytest.CaptureFixture[str]) -> tuple[Path, str, str]:
+def two_snapshots(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, str, str]:
     """A notebook snapshotted twice, its input changed in between: (notebook, id1, id2)."""
     monkeypatch.chdir(project)
     (project / "data" / "a.csv").write_text("v1")
@@ -53,14 +54,16 @@ def craft_history(project: Path, inputs: dict[str, Any]) -> str:
 
 
 def test_snapshot_reports_the_lock_and_snapshot_in_text(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_cli(capsys, "snapshot", "analysis.ipynb")
     assert code == 0
     assert out == "analysis.ipynb: lock unchanged (analysis.repro.json)\n"
 
 
 def test_snapshot_of_an_invalid_notebook_exits_2_with_one_line(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "old.ipynb").write_text('{"nbformat": 3, "worksheets": []}')
     code, out, err = run_cli(capsys, "snapshot", str(project / "old.ipynb"))
     assert code == 2 and out == ""
@@ -69,7 +72,8 @@ def test_snapshot_of_an_invalid_notebook_exits_2_with_one_line(
 
 
 def test_log_lists_each_snapshot_with_what_changed(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, first, second = two_snapshots
     code, out, _ = run_cli(capsys, "log", "analysis.ipynb", "--format", "json")
     rows = json.loads(out)["snapshots"]
@@ -84,18 +88,21 @@ def test_log_lists_each_snapshot_with_what_changed(
 
 
 def test_diff_of_two_snapshots_shows_the_changed_input_and_exits_1(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, first, second = two_snapshots
     code, out, _ = run_cli(capsys, "diff", first, second)
     assert code == 1
     assert "input changed: data/a.csv (2 B -> 9 B)" in out
-    code, out, _ = run_cli(capsys, "diff", "analysis.ipynb", f"analysis.ipynb@{second}",
-                           "--format", "json")
+    code, out, _ = run_cli(
+        capsys, "diff", "analysis.ipynb", f"analysis.ipynb@{second}", "--format", "json"
+    )
     assert code == 0 and json.loads(out)["same"] is True
 
 
 def test_env_writes_requirements_conda_and_runtime_files(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_cli(capsys, "env", "analysis.ipynb", "--format", "runtime")
     assert code == 0 and out.startswith("python-3.")
     code, out, _ = run_cli(capsys, "env", "analysis.ipynb", "--format", "conda")
@@ -106,17 +113,18 @@ def test_env_writes_requirements_conda_and_runtime_files(
 
 
 def test_restore_writes_the_snapshots_inputs_into_a_separate_folder(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     notebook, first, _ = two_snapshots
-    code, out, _ = run_cli(capsys, "restore", "analysis.ipynb", "--snapshot", first,
-                           "--to", "old")
+    code, out, _ = run_cli(capsys, "restore", "analysis.ipynb", "--snapshot", first, "--to", "old")
     assert code == 0, out
     assert (notebook.parent / "old" / "data" / "a.csv").read_text() == "v1"
     assert (notebook.parent / "data" / "a.csv").read_text() == "version 2"
 
 
 def test_restore_refuses_path_traversal_in_a_crafted_history(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     notebook, _, _ = two_snapshots
     good = json.loads((notebook.parent / "analysis.repro.json").read_text())["inputs"]
     record = good["data/a.csv"]
@@ -128,29 +136,37 @@ def test_restore_refuses_path_traversal_in_a_crafted_history(
 
 
 def test_restore_outside_the_project_root_is_refused(
-        two_snapshots: tuple[Path, str, str], tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, first, _ = two_snapshots
-    code, _, err = run_cli(capsys, "restore", "analysis.ipynb", "--snapshot", first,
-                           "--to", str(tmp_path / "elsewhere"))
+    code, _, err = run_cli(
+        capsys,
+        "restore",
+        "analysis.ipynb",
+        "--snapshot",
+        first,
+        "--to",
+        str(tmp_path / "elsewhere"),
+    )
     assert code == 2 and "outside the project root" in err
     assert not (tmp_path / "elsewhere").exists()
 
 
 def test_restore_exits_2_and_writes_nothing_when_the_store_lacks_a_file(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     notebook, _, _ = two_snapshots
     good = json.loads((notebook.parent / "analysis.repro.json").read_text())["inputs"]
     absent = {**good["data/a.csv"], "hash": "blake3:" + "0" * 64}
-    ident = craft_history(notebook.parent, {"data/a.csv": good["data/a.csv"],
-                                            "data/z.csv": absent})
+    ident = craft_history(notebook.parent, {"data/a.csv": good["data/a.csv"], "data/z.csv": absent})
     code, _, err = run_cli(capsys, "restore", "analysis.ipynb", "--snapshot", ident)
     assert code == 2 and "the store lacks data/z.csv" in err
     assert not (notebook.parent / ".repro" / "restore").exists()
 
 
 def test_gc_removes_only_objects_no_snapshot_refers_to(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     notebook = two_snapshots[0]
     store = Store(notebook.parent)
     (notebook.parent / "stray.bin").write_bytes(b"nobody needs me")
@@ -165,7 +181,8 @@ def test_gc_removes_only_objects_no_snapshot_refers_to(
 
 
 def test_gc_keeps_young_objects_a_snapshot_in_progress_may_need(
-        two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    two_snapshots: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     notebook = two_snapshots[0]
     (notebook.parent / "fresh.bin").write_bytes(b"being snapshotted")
     from jupyter_repro.io.hashing import hash_file
@@ -178,7 +195,8 @@ def test_gc_keeps_young_objects_a_snapshot_in_progress_may_need(
 
 
 def test_an_unwritable_store_is_a_one_line_error_and_no_lock(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_notebook(project / "analysis.ipynb", ["x = 1"])
     (project / ".repro").write_text("a file where the store folder should be")
     code, out, err = run_cli(capsys, "snapshot", str(project / "analysis.ipynb"))

@@ -35,30 +35,45 @@ def notebook(sources: list[str], tags: dict[int, list[str]] | None = None) -> An
 
 
 ENV = EnvironmentFacts(
-    python="3.11.7", implementation="CPython", platform="linux-x86_64",
+    python="3.11.7",
+    implementation="CPython",
+    platform="linux-x86_64",
     distributions={"scikit-learn": "1.5.0", "pyyaml": "6.0.1", "numpy": "2.0.0"},
     module_distributions={"sklearn": "scikit-learn", "yaml": "pyyaml"},
-    editable={}, variables={"HOME": None},
+    editable={},
+    variables={"HOME": None},
 )
 
 
 def journal(*runs: Any) -> Journal:
-    header = JournalHeader(kernel_id="k", notebook="nb.ipynb", project_root="/p", cwd="/p",
-                           started=0.0, pid=1, seed=7)
+    header = JournalHeader(
+        kernel_id="k", notebook="nb.ipynb", project_root="/p", cwd="/p", started=0.0, pid=1, seed=7
+    )
     return Journal(header, tuple(runs))
 
 
 def lock_of(nb: Any, j: Journal | None, **extra: Any) -> dict[str, Any]:
-    return build_lock(LockInputs(notebook="nb.ipynb", cells=nb.cells,
-                                 kernelspec={"name": "python3", "language": "python"},
-                                 language="python", environment=ENV, journal=j, **extra))
+    return build_lock(
+        LockInputs(
+            notebook="nb.ipynb",
+            cells=nb.cells,
+            kernelspec={"name": "python3", "language": "python"},
+            language="python",
+            environment=ENV,
+            journal=j,
+            **extra,
+        )
+    )
 
 
 def test_inputs_name_the_cells_that_read_them_counting_all_cells() -> None:
     nb = notebook(["import sklearn\nx = open('d.csv').read()", "y = open('d.csv').read()"])
     read = FileAccess("d.csv", "read", 10, 1.0, H)
-    lock = lock_of(nb, journal(run_of(nb, 1, [read], imports=["sklearn"]), run_of(nb, 2, [read])),
-                   stored_hashes=frozenset({H}))
+    lock = lock_of(
+        nb,
+        journal(run_of(nb, 1, [read], imports=["sklearn"]), run_of(nb, 2, [read])),
+        stored_hashes=frozenset({H}),
+    )
     assert lock["inputs"] == {"d.csv": {"size": 10, "hash": H, "cells": [1, 2], "stored": True}}
     assert lock["seed"] == 7
     assert lock_problem(lock) is None
@@ -74,8 +89,12 @@ def test_imported_modules_are_recorded_as_their_distributions() -> None:
 def test_a_file_the_notebook_wrote_before_reading_is_an_output_not_an_input() -> None:
     nb = notebook(["open('tmp.csv','w').write('x')", "open('tmp.csv').read()"])
     wrote = FileAccess("tmp.csv", "write", 1, 1.0, H)
-    lock = lock_of(nb, journal(run_of(nb, 1, writes=[wrote]),
-                               run_of(nb, 2, [FileAccess("tmp.csv", "read", 1, 1.0, H)])))
+    lock = lock_of(
+        nb,
+        journal(
+            run_of(nb, 1, writes=[wrote]), run_of(nb, 2, [FileAccess("tmp.csv", "read", 1, 1.0, H)])
+        ),
+    )
     assert lock["inputs"] == {}
     assert lock["outputs"] == {"tmp.csv": {"size": 1, "hash": H, "cells": [1]}}
 
@@ -115,8 +134,10 @@ def test_without_a_journal_the_lock_says_what_it_lacks() -> None:
 
 
 def test_parameters_come_from_the_papermill_parameter_cells_injected_last() -> None:
-    nb = notebook(["alpha = 0.5\nname: str = 'x'", "alpha = 0.9", "z = 1"],
-                  tags={1: ["parameters"], 2: ["injected-parameters"]})
+    nb = notebook(
+        ["alpha = 0.5\nname: str = 'x'", "alpha = 0.9", "z = 1"],
+        tags={1: ["parameters"], 2: ["injected-parameters"]},
+    )
     assert lock_of(nb, None)["parameters"] == {"alpha": "0.9", "name": "'x'"}
 
 

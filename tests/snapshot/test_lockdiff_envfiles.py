@@ -14,20 +14,33 @@ H2 = "blake3:" + "b" * 64
 
 def base_lock() -> dict[str, Any]:
     return {
-        "lock_version": 1, "notebook": "nb/analysis.ipynb",
+        "lock_version": 1,
+        "notebook": "nb/analysis.ipynb",
         "code": {"fingerprint": H, "cells": {"1": H, "2": H2}, "script": None},
         "kernel": {"name": "python3", "language": "python"},
-        "environment": {"python": "3.11.7", "implementation": "CPython", "platform": "linux-x86_64",
-                        "distributions": {"pandas": "2.2.3", "numpy": "1.26.4", "pip": "24.0",
-                                          "mypkg": "0.1"},
-                        "imported": {"pandas": "2.2.3", "mypkg": "0.1"},
-                        "editable": {"mypkg": {"path": "../mypkg", "commit": "abc"}},
-                        "variables": {"HOME": None}},
-        "inputs": {"data/a.csv": {"size": 100, "hash": H, "cells": [1], "stored": True},
-                   "data/b.csv": {"size": 5, "hash": H, "cells": [1], "stored": True}},
-        "outputs": {}, "parameters": {"alpha": "0.5"}, "seed": None,
-        "execution": {"in_order": True, "clean_run": True, "tracking_complete": True,
-                      "cells_run": 2, "missing": []},
+        "environment": {
+            "python": "3.11.7",
+            "implementation": "CPython",
+            "platform": "linux-x86_64",
+            "distributions": {"pandas": "2.2.3", "numpy": "1.26.4", "pip": "24.0", "mypkg": "0.1"},
+            "imported": {"pandas": "2.2.3", "mypkg": "0.1"},
+            "editable": {"mypkg": {"path": "../mypkg", "commit": "abc"}},
+            "variables": {"HOME": None},
+        },
+        "inputs": {
+            "data/a.csv": {"size": 100, "hash": H, "cells": [1], "stored": True},
+            "data/b.csv": {"size": 5, "hash": H, "cells": [1], "stored": True},
+        },
+        "outputs": {},
+        "parameters": {"alpha": "0.5"},
+        "seed": None,
+        "execution": {
+            "in_order": True,
+            "clean_run": True,
+            "tracking_complete": True,
+            "cells_run": 2,
+            "missing": [],
+        },
         "git": None,
     }
 
@@ -44,8 +57,10 @@ def test_inputs_added_removed_and_changed_are_reported_with_sizes() -> None:
     after["inputs"]["data/c.csv"] = {"size": 7, "hash": H, "cells": [2], "stored": False}
     diff = diff_locks(base_lock(), after)
     assert [(c.path, c.kind, c.size_before, c.size_after) for c in diff.inputs] == [
-        ("data/a.csv", "changed", 100, 2048), ("data/b.csv", "removed", 5, None),
-        ("data/c.csv", "added", None, 7)]
+        ("data/a.csv", "changed", 100, 2048),
+        ("data/b.csv", "removed", 5, None),
+        ("data/c.csv", "added", None, 7),
+    ]
     assert "input changed: data/a.csv (100 B -> 2.0 KiB)" in describe(diff)
     assert summary(diff) == "3 inputs"
 
@@ -58,8 +73,12 @@ def test_packages_upgraded_downgraded_added_and_removed_by_version_order() -> No
     del dists["pip"]
     dists["polars"] = "1.0"
     kinds = {p.name: p.kind for p in diff_locks(base_lock(), after).packages}
-    assert kinds == {"pandas": "upgraded", "numpy": "downgraded", "pip": "removed",
-                     "polars": "added"}
+    assert kinds == {
+        "pandas": "upgraded",
+        "numpy": "downgraded",
+        "pip": "removed",
+        "polars": "added",
+    }
 
 
 def test_code_parameter_and_python_changes_are_reported() -> None:

@@ -24,15 +24,23 @@ def test_the_schema_ships_in_the_package_and_a_written_lock_satisfies_it(lock_fi
     assert read_lock(lock_file)["notebook"] == "analysis.ipynb"
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    (lambda d: d["inputs"].update({"a.csv": {"size": 1, "hash": "md5:00", "cells": [1],
-                                             "stored": True}}), "inputs/a.csv/hash"),
-    (lambda d: d.pop("environment"), "'environment' is a required property"),
-    (lambda d: d["execution"].update({"cells_run": -1}), "execution/cells_run"),
-    (lambda d: d.update({"lock_version": 9}), "lock version 9 is not supported"),
-])
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (
+            lambda d: d["inputs"].update(
+                {"a.csv": {"size": 1, "hash": "md5:00", "cells": [1], "stored": True}}
+            ),
+            "inputs/a.csv/hash",
+        ),
+        (lambda d: d.pop("environment"), "'environment' is a required property"),
+        (lambda d: d["execution"].update({"cells_run": -1}), "execution/cells_run"),
+        (lambda d: d.update({"lock_version": 9}), "lock version 9 is not supported"),
+    ],
+)
 def test_a_lock_that_breaks_the_schema_is_refused_with_where_and_why(
-        lock_file: Path, edit: object, reason: str) -> None:
+    lock_file: Path, edit: object, reason: str
+) -> None:
     data = json.loads(lock_file.read_text())
     edit(data)  # type: ignore[operator]
     lock_file.write_text(json.dumps(data))

@@ -28,20 +28,27 @@ WAIT_S = 30.0
 
 
 @pytest.fixture
-def server(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-           ) -> Iterator[RunningServer]:
+def server(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RunningServer]:
     (project / "data" / "input.csv").write_text("a,b\n1,2\n")
     write_notebook(project / NOTEBOOK, SOURCES)
     monkeypatch.setenv("REPRO_TEST_SECRET", SECRET)  # the server and its kernels inherit it
-    running = start_server(project, tmp_path / "jupyter", extra_args=(
-        "--ServerApp.jpserver_extensions={'jupyter_repro': True}",))
+    running = start_server(
+        project,
+        tmp_path / "jupyter",
+        extra_args=("--ServerApp.jpserver_extensions={'jupyter_repro': True}",),
+    )
     yield running
     running.stop()
 
 
 def outcomes(server: RunningServer, path: str = NOTEBOOK) -> list[str]:
-    return [line for line in server.log().splitlines()
-            if f"jupyter-repro: snapshot of {server.root / path}" in line]
+    return [
+        line
+        for line in server.log().splitlines()
+        if f"jupyter-repro: snapshot of {server.root / path}" in line
+    ]
 
 
 def save(server: RunningServer, path: str = NOTEBOOK) -> dict[str, Any]:
@@ -49,9 +56,11 @@ def save(server: RunningServer, path: str = NOTEBOOK) -> dict[str, Any]:
     before = len(outcomes(server, path))
     status, model = server.request("GET", f"api/contents/{path}?content=1")
     assert status == 200, model
-    status, body = server.request("PUT", f"api/contents/{path}",
-                                  {"type": "notebook", "format": "json",
-                                   "content": model["content"]})
+    status, body = server.request(
+        "PUT",
+        f"api/contents/{path}",
+        {"type": "notebook", "format": "json", "content": model["content"]},
+    )
     assert status == 200, body
     deadline = time.monotonic() + WAIT_S
     while len(outcomes(server, path)) == before:
@@ -64,8 +73,12 @@ def wait_for_journal(root: Path, cell_lines: int) -> None:
     """The kernel writes each cell's journal line just after the cell ends."""
     deadline = time.monotonic() + WAIT_S
     while True:
-        lines = [line for path in journal_dir(root).glob("*.jsonl")
-                 for line in path.read_text().splitlines() if '"kind":"cell"' in line]
+        lines = [
+            line
+            for path in journal_dir(root).glob("*.jsonl")
+            for line in path.read_text().splitlines()
+            if '"kind":"cell"' in line
+        ]
         if len(lines) >= cell_lines:
             return
         assert time.monotonic() < deadline, f"journal has {len(lines)} cell lines"
@@ -97,7 +110,8 @@ def test_a_save_writes_the_lock_from_the_kernels_journal(server: RunningServer) 
 
 
 def test_resaving_unchanged_leaves_the_lock_byte_identical_and_the_notebook_untouched(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     kernel_id = start_session(server, NOTEBOOK)
     run_all(server, kernel_id, 2)
     save(server)
@@ -111,7 +125,8 @@ def test_resaving_unchanged_leaves_the_lock_byte_identical_and_the_notebook_unto
 
 
 def test_a_changed_input_rerun_in_a_fresh_kernel_changes_only_its_entry(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     kernel_id = start_session(server, NOTEBOOK)
     run_all(server, kernel_id, 2)
     save(server)
@@ -124,13 +139,15 @@ def test_a_changed_input_rerun_in_a_fresh_kernel_changes_only_its_entry(
     for lock in (before, after):  # this checkout may get new commits while the test runs
         lock["environment"]["editable"].pop("jupyter-repro", None)
     assert {k for k in before if before[k] != after[k]} == {"inputs"}, [
-        (k, before[k], after[k]) for k in before if k != "inputs" and before[k] != after[k]]
+        (k, before[k], after[k]) for k in before if k != "inputs" and before[k] != after[k]
+    ]
     assert after["inputs"]["data/input.csv"]["size"] == 12
     assert after["inputs"]["data/input.csv"]["hash"] != before["inputs"]["data/input.csv"]["hash"]
 
 
 def test_a_failing_snapshot_does_not_fail_the_save_or_touch_the_notebook(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     (server.root / ".jupyter-repro.toml").write_text("no-such-setting = true\n")
     content = save(server)
     assert "failed" in outcomes(server)[-1] and "no-such-setting" in outcomes(server)[-1]
@@ -140,7 +157,8 @@ def test_a_failing_snapshot_does_not_fail_the_save_or_touch_the_notebook(
 
 
 def test_a_notebook_saved_without_a_kernel_gets_a_partial_lock_that_says_so(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     save(server)
     lock = json.loads((server.root / "analysis.repro.json").read_text())
     assert lock["inputs"] == {}
@@ -148,7 +166,8 @@ def test_a_notebook_saved_without_a_kernel_gets_a_partial_lock_that_says_so(
 
 
 def test_a_notebook_saved_after_its_kernel_was_shut_down_keeps_that_kernels_inputs(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     kernel_id = start_session(server, NOTEBOOK)
     run_all(server, kernel_id, 2)
     status, _ = server.request("DELETE", f"api/kernels/{kernel_id}")

@@ -40,7 +40,8 @@ def test_files_that_are_not_notebooks_and_checkpoints_are_left_alone(project: Pa
 
 
 def test_a_failure_is_recorded_for_the_path_and_logged_not_raised(
-        project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     worker = SnapshotWorker(log=logging.getLogger("test-hook"))
     broken = project / "broken.ipynb"
     broken.write_text("{")
@@ -50,6 +51,7 @@ def test_a_failure_is_recorded_for_the_path_and_logged_not_raised(
     outcome = worker.last_outcome(str(broken))
     assert outcome is not None and outcome.status == "failed"
     assert "invalid JSON" in outcome.message
-    assert any("snapshot of" in r.getMessage() and "failed" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "snapshot of" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records
+    )
     assert broken.read_text() == "{"

@@ -25,8 +25,11 @@ from tests.snapshot.conftest import (
     write_notebook,
 )
 
-SOURCES = ["import sklearn\nimport pandas as pd\ndf = pd.read_csv('data/a.csv')",
-           "b = open('data/b.csv').read()", "df.to_csv('out.csv')"]
+SOURCES = [
+    "import sklearn\nimport pandas as pd\ndf = pd.read_csv('data/a.csv')",
+    "b = open('data/b.csv').read()",
+    "df.to_csv('out.csv')",
+]
 
 
 def fake_site(tmp_path: Path) -> Path:
@@ -41,8 +44,11 @@ def fake_site(tmp_path: Path) -> Path:
 
 
 def kernel_env(tmp_path: Path, **variables: str | None) -> dict[str, Any]:
-    return {**interpreter_summary(), "path": [str(fake_site(tmp_path))],
-            "variables": dict(variables)}
+    return {
+        **interpreter_summary(),
+        "path": [str(fake_site(tmp_path))],
+        "variables": dict(variables),
+    }
 
 
 def setup_run(project: Path, tmp_path: Path, **variables: str | None) -> tuple[Any, Path]:
@@ -50,14 +56,17 @@ def setup_run(project: Path, tmp_path: Path, **variables: str | None) -> tuple[A
     (project / "data" / "b.csv").write_text("hello")
     nb = write_notebook(project / "analysis.ipynb", SOURCES)
     (project / "out.csv").write_text("result")
-    runs = [run_of(nb, 1, [access(project, "data/a.csv")], imports=["sklearn", "pandas"]),
-            run_of(nb, 2, [access(project, "data/b.csv")]),
-            run_of(nb, 3, writes=[access(project, "out.csv", "write")])]
+    runs = [
+        run_of(nb, 1, [access(project, "data/a.csv")], imports=["sklearn", "pandas"]),
+        run_of(nb, 2, [access(project, "data/b.csv")]),
+        run_of(nb, 3, writes=[access(project, "out.csv", "write")]),
+    ]
     return nb, write_journal(project, runs, environment=kernel_env(tmp_path, **variables))
 
 
-def test_lock_records_inputs_outputs_and_the_kernels_distributions(project: Path,
-                                                                   tmp_path: Path) -> None:
+def test_lock_records_inputs_outputs_and_the_kernels_distributions(
+    project: Path, tmp_path: Path
+) -> None:
     setup_run(project, tmp_path)
     result = take_snapshot(project / "analysis.ipynb")
     lock = read_lock(project / "analysis.repro.json")
@@ -65,7 +74,11 @@ def test_lock_records_inputs_outputs_and_the_kernels_distributions(project: Path
     assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
     assert lock["inputs"]["data/a.csv"]["cells"] == [1]
     assert lock["inputs"]["data/b.csv"] == {
-        "size": 5, "hash": access(project, "data/b.csv").hash, "cells": [2], "stored": True}
+        "size": 5,
+        "hash": access(project, "data/b.csv").hash,
+        "cells": [2],
+        "stored": True,
+    }
     assert lock["outputs"]["out.csv"]["cells"] == [3]
     assert lock["environment"]["distributions"] == {"scikit-learn": "1.5.2", "pandas": "2.2.3"}
     assert lock["environment"]["imported"] == {"scikit-learn": "1.5.2", "pandas": "2.2.3"}
@@ -76,7 +89,8 @@ def test_lock_records_inputs_outputs_and_the_kernels_distributions(project: Path
 
 
 def test_saving_twice_with_nothing_changed_leaves_the_lock_byte_identical(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     setup_run(project, tmp_path)
     take_snapshot(project / "analysis.ipynb")
     lock_file = project / "analysis.repro.json"
@@ -97,7 +111,8 @@ def test_a_changed_input_changes_only_its_entry(project: Path, tmp_path: Path) -
     changed = {k for k in before if before[k] != after[k]}
     assert changed == {"inputs", "execution"}
     assert {k for k in before["inputs"] if before["inputs"][k] != after["inputs"][k]} == {
-        "data/b.csv"}
+        "data/b.csv"
+    }
     assert after["inputs"]["data/b.csv"]["size"] == 12
     text = (project / "analysis.repro.json").read_text().splitlines()
     assert sum(1 for line in text if '"size": 12' in line) == 1
@@ -107,19 +122,22 @@ def test_only_result_affecting_variable_names_and_allowlisted_values_are_recorde
     project: Path, tmp_path: Path
 ) -> None:
     (project / ".jupyter-repro.toml").write_text('env-allowlist = ["DATASET_VERSION"]\n')
-    setup_run(project, tmp_path, API_TOKEN="s3cr3t-value", DATASET_VERSION="v7",
-              OMP_NUM_THREADS="4")
+    setup_run(
+        project, tmp_path, API_TOKEN="s3cr3t-value", DATASET_VERSION="v7", OMP_NUM_THREADS="4"
+    )
     take_snapshot(project / "analysis.ipynb")
     text = (project / "analysis.repro.json").read_text()
     lock = json.loads(text)
     assert lock["environment"]["variables"] == {"DATASET_VERSION": "v7", "OMP_NUM_THREADS": None}
     assert "s3cr3t-value" not in text
     assert "s3cr3t-value" not in "".join(
-        p.read_text() for p in (project / ".repro" / "history").rglob("*.json"))
+        p.read_text() for p in (project / ".repro" / "history").rglob("*.json")
+    )
 
 
-def test_unchanged_inputs_are_never_hashed_again(project: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_inputs_are_never_hashed_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nb = write_notebook(project / "analysis.ipynb", ["x = open('data/big.bin').read()"])
     (project / "data" / "big.bin").write_bytes(b"z" * 1000)
     unhashed = access(project, "data/big.bin").__class__("data/big.bin", "read", 1000)
@@ -139,17 +157,23 @@ def test_unchanged_inputs_are_never_hashed_again(project: Path, tmp_path: Path,
 @pytest.mark.slow
 def test_inputs_above_the_store_cap_keep_only_their_hash(project: Path, tmp_path: Path) -> None:
     (project / ".jupyter-repro.toml").write_text('store-max-file-size = "256MiB"\n')
-    nb = write_notebook(project / "analysis.ipynb",
-                        ["a = open('data/above.bin','rb').read(1)",
-                         "b = open('data/below.bin','rb').read(1)"])
+    nb = write_notebook(
+        project / "analysis.ipynb",
+        ["a = open('data/above.bin','rb').read(1)", "b = open('data/below.bin','rb').read(1)"],
+    )
     for name, size in (("above.bin", 300 << 20), ("below.bin", 200 << 20)):
         with (project / "data" / name).open("wb") as handle:  # sparse: no real disk use
             handle.truncate(size)
             handle.seek(size // 2)
             handle.write(name.encode())
-    write_journal(project, [run_of(nb, 1, [access(project, "data/above.bin")]),
-                            run_of(nb, 2, [access(project, "data/below.bin")])],
-                  environment=kernel_env(tmp_path))
+    write_journal(
+        project,
+        [
+            run_of(nb, 1, [access(project, "data/above.bin")]),
+            run_of(nb, 2, [access(project, "data/below.bin")]),
+        ],
+        environment=kernel_env(tmp_path),
+    )
     lock = take_snapshot(project / "analysis.ipynb").lock
     above, below = lock["inputs"]["data/above.bin"], lock["inputs"]["data/below.bin"]
     assert above["stored"] is False and above["size"] == 300 << 20 and above["hash"]
@@ -160,11 +184,17 @@ def test_inputs_above_the_store_cap_keep_only_their_hash(project: Path, tmp_path
 
 
 def test_a_journal_known_only_by_kernel_id_is_found_through_the_session(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     (project / "data" / "a.csv").write_text("1")
     nb = write_notebook(project / "analysis.ipynb", ["open('data/a.csv').read()"])
-    write_journal(project, [run_of(nb, 1, [access(project, "data/a.csv")])], notebook=None,
-                  kernel_id="0f1e2d", environment=kernel_env(tmp_path))
+    write_journal(
+        project,
+        [run_of(nb, 1, [access(project, "data/a.csv")])],
+        notebook=None,
+        kernel_id="0f1e2d",
+        environment=kernel_env(tmp_path),
+    )
     orphan = take_snapshot(project / "analysis.ipynb").lock
     assert orphan["inputs"] == {}
     assert any("no journal" in m for m in orphan["execution"]["missing"])
@@ -172,8 +202,7 @@ def test_a_journal_known_only_by_kernel_id_is_found_through_the_session(
     assert list(found["inputs"]) == ["data/a.csv"]
 
 
-def test_git_state_ignores_the_files_the_save_itself_writes(project: Path,
-                                                           tmp_path: Path) -> None:
+def test_git_state_ignores_the_files_the_save_itself_writes(project: Path, tmp_path: Path) -> None:
     (project / "helpers.py").write_text("X = 1\n")
     nb, journal = setup_run(project, tmp_path)
     git_init(project)
@@ -205,7 +234,8 @@ def test_a_bad_notebook_is_refused_and_nothing_is_written(project: Path) -> None
 
 
 def test_racing_snapshots_leave_one_valid_lock_and_one_history_entry(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     setup_run(project, tmp_path)
     errors: list[BaseException] = []
 
@@ -228,7 +258,8 @@ def test_racing_snapshots_leave_one_valid_lock_and_one_history_entry(
 
 
 def test_a_kernel_killed_mid_write_gives_a_lock_that_says_tracking_is_incomplete(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     _, journal = setup_run(project, tmp_path)
     with journal.open("a") as handle:
         handle.write('{"kind":"cell","seq":99,"execution_c')  # torn by the kill
@@ -239,7 +270,8 @@ def test_a_kernel_killed_mid_write_gives_a_lock_that_says_tracking_is_incomplete
 
 
 def test_a_restarted_kernel_that_ran_nothing_yet_keeps_the_previous_kernels_inputs(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     setup_run(project, tmp_path)
     write_journal(project, [], environment=kernel_env(tmp_path))  # the restarted kernel
     lock = take_snapshot(project / "analysis.ipynb").lock
@@ -247,11 +279,14 @@ def test_a_restarted_kernel_that_ran_nothing_yet_keeps_the_previous_kernels_inpu
 
 
 def test_an_input_changed_since_it_was_read_is_not_claimed_as_stored(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     setup_run(project, tmp_path)
     (project / "data" / "b.csv").write_text("edited after the cell read it")
     lock = take_snapshot(project / "analysis.ipynb").lock
     assert lock["inputs"]["data/b.csv"]["size"] == 5
     assert lock["inputs"]["data/b.csv"]["stored"] is False
-    assert "data/b.csv: changed on disk since it was read; the store has no copy of what " \
-           "was read" in lock["execution"]["missing"]
+    assert (
+        "data/b.csv: changed on disk since it was read; the store has no copy of what "
+        "was read" in lock["execution"]["missing"]
+    )

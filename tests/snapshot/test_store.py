@@ -60,17 +60,28 @@ def test_history_records_only_a_changed_lock(project: Path) -> None:
     assert store.notebooks() == ["nb.ipynb"]
 
 
-@pytest.mark.parametrize("key", ["../../etc/passwd", "data/../../x", "a\\..\\b", "",
-                                 ".git/hooks/post-checkout", "sub/.git/config",
-                                 ".repro/objects/ab/cd"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../../etc/passwd",
+        "data/../../x",
+        "a\\..\\b",
+        "",
+        ".git/hooks/post-checkout",
+        "sub/.git/config",
+        ".repro/objects/ab/cd",
+    ],
+)
 def test_restore_refuses_paths_that_leave_the_folder_or_reach_git_or_the_store(
-        project: Path, key: str) -> None:
+    project: Path, key: str
+) -> None:
     with pytest.raises(StoreError, match="refusing"):
         restore_target(project / "restored", key, project)
 
 
-def test_restore_refuses_a_folder_symlinked_outside_the_project(project: Path,
-                                                                tmp_path: Path) -> None:
+def test_restore_refuses_a_folder_symlinked_outside_the_project(
+    project: Path, tmp_path: Path
+) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (project / "restored").mkdir()
@@ -79,8 +90,7 @@ def test_restore_refuses_a_folder_symlinked_outside_the_project(project: Path,
         restore_target(project / "restored", "data/a.csv", project)
 
 
-def test_inputs_from_outside_the_project_restore_under_a_folder_of_their_own(
-        project: Path) -> None:
+def test_inputs_from_outside_the_project_restore_under_a_folder_of_their_own(project: Path) -> None:
     target = restore_target(project / "restored", "/srv/data/a.csv", project)
     assert target == project / "restored" / "_outside" / "srv" / "data" / "a.csv"
 
@@ -101,7 +111,8 @@ def test_a_corrupt_object_is_never_restored(project: Path) -> None:
 
 @pytest.mark.parametrize("dest", [".git", ".git/hooks", ".repro/objects"])
 def test_restore_never_writes_into_git_or_the_store_whatever_the_folder(
-        project: Path, dest: str) -> None:
+    project: Path, dest: str
+) -> None:
     with pytest.raises(StoreError, match="refusing"):
         restore_target(project / dest, "post-checkout", project)
 

@@ -21,8 +21,9 @@ _WRITEFILE = re.compile(r"^\s*%%(?:writefile|file)\s+(?:-a\s+)?['\"]?(?:[^\s'\"]
 
 def written_modules(evidence: Evidence) -> set[str]:
     """Modules the notebook writes itself (`%%writefile helpers.py`): local, not installed."""
-    return {match.group(1) for cell in evidence.code_cells
-            if (match := _WRITEFILE.match(cell.source))}
+    return {
+        match.group(1) for cell in evidence.code_cells if (match := _WRITEFILE.match(cell.source))
+    }
 
 
 def check_dependencies(evidence: Evidence, config: ReproConfig) -> list[Finding]:
@@ -34,8 +35,12 @@ def check_dependencies(evidence: Evidence, config: ReproConfig) -> list[Finding]
     reported: set[str] = set()
     for cell in evidence.code_cells:
         for module in sorted(cell.scan.names.imports):
-            if (module in evidence.stdlib_modules or module in _KERNEL_MODULES
-                    or module in local or module.startswith("_")):
+            if (
+                module in evidence.stdlib_modules
+                or module in _KERNEL_MODULES
+                or module in local
+                or module.startswith("_")
+            ):
                 continue
             known = canonical(KNOWN_MODULE_DISTRIBUTIONS.get(module, module))
             distribution = evidence.module_distributions.get(module, known)
@@ -45,8 +50,13 @@ def check_dependencies(evidence: Evidence, config: ReproConfig) -> list[Finding]
                 continue
             reported.add(distribution)
             where = "" if distribution == canonical(module) else f" (module `{module}`)"
-            findings.append(finding(
-                config, "undeclared-dependency", cell.index,
-                f"imports {distribution}{where}, which the project's requirements do not declare",
-            ))
+            findings.append(
+                finding(
+                    config,
+                    "undeclared-dependency",
+                    cell.index,
+                    f"imports {distribution}{where}, "
+                    "which the project's requirements do not declare",
+                )
+            )
     return findings

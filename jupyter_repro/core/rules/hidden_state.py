@@ -23,8 +23,10 @@ def _definers(cells: list[Cell]) -> dict[str, list[int]]:
 
 def _message(name: str, cell: Cell, below: list[int], runtime: HiddenName | None) -> str:
     if name in cell.scan.names.defines:
-        return (f"uses `{name}` before this cell defines it: only a value left from an "
-                "earlier run makes it work")
+        return (
+            f"uses `{name}` before this cell defines it: only a value left from an "
+            "earlier run makes it work"
+        )
     if runtime is not None and runtime.definer == "deleted":
         origin = "was defined only by a cell that no longer exists"
     elif runtime is not None and runtime.definer == "edited":
@@ -56,15 +58,20 @@ def check_hidden_state(
                 if opaque_above and (known is None or known.definer != "deleted"):
                     continue
                 below = [i for i in definers.get(name, []) if i > cell.index]
-                findings.append(finding(config, "hidden-state", cell.index,
-                                        _message(name, cell, below, known)))
+                findings.append(
+                    finding(config, "hidden-state", cell.index, _message(name, cell, below, known))
+                )
             if not opaque_anywhere:
                 for name in sorted(names.deferred - definers.keys()):
-                    findings.append(finding(
-                        config, "hidden-state", cell.index,
-                        f"a function here reads `{name}`, which no cell defines: "
-                        "calling it after a fresh run fails",
-                    ))
+                    findings.append(
+                        finding(
+                            config,
+                            "hidden-state",
+                            cell.index,
+                            f"a function here reads `{name}`, which no cell defines: "
+                            "calling it after a fresh run fails",
+                        )
+                    )
         defined = (defined | names.defines) - names.deletes
         opaque_above = opaque_above or names.opaque
     return findings

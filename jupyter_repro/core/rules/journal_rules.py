@@ -46,13 +46,21 @@ def check_journal(
         # Only when the saved outputs are those of the journal's run of this cell.
         if count is None or run is None or run.execution_count not in (None, count):
             continue
-        findings.append(finding(config, "edited-after-run", edited.cell,
-                                f"the source changed after the run [{count}] that produced "
-                                "its outputs"))
+        findings.append(
+            finding(
+                config,
+                "edited-after-run",
+                edited.cell,
+                f"the source changed after the run [{count}] that produced its outputs",
+            )
+        )
     for stale in state.stale:
         if counts.get(stale.cell) is None:
             continue
         reason = _STALE_REASONS[stale.reason].format(upstream=stale.upstream)
-        findings.append(finding(config, "stale-cell", stale.cell,
-                                f"its outputs used `{stale.name}`, but {reason}"))
+        findings.append(
+            finding(
+                config, "stale-cell", stale.cell, f"its outputs used `{stale.name}`, but {reason}"
+            )
+        )
     return findings

@@ -34,18 +34,28 @@ def _inputs(evidence: Evidence, config: ReproConfig, lock: Mapping[str, Any]) ->
             continue  # not looked at (ignored by configuration)
         cell = _first_cell(entry, len(evidence.cells))
         if now.size is None:
-            findings.append(finding(config, "input-missing", cell,
-                                    f"locked input {path} is gone"))
+            findings.append(finding(config, "input-missing", cell, f"locked input {path} is gone"))
             continue
         locked_size = entry.get("size")
         locked_hash = entry.get("hash")
         if locked_size is not None and locked_size != now.size:
-            findings.append(finding(config, "input-changed", cell,
-                                    f"locked input {path} changed: {locked_size} bytes "
-                                    f"when locked, {now.size} now"))
+            findings.append(
+                finding(
+                    config,
+                    "input-changed",
+                    cell,
+                    f"locked input {path} changed: {locked_size} bytes when locked, {now.size} now",
+                )
+            )
         elif locked_hash and now.hash and locked_hash != now.hash:
-            findings.append(finding(config, "input-changed", cell,
-                                    f"locked input {path} changed: same size, other content"))
+            findings.append(
+                finding(
+                    config,
+                    "input-changed",
+                    cell,
+                    f"locked input {path} changed: same size, other content",
+                )
+            )
     return findings
 
 
@@ -63,8 +73,9 @@ def _environment(evidence: Evidence, config: ReproConfig, lock: Mapping[str, Any
         if now == version:
             continue
         state = "is not installed here" if now is None else f"is {now} here"
-        findings.append(finding(config, "env-drift", None,
-                                f"{name} was {version} when locked and {state}"))
+        findings.append(
+            finding(config, "env-drift", None, f"{name} was {version} when locked and {state}")
+        )
     return findings
 
 
@@ -72,8 +83,13 @@ def check_lock(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     lock = evidence.lock
     if lock is None:
         if config.require_lock:
-            return [finding(config, "no-lock", None,
-                            "no lock beside the notebook: its inputs and environment "
-                            "are not recorded")]
+            return [
+                finding(
+                    config,
+                    "no-lock",
+                    None,
+                    "no lock beside the notebook: its inputs and environment are not recorded",
+                )
+            ]
         return []
     return _inputs(evidence, config, lock) + _environment(evidence, config, lock)

@@ -22,19 +22,39 @@ def check_pairing(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     if not wanted or pair is None:
         return []
     if pair.path is None:
-        return [finding(config, "unpaired", None,
-                        "no paired script: code review and diffs see only the JSON")]
+        return [
+            finding(
+                config,
+                "unpaired",
+                None,
+                "no paired script: code review and diffs see only the JSON",
+            )
+        ]
     if pair.code_cells is None:
-        return [finding(config, "pair-out-of-sync", None,
-                        f"the paired script {pair.path} cannot be read: {pair.error}")]
+        return [
+            finding(
+                config,
+                "pair-out-of-sync",
+                None,
+                f"the paired script {pair.path} cannot be read: {pair.error}",
+            )
+        ]
     mine = [c for c in evidence.code_cells if c.source.strip()]
     theirs = [s for s in pair.code_cells if s.strip()]
     for cell, script in zip(mine, theirs, strict=False):
         if _normal(cell.source) != _normal(script):
-            return [finding(config, "pair-out-of-sync", cell.index,
-                            f"the code differs from {pair.path}")]
+            return [
+                finding(
+                    config, "pair-out-of-sync", cell.index, f"the code differs from {pair.path}"
+                )
+            ]
     if len(mine) != len(theirs):
-        return [finding(config, "pair-out-of-sync", None,
-                        f"the notebook has {len(mine)} code cells and {pair.path} has "
-                        f"{len(theirs)}")]
+        return [
+            finding(
+                config,
+                "pair-out-of-sync",
+                None,
+                f"the notebook has {len(mine)} code cells and {pair.path} has {len(theirs)}",
+            )
+        ]
     return []

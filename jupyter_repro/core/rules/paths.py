@@ -25,8 +25,20 @@ _HOME = re.compile(r"^~[\w.-]*/[^*?{}<>|\"'\n]+$")
 _WINDOWS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\[\w.-]+\\)[^*?{}<>|\"\n]+$")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 _SCRATCH = ("/dev/", "/tmp/", "/proc/", "/sys/")
-_SYSTEM = ("/usr/", "/etc/", "/proc/", "/sys/", "/dev/", "/lib", "/bin/", "/opt/conda/",
-           "/var/lib/", "/run/", "/snap/", "/nix/")
+_SYSTEM = (
+    "/usr/",
+    "/etc/",
+    "/proc/",
+    "/sys/",
+    "/dev/",
+    "/lib",
+    "/bin/",
+    "/opt/conda/",
+    "/var/lib/",
+    "/run/",
+    "/snap/",
+    "/nix/",
+)
 
 
 def looks_like_absolute_path(text: str) -> bool:
@@ -72,21 +84,29 @@ def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
                 word = raw.strip("'\"").rstrip(";")
                 if word not in seen and looks_like_absolute_path(word):
                     seen.add(word)
-                    findings.append(finding(
-                        config, "absolute-path", cell.index,
-                        f"line {line}: absolute path {word!r} in a shell command or magic "
-                        "will not exist on another machine",
-                    ))
+                    findings.append(
+                        finding(
+                            config,
+                            "absolute-path",
+                            cell.index,
+                            f"line {line}: absolute path {word!r} in a shell command or magic "
+                            "will not exist on another machine",
+                        )
+                    )
         for literal in cell.scan.strings:
             if literal.fragment or literal.value in seen:
                 continue
             if looks_like_absolute_path(literal.value):
                 seen.add(literal.value)
-                findings.append(finding(
-                    config, "absolute-path", cell.index,
-                    f"line {literal.line}: absolute path {literal.value!r} will not exist "
-                    "on another machine",
-                ))
+                findings.append(
+                    finding(
+                        config,
+                        "absolute-path",
+                        cell.index,
+                        f"line {literal.line}: absolute path {literal.value!r} will not exist "
+                        "on another machine",
+                    )
+                )
     return findings
 
 
@@ -116,11 +136,15 @@ def _recorded_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]
             seen.add(path)
             cell = matched.get(run.seq)
             where = "" if cell is not None else " (by a cell that no longer exists)"
-            findings.append(finding(
-                config, "absolute-path", cell,
-                f"read {path}, outside the project{where}: copy it into the project "
-                "or declare how to get it",
-            ))
+            findings.append(
+                finding(
+                    config,
+                    "absolute-path",
+                    cell,
+                    f"read {path}, outside the project{where}: copy it into the project "
+                    "or declare how to get it",
+                )
+            )
     return findings
 
 

@@ -28,32 +28,118 @@ _SEEDS = {
     "transformers.set_seed": {"torch", "numpy", "random", "tensorflow"},
 }
 _DRAWS = {
-    "random": {"random", "randint", "randrange", "choice", "choices", "shuffle", "sample",
-               "uniform", "gauss", "normalvariate", "lognormvariate", "expovariate",
-               "betavariate", "gammavariate", "triangular", "vonmisesvariate",
-               "paretovariate", "weibullvariate", "getrandbits", "randbytes", "binomialvariate"},
-    "numpy.random": {"rand", "randn", "randint", "random", "random_sample", "ranf", "sample",
-                     "choice", "shuffle", "permutation", "normal", "uniform", "binomial",
-                     "poisson", "beta", "gamma", "exponential", "lognormal", "multinomial",
-                     "multivariate_normal", "standard_normal", "random_integers", "bytes",
-                     "laplace", "logistic", "geometric", "chisquare", "dirichlet", "f",
-                     "gumbel", "hypergeometric", "negative_binomial", "pareto", "power",
-                     "rayleigh", "standard_cauchy", "standard_exponential", "standard_gamma",
-                     "standard_t", "triangular", "vonmises", "wald", "weibull", "zipf"},
-    "torch": {"rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
-              "rand_like", "randn_like", "randint_like", "poisson"},
-    "tensorflow.random": {"normal", "uniform", "shuffle", "truncated_normal", "categorical",
-                          "gamma", "poisson"},
+    "random": {
+        "random",
+        "randint",
+        "randrange",
+        "choice",
+        "choices",
+        "shuffle",
+        "sample",
+        "uniform",
+        "gauss",
+        "normalvariate",
+        "lognormvariate",
+        "expovariate",
+        "betavariate",
+        "gammavariate",
+        "triangular",
+        "vonmisesvariate",
+        "paretovariate",
+        "weibullvariate",
+        "getrandbits",
+        "randbytes",
+        "binomialvariate",
+    },
+    "numpy.random": {
+        "rand",
+        "randn",
+        "randint",
+        "random",
+        "random_sample",
+        "ranf",
+        "sample",
+        "choice",
+        "shuffle",
+        "permutation",
+        "normal",
+        "uniform",
+        "binomial",
+        "poisson",
+        "beta",
+        "gamma",
+        "exponential",
+        "lognormal",
+        "multinomial",
+        "multivariate_normal",
+        "standard_normal",
+        "random_integers",
+        "bytes",
+        "laplace",
+        "logistic",
+        "geometric",
+        "chisquare",
+        "dirichlet",
+        "f",
+        "gumbel",
+        "hypergeometric",
+        "negative_binomial",
+        "pareto",
+        "power",
+        "rayleigh",
+        "standard_cauchy",
+        "standard_exponential",
+        "standard_gamma",
+        "standard_t",
+        "triangular",
+        "vonmises",
+        "wald",
+        "weibull",
+        "zipf",
+    },
+    "torch": {
+        "rand",
+        "randn",
+        "randint",
+        "randperm",
+        "normal",
+        "bernoulli",
+        "multinomial",
+        "rand_like",
+        "randn_like",
+        "randint_like",
+        "poisson",
+    },
+    "tensorflow.random": {
+        "normal",
+        "uniform",
+        "shuffle",
+        "truncated_normal",
+        "categorical",
+        "gamma",
+        "poisson",
+    },
 }
-_LIBRARY_OF_DRAWS = {"random": "random", "numpy.random": "numpy", "torch": "torch",
-                     "tensorflow.random": "tensorflow"}
+_LIBRARY_OF_DRAWS = {
+    "random": "random",
+    "numpy.random": "numpy",
+    "torch": "torch",
+    "tensorflow.random": "tensorflow",
+}
 # Generators that are reproducible when given a seed, and draw from the OS when not.
-_GENERATORS = {"numpy.random.default_rng": "seed", "numpy.random.RandomState": "seed",
-               "numpy.random.Generator": None, "random.Random": "x",
-               "torch.Generator": None}
+_GENERATORS = {
+    "numpy.random.default_rng": "seed",
+    "numpy.random.RandomState": "seed",
+    "numpy.random.Generator": None,
+    "random.Random": "x",
+    "torch.Generator": None,
+}
 # Functions that fall back to numpy's global generator without random_state.
-_RANDOM_STATE = {"sklearn.model_selection.train_test_split", "sklearn.utils.shuffle",
-                 "sklearn.utils.resample"}
+_RANDOM_STATE = {
+    "sklearn.model_selection.train_test_split",
+    "sklearn.utils.shuffle",
+    "sklearn.utils.resample",
+}
 
 
 def _resolve(name: str, aliases: dict[str, str]) -> str:
@@ -73,8 +159,9 @@ def _problem(call: Call, qualified: str, seeded: set[str]) -> str | None:
         keyword = _GENERATORS[qualified]
         if keyword and call.nargs == 0 and keyword not in call.keywords:
             return f"`{call.name}()` builds a generator without a seed"
-    elif (qualified in _RANDOM_STATE and "random_state" not in call.keywords
-          and "numpy" not in seeded):
+    elif (
+        qualified in _RANDOM_STATE and "random_state" not in call.keywords and "numpy" not in seeded
+    ):
         return f"`{call.name}()` shuffles without random_state and numpy is not seeded"
     return None
 
@@ -98,6 +185,7 @@ def check_randomness(evidence: Evidence, config: ReproConfig) -> list[Finding]:
             problem = _problem(call, qualified, seeded)
             if problem is not None and not reported:
                 reported = True  # one finding per cell is enough to act on
-                findings.append(finding(config, "unseeded-random", cell.index,
-                                        f"line {call.line}: {problem}"))
+                findings.append(
+                    finding(config, "unseeded-random", cell.index, f"line {call.line}: {problem}")
+                )
     return findings
