@@ -21,30 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from jupyter_repro.core.journal import CellRun, FileAccess, RunStatus
-
-# Names IPython puts in every namespace; a cell that uses them hides nothing.
-SHELL_NAMES = frozenset(
-    {
-        "get_ipython",
-        "display",
-        "In",
-        "Out",
-        "exit",
-        "quit",
-        "_",
-        "__",
-        "___",
-        "_i",
-        "_ii",
-        "_iii",
-        "_oh",
-        "_ih",
-        "_dh",
-        "_exit_code",
-        "__session__",
-        "__vsc_ipynb_file__",
-    }
-)
+from jupyter_repro.core.names import IPYTHON_NAMES
 
 
 @dataclass(frozen=True)
@@ -240,7 +217,7 @@ def _hidden_names(
             definers.setdefault(name, []).append(cell.index)
     hidden: list[HiddenName] = []
     for cell in cells:
-        for name in sorted(names[cell.index].uses - SHELL_NAMES):
+        for name in sorted(names[cell.index].uses - IPYTHON_NAMES):
             if namespace is not None and name not in namespace:
                 continue
             where = definers.get(name, [])

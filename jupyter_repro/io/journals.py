@@ -18,6 +18,8 @@ from typing import IO, TYPE_CHECKING
 from jupyter_repro.io.project import journal_dir
 
 if TYPE_CHECKING:  # the kernel imports this module at start: the data model loads lazily
+    from collections.abc import Callable
+
     from jupyter_repro.core.journal import CellRun, Journal, JournalHeader
 
 JOURNAL_SUFFIX = ".jsonl"
@@ -119,29 +121,25 @@ def _journal_files(project_root: Path) -> list[Path]:
         return []
 
 
-def _by_start(items: list[tuple[JournalHeader, Path]]) -> list[Path]:
-    items.sort(key=lambda pair: (pair[0].started, pair[1].name))
-    return [path for _, path in items]
+def _journals_where(project_root: Path, wanted: Callable[[JournalHeader], bool]) -> list[Path]:
+    """Journals whose header is `wanted`, oldest first (by the kernel's start)."""
+    found: list[tuple[JournalHeader, Path]] = []
+    for path in _journal_files(project_root):
+        header = read_header(path)
+        if header is not None and wanted(header):
+            found.append((header, path))
+    found.sort(key=lambda pair: (pair[0].started, pair[1].name))
+    return [path for _, path in found]
 
 
 def journals_for_notebook(project_root: Path, notebook_relpath: str) -> list[Path]:
     """Journals whose header names this notebook (project-relative POSIX), newest last."""
-    found: list[tuple[JournalHeader, Path]] = []
-    for path in _journal_files(project_root):
-        header = read_header(path)
-        if header is not None and header.notebook == notebook_relpath:
-            found.append((header, path))
-    return _by_start(found)
+    return _journals_where(project_root, lambda header: header.notebook == notebook_relpath)
 
 
 def journals_for_kernel(project_root: Path, kernel_id: str) -> list[Path]:
     """Journals written by kernels with this id (a restarted kernel keeps its id), newest last."""
-    found: list[tuple[JournalHeader, Path]] = []
-    for path in _journal_files(project_root):
-        header = read_header(path)
-        if header is not None and header.kernel_id == kernel_id:
-            found.append((header, path))
-    return _by_start(found)
+    return _journals_where(project_root, lambda header: header.kernel_id == kernel_id)
 
 
 def latest_journal(project_root: Path, notebook_relpath: str) -> Journal | None:
