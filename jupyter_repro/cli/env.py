@@ -18,6 +18,7 @@ from jupyter_repro.core.envfiles import (
     runtime_txt,
 )
 from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.lockrefs import resolve
 
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
 
-def render(lock: dict[str, object], fmt: str, everything: bool) -> str:
+def render(lock: Lock, fmt: str, everything: bool) -> str:
     if fmt == "conda":
         return conda_environment_yml(lock, everything)
     if fmt == "runtime":

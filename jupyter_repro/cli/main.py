@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_USAGE = 2
+EXIT_INTERNAL = 4
+REPORT_URL = "https://github.com/jupyter-repro/jupyter-repro/issues"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("jupyter-repro: interrupted", file=sys.stderr)  # noqa: T201
         return 130
+    except Exception:
+        # Not bad input and not the notebook's failure: a bug of ours. Never disguise it as
+        # exit 2 or 3; show the traceback so it can be reported.
+        import traceback
+
+        traceback.print_exc()
+        print(  # noqa: T201
+            f"jupyter-repro {args.command}: internal error in jupyter-repro, please report "
+            f"it with the traceback above at {REPORT_URL}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 def console_main() -> None:

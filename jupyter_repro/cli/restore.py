@@ -13,10 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-from jupyter_repro.core.errors import StoreError, UsageError
-from jupyter_repro.io.lockrefs import history_lock, notebook_relpath
+from jupyter_repro.core.errors import UsageError
+from jupyter_repro.io.lockrefs import notebook_relpath
 from jupyter_repro.io.snapshot import notebook_for
-from jupyter_repro.io.store import Store, restore_target
+from jupyter_repro.io.store import Store
+from jupyter_repro.io.storeops import restore_inputs
 
 HELP = "restore the inputs of a snapshot from the store"
 
@@ -46,28 +47,13 @@ def run(args: argparse.Namespace) -> int:
     root, relpath = notebook_relpath(notebook_for(Path(args.notebook).absolute()))
     store = Store(root)
     entry = store.find(args.snapshot, relpath)
-    lock = history_lock(entry)
     dest = _destination(root, args.to, entry.id)
-    plan: list[tuple[str, str, Path]] = []
-    for key, record in sorted(lock["inputs"].items()):
-        target = restore_target(dest, key, root)
-        digest = record.get("hash")
-        if not digest or not store.has(digest):
-            why = "object missing" if record.get("stored") else "not stored: above the size cap"
-            raise StoreError(
-                f"the store lacks {key} of snapshot {entry.id} ({why}); nothing restored"
-            )
-        plan.append((key, digest, target))
-    for key, digest, target in plan:
-        try:
-            store.export(digest, target)
-        except OSError as exc:
-            raise StoreError(f"{target}: cannot restore {key}: {exc.strerror or exc}") from None
+    restored = restore_inputs(store, entry, dest)
     if args.format == "json":
-        files = [{"path": key, "target": str(target)} for key, _, target in plan]
+        files = [{"path": f.key, "target": str(f.target)} for f in restored]
         payload = {"notebook": relpath, "snapshot": entry.id, "to": str(dest), "files": files}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
-        sys.stdout.write(f"restored {len(plan)} input(s) of {relpath}@{entry.id} into {dest}\n")
-        sys.stdout.write("".join(f"  {key}\n" for key, _, _ in plan))
+        sys.stdout.write(f"restored {len(restored)} input(s) of {relpath}@{entry.id} into {dest}\n")
+        sys.stdout.write("".join(f"  {f.key}\n" for f in restored))
     return 0

@@ -218,7 +218,7 @@ def report(results: Sequence[Any], fmt: str) -> None:
 
 def exit_code(results: Sequence[Any]) -> int:
     codes = {r.exit_code for r in results}
-    return 3 if 3 in codes else 2 if 2 in codes else 0
+    return next((code for code in (4, 3, 2) if code in codes), 0)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
 """Inputs and environment against the lock, and the likely cause of each differing cell.
 
-Pure: the lock is a mapping as read from `<stem>.repro.json`, current file hashes and
+Pure: the lock is the typed `Lock` read from `<stem>.repro.json`, current file hashes and
 installed versions are handed in by the caller.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from jupyter_repro.core.compare import CellComparison
+from jupyter_repro.core.lockmodel import LockedFile
 
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 # Each source of randomness with what seeds it.
@@ -44,23 +45,21 @@ def _canonical(name: str) -> str:
 
 
 def compare_inputs(
-    locked: Mapping[str, Mapping[str, Any]], current_hashes: Mapping[str, str | None]
+    locked: Mapping[str, LockedFile], current_hashes: Mapping[str, str | None]
 ) -> list[dict[str, Any]]:
     """Each locked input with its status: same, changed or missing (current hash None)."""
     items = []
     for path in sorted(locked):
         record = locked[path]
         current = current_hashes.get(path)
-        status = (
-            "missing" if current is None else "same" if current == record.get("hash") else "changed"
-        )
+        status = "missing" if current is None else "same" if current == record.hash else "changed"
         items.append(
             {
                 "path": path,
                 "status": status,
-                "locked": record.get("hash"),
+                "locked": record.hash,
                 "current": current,
-                "cells": sorted(int(c) for c in record.get("cells", []) if isinstance(c, int)),
+                "cells": sorted(record.cells),
             }
         )
     return items

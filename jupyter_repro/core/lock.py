@@ -15,8 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jupyter_repro.core.journal import CellRun, FileAccess, Journal
+from jupyter_repro.core.lockmodel import (
+    LOCK_VERSION,
+    CodeSection,
+    EditableInstall,
+    ExecutionSummary,
+    GitState,
+    KernelRef,
+    Lock,
+    LockedEnvironment,
+    LockedFile,
+    ScriptRef,
+)
 
-LOCK_VERSION = 1
+__all__ = ["LOCK_VERSION", "Lock", "build_lock", "serialize_lock"]
 HASH_PREFIX = "blake3:"
 PARAMETER_TAGS = ("parameters", "injected-parameters")
 
@@ -61,7 +73,7 @@ class LockInputs:
     journal: Journal | None = None
     files: Mapping[str, FileFacts] = field(default_factory=dict)
     script: tuple[str, str] | None = None  # (project-relative path, fingerprint)
-    git: Mapping[str, Any] | None = None
+    git: GitState | None = None
     missing: Sequence[str] = ()
     ignored_inputs: frozenset[str] = frozenset()
     stored_hashes: frozenset[str] = frozenset()
@@ -77,16 +89,14 @@ def code_cells(cells: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
     return [(i, cell_source(c)) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
 
 
-def code_section(
-    cells: Sequence[Mapping[str, Any]], script: tuple[str, str] | None
-) -> dict[str, Any]:
+def code_section(cells: Sequence[Mapping[str, Any]], script: tuple[str, str] | None) -> CodeSection:
     """Fingerprints of each code cell and of all code in order (markdown does not count)."""
     sources = code_cells(cells)
-    return {
-        "fingerprint": hash_text(json.dumps([s for _, s in sources])),
-        "cells": {str(i): hash_text(s) for i, s in sources},
-        "script": None if script is None else {"path": script[0], "fingerprint": script[1]},
-    }
+    return CodeSection(
+        fingerprint=hash_text(json.dumps([s for _, s in sources])),
+        cells={i: hash_text(s) for i, s in sources},
+        script=None if script is None else ScriptRef(script[0], script[1]),
+    )
 
 
 def run_cell_indices(
@@ -147,14 +157,12 @@ def _file_entry(
     cells: set[int],
     facts: Mapping[str, FileFacts],
     stored: frozenset[str] | None,
-) -> dict[str, Any]:
+) -> LockedFile:
     fact = facts.get(path)
     size = access.size if access.hash else (fact.size if fact else access.size)
     digest = access.hash or (fact.hash if fact else None)
-    entry: dict[str, Any] = {"size": size, "hash": digest, "cells": sorted(cells)}
-    if stored is not None:
-        entry["stored"] = digest is not None and digest in stored
-    return entry
+    in_store = None if stored is None else digest is not None and digest in stored
+    return LockedFile(size, digest, tuple(sorted(cells)), in_store)
 
 
 def files_sections(
@@ -163,7 +171,7 @@ def files_sections(
     facts: Mapping[str, FileFacts],
     ignored: frozenset[str] = frozenset(),
     stored: frozenset[str] = frozenset(),
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, LockedFile], dict[str, LockedFile]]:
     """The lock's `inputs` and `outputs`. Hashes are those the kernel saw; disk facts fill gaps."""
     if journal is None:
         return {}, {}
@@ -212,7 +220,7 @@ def parameters(cells: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 def execution_section(
     journal: Journal | None, cells: Sequence[Mapping[str, Any]], missing: Sequence[str]
-) -> dict[str, Any]:
+) -> ExecutionSummary:
     """In order? One clean run from a fresh kernel? Tracking complete? What the lock lacks."""
     code = code_cells(cells)
     if journal is None:
@@ -220,13 +228,7 @@ def execution_section(
         ran = [c for c in counts if isinstance(c, int)]
         in_order = ran == sorted(ran) and len(set(ran)) == len(ran)
         clean = bool(ran) and ran == list(range(1, len(code) + 1))
-        return {
-            "in_order": in_order,
-            "clean_run": clean,
-            "tracking_complete": False,
-            "cells_run": len(ran),
-            "missing": sorted(set(missing)),
-        }
+        return ExecutionSummary(in_order, clean, False, len(ran), tuple(sorted(set(missing))))
     runs = sorted(journal.runs, key=lambda r: r.seq)
     where = run_cell_indices(runs, cells)
     latest: dict[int, int] = {}
@@ -250,13 +252,7 @@ def execution_section(
         cell = "a deleted cell" if where[run.seq] is None else f"cell {where[run.seq]}"
         lacks.extend(f"{cell}: {reason}" for reason in run.unattributed)
     complete = journal.tracking_complete and not any(r.unattributed for r in runs)
-    return {
-        "in_order": in_order,
-        "clean_run": clean,
-        "tracking_complete": complete,
-        "cells_run": len(runs),
-        "missing": sorted(set(lacks)),
-    }
+    return ExecutionSummary(in_order, clean, complete, len(runs), tuple(sorted(set(lacks))))
 
 
 def imported_modules(journal: Journal | None) -> set[str]:
@@ -265,25 +261,28 @@ def imported_modules(journal: Journal | None) -> set[str]:
     return {m.split(".", 1)[0] for run in journal.runs for m in run.imports}
 
 
-def environment_section(env: EnvironmentFacts, modules: Iterable[str]) -> dict[str, Any]:
+def environment_section(env: EnvironmentFacts, modules: Iterable[str]) -> LockedEnvironment:
     imported: dict[str, str] = {}
     for module in modules:
         dist = env.module_distributions.get(module)
         if dist is not None and dist in env.distributions:
             imported[dist] = env.distributions[dist]
-    return {
-        "python": env.python,
-        "implementation": env.implementation,
-        "platform": env.platform,
-        "distributions": dict(env.distributions),
-        "imported": imported,
-        "editable": {name: dict(info) for name, info in env.editable.items()},
-        "variables": dict(env.variables),
-    }
+    return LockedEnvironment(
+        python=env.python,
+        implementation=env.implementation,
+        platform=env.platform,
+        distributions=dict(env.distributions),
+        imported=imported,
+        editable={
+            name: EditableInstall(info.get("path"), info.get("commit"))
+            for name, info in env.editable.items()
+        },
+        variables=dict(env.variables),
+    )
 
 
-def build_lock(data: LockInputs) -> dict[str, Any]:
-    """The lock dict for one notebook. Same data in, same dict out."""
+def build_lock(data: LockInputs) -> Lock:
+    """The lock of one notebook. Same data in, same lock out."""
     inputs, outputs = files_sections(
         data.journal, data.cells, data.files, data.ignored_inputs, data.stored_hashes
     )
@@ -292,27 +291,27 @@ def build_lock(data: LockInputs) -> dict[str, Any]:
     if data.journal is None:
         missing.append("no journal: inputs, outputs and imported distributions unknown")
     header_seed = data.journal.header.seed if data.journal else None
-    return {
-        "lock_version": LOCK_VERSION,
-        "notebook": data.notebook,
-        "code": code_section(data.cells, data.script),
-        "kernel": {
-            "name": kernelspec.get("name"),
-            "language": kernelspec.get("language") or data.language,
-        },
-        "environment": environment_section(data.environment, imported_modules(data.journal)),
-        "inputs": inputs,
-        "outputs": outputs,
-        "parameters": parameters(data.cells),
-        "seed": header_seed,
-        "execution": execution_section(data.journal, data.cells, missing),
-        "git": None if data.git is None else dict(data.git),
-    }
+    name, language = kernelspec.get("name"), kernelspec.get("language") or data.language
+    return Lock(
+        notebook=data.notebook,
+        code=code_section(data.cells, data.script),
+        kernel=KernelRef(
+            name if isinstance(name, str) else None,
+            language if isinstance(language, str) else None,
+        ),
+        environment=environment_section(data.environment, imported_modules(data.journal)),
+        inputs=inputs,
+        outputs=outputs,
+        parameters=parameters(data.cells),
+        seed=header_seed,
+        execution=execution_section(data.journal, data.cells, missing),
+        git=data.git,
+    )
 
 
-def serialize_lock(lock: Mapping[str, Any]) -> str:
+def serialize_lock(lock: Lock) -> str:
     """Deterministic text: sorted keys, indent 2, trailing newline."""
-    return json.dumps(lock, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(lock.to_json(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def lock_id(text: str) -> str:
@@ -320,12 +319,11 @@ def lock_id(text: str) -> str:
     return hash_text(text)[len(HASH_PREFIX) :][:12]
 
 
-def same_but_git(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+def same_but_git(old: Lock, new: Lock) -> bool:
     """True when two locks differ at most in `git`.
 
     The commit moves every time the lock itself is committed; rewriting the lock for that
     alone would make every commit dirty the next save. The recorded commit is the one in
     effect when the locked content last changed.
     """
-    strip = {k: v for k, v in old.items() if k != "git"}
-    return strip == {k: v for k, v in new.items() if k != "git"}
+    return old.without_git() == new.without_git()

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from jupyter_repro.core.lockmodel import Lock, LockedEnvironment, LockedFile
+
 ChangeKind = Literal["added", "removed", "changed"]
 VersionChange = Literal["added", "removed", "upgraded", "downgraded", "changed"]
 
@@ -110,22 +112,24 @@ def compare_versions(before: str, after: str) -> VersionChange:
     return "upgraded" if new > old else "downgraded"
 
 
-def _files(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FileChange, ...]:
+def _files(
+    before: Mapping[str, LockedFile], after: Mapping[str, LockedFile]
+) -> tuple[FileChange, ...]:
     changes: list[FileChange] = []
     for path in sorted(set(before) | set(after)):
-        old, new = before.get(path) or {}, after.get(path) or {}
-        if path not in before:
-            changes.append(FileChange(path, "added", None, new.get("size")))
-        elif path not in after:
-            changes.append(FileChange(path, "removed", old.get("size"), None))
-        elif (old.get("hash"), old.get("size")) != (new.get("hash"), new.get("size")):
-            changes.append(FileChange(path, "changed", old.get("size"), new.get("size")))
+        old, new = before.get(path), after.get(path)
+        if old is None and new is not None:
+            changes.append(FileChange(path, "added", None, new.size))
+        elif new is None and old is not None:
+            changes.append(FileChange(path, "removed", old.size, None))
+        elif old is not None and new is not None and (old.hash, old.size) != (new.hash, new.size):
+            changes.append(FileChange(path, "changed", old.size, new.size))
     return tuple(changes)
 
 
-def _packages(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[PackageChange, ...]:
-    old, new = before.get("distributions", {}), after.get("distributions", {})
-    imported = set(before.get("imported", {})) | set(after.get("imported", {}))
+def _packages(before: LockedEnvironment, after: LockedEnvironment) -> tuple[PackageChange, ...]:
+    old, new = before.distributions, after.distributions
+    imported = set(before.imported) | set(after.imported)
     changes: list[PackageChange] = []
     for name in sorted(set(old) | set(new)):
         a, b = old.get(name), new.get(name)
@@ -142,42 +146,43 @@ def _packages(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Pack
     return tuple(changes)
 
 
-def _values(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[ValueChange, ...]:
+def _values(before: Lock, after: Lock) -> tuple[ValueChange, ...]:
+    """Scalars and small sections that changed, as JSON values (they are printed as JSON)."""
     pairs: list[tuple[str, Any, Any]] = []
-    env_a, env_b = before.get("environment", {}), after.get("environment", {})
+    json_a, json_b = before.to_json(), after.to_json()
+    env_a, env_b = json_a["environment"], json_b["environment"]
     for key in ("python", "implementation", "platform"):
-        pairs.append((key, env_a.get(key), env_b.get(key)))
-    pairs.append(("imported", sorted(env_a.get("imported", {})), sorted(env_b.get("imported", {}))))
-    pairs.append(("editable", env_a.get("editable"), env_b.get("editable")))
-    pairs.append(("variables", env_a.get("variables"), env_b.get("variables")))
-    pairs.append(("kernel", before.get("kernel"), after.get("kernel")))
-    pairs.append(("seed", before.get("seed"), after.get("seed")))
-    params_a, params_b = before.get("parameters", {}), after.get("parameters", {})
+        pairs.append((key, env_a[key], env_b[key]))
+    pairs.append(("imported", sorted(env_a["imported"]), sorted(env_b["imported"])))
+    for key in ("editable", "variables"):
+        pairs.append((key, env_a[key], env_b[key]))
+    for key in ("kernel", "seed"):
+        pairs.append((key, json_a[key], json_b[key]))
+    params_a, params_b = before.parameters, after.parameters
     for name in sorted(set(params_a) | set(params_b)):
         pairs.append((f"parameter {name}", params_a.get(name), params_b.get(name)))
-    pairs.append(("git", before.get("git"), after.get("git")))
+    pairs.append(("git", json_a["git"], json_b["git"]))
     return tuple(ValueChange(n, a, b) for n, a, b in pairs if a != b)
 
 
-def diff_locks(before: Mapping[str, Any], after: Mapping[str, Any]) -> LockDiff:
-    code_a, code_b = before.get("code", {}), after.get("code", {})
-    cells_a, cells_b = code_a.get("cells", {}), code_b.get("cells", {})
+def diff_locks(before: Lock, after: Lock) -> LockDiff:
+    cells_a, cells_b = before.code.cells, after.code.cells
     cells: list[tuple[str, ChangeKind]] = []
-    for cell in sorted(set(cells_a) | set(cells_b), key=int):
+    for cell in sorted(set(cells_a) | set(cells_b)):
         if cell not in cells_a:
-            cells.append((cell, "added"))
+            cells.append((str(cell), "added"))
         elif cell not in cells_b:
-            cells.append((cell, "removed"))
+            cells.append((str(cell), "removed"))
         elif cells_a[cell] != cells_b[cell]:
-            cells.append((cell, "changed"))
-    script_a, script_b = code_a.get("script") or {}, code_b.get("script") or {}
+            cells.append((str(cell), "changed"))
+    script_a, script_b = before.code.script, after.code.script
     return LockDiff(
-        code_changed=code_a.get("fingerprint") != code_b.get("fingerprint"),
+        code_changed=before.code.fingerprint != after.code.fingerprint,
         cells=tuple(cells),
-        script_changed=script_a.get("fingerprint") != script_b.get("fingerprint"),
-        inputs=_files(before.get("inputs", {}), after.get("inputs", {})),
-        outputs=_files(before.get("outputs", {}), after.get("outputs", {})),
-        packages=_packages(before.get("environment", {}), after.get("environment", {})),
+        script_changed=(script_a and script_a.fingerprint) != (script_b and script_b.fingerprint),
+        inputs=_files(before.inputs, after.inputs),
+        outputs=_files(before.outputs, after.outputs),
+        packages=_packages(before.environment, after.environment),
         values=_values(before, after),
     )
 
@@ -196,7 +201,7 @@ def describe(diff: LockDiff) -> list[str]:
     """Human lines, one per change; empty when the locks lock the same things."""
     lines: list[str] = []
     if diff.code_changed or diff.cells:
-        detail = ", ".join(f"cell {c} {k}" for c, k in diff.cells) or "cell order"
+        detail = ", ".join(f"cell {int(c) + 1} {k}" for c, k in diff.cells) or "cell order"
         lines.append(f"code: {detail}")
     if diff.script_changed:
         lines.append("code: paired script changed")

@@ -10,10 +10,9 @@ Every name comes back PEP 503-normalized.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import tomllib
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PEP723 = re.compile(r"^# /// script\s*$(?P<body>(?:\n#(?: .*)?$)*?)\n# ///\s*$", re.MULTILINE)

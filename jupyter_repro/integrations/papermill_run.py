@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +23,7 @@ from jupyter_repro.integrations.papermill_engine import ENGINE_NAME, NOTEBOOK_VA
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.project import find_project_root, store_dir
 
-RunStatus = Literal["ok", "failed", "timeout", "error"]
+RunStatus = Literal["ok", "failed", "timeout", "error", "internal-error"]
 SEED_VARIABLE = "JUPYTER_REPRO_SEED"
 ERROR_MARKER_TAG = "papermill-error-cell-tag"
 _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d+)")
@@ -57,7 +57,7 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return {"ok": 0, "error": 2}.get(self.status, 3)
+        return {"ok": 0, "error": 2, "internal-error": 4}.get(self.status, 3)
 
     def message(self) -> str:
         if self.status == "ok":
@@ -81,7 +81,7 @@ class RunResult:
 def default_output(source: Path) -> Path:
     """`<root>/.repro/runs/<stem>-<UTC time>.ipynb`, never an existing file."""
     runs = store_dir(find_project_root(source)) / "runs"
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     candidate = runs / f"{source.stem}-{stamp}.ipynb"
     counter = 1
     while candidate.exists():
@@ -330,8 +330,16 @@ def run_reported(request: RunRequest) -> RunResult:
     except ReproError as exc:  # a worker reports, the parent decides the exit code
         return RunResult(str(request.source), None, "error", 0.0, error=exc.message)
     except Exception as exc:
+        # A bug of ours, never reported as the notebook's failure (3): exit 4, traceback kept.
+        import traceback
+
+        sys.stderr.write("".join(traceback.format_exception(exc)))
         return RunResult(
-            str(request.source), None, "failed", 0.0, error=f"{type(exc).__name__}: {exc}"
+            str(request.source),
+            None,
+            "internal-error",
+            0.0,
+            error=f"internal error in jupyter-repro, please report: {type(exc).__name__}: {exc}",
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,13 +15,15 @@ from jupyter_repro.core.compare import (
     verdict_of,
 )
 from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.normalize import NormalizerSet
 from jupyter_repro.integrations.images import images_match
 from jupyter_repro.integrations.pairing import load_notebook, notebook_for
 from jupyter_repro.integrations.papermill_run import RunRequest, RunResult, run_notebook
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.hashing import hash_file
-from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
+from jupyter_repro.io.locks import read_lock_for
+from jupyter_repro.io.project import find_project_root, relative_to_root
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,9 @@ class VerifyOutcome:
     normalizers: NormalizerSet
 
 
-def read_lock(notebook: Path) -> dict[str, Any] | None:
-    path = lock_path(notebook)
-    if not path.exists():
-        return None
-    try:
-        lock = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadInputError.invalid(path, f"unreadable lock: {exc}") from None
-    if not isinstance(lock, dict):
-        raise BadInputError.invalid(path, "unreadable lock: not a JSON object")
-    return lock
-
-
-def current_input_hashes(lock: dict[str, Any], root: Path) -> dict[str, str | None]:
+def current_input_hashes(lock: Lock, root: Path) -> dict[str, str | None]:
     hashes: dict[str, str | None] = {}
-    for name in lock.get("inputs", {}) or {}:
+    for name in lock.inputs:
         path = Path(name) if Path(name).is_absolute() else root / name
         try:
             hashes[name] = hash_file(path) if path.is_file() else None
@@ -58,29 +46,28 @@ def current_input_hashes(lock: dict[str, Any], root: Path) -> dict[str, str | No
     return hashes
 
 
-def kernel_distributions(root: Path, notebook: str, since: float) -> dict[str, str]:
-    """The distributions of the kernel that ran the rerun, from its journal header (the
-    kernel may be another environment's, with --kernel); else this interpreter's."""
+def rerun_distributions(root: Path, notebook: str, since: float) -> dict[str, str]:
+    """The distributions of the kernel that ran the rerun, from its journal (the kernel may
+    be another environment's, with --kernel); else this interpreter's."""
+    from jupyter_repro.core.journal import kernel_distributions
     from jupyter_repro.io.environment import installed_distributions
-    from jupyter_repro.io.journals import latest_journal
+    from jupyter_repro.io.journals import choose_journal
 
-    journal = latest_journal(root, notebook)
+    journal = choose_journal(root, notebook)
     if journal is not None and journal.header.started >= since:
-        found = journal.header.environment.get("distributions")
-        if isinstance(found, dict) and found:
-            return {str(k): str(v) for k, v in found.items()}
+        found = kernel_distributions(journal)
+        if found:
+            return found
     return installed_distributions()
 
 
 def _lock_checks(
-    lock: dict[str, Any] | None, root: Path, distributions: dict[str, str]
+    lock: Lock | None, root: Path, distributions: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if lock is None:
         return [], []
-    locked_inputs = lock.get("inputs") or {}
-    inputs = compare_inputs(locked_inputs, current_input_hashes(lock, root))
-    imported = (lock.get("environment") or {}).get("imported") or {}
-    environment = compare_environment(imported, distributions)
+    inputs = compare_inputs(lock.inputs, current_input_hashes(lock, root))
+    environment = compare_environment(lock.environment.imported, distributions)
     return inputs, environment
 
 
@@ -102,11 +89,11 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     normalizers = NormalizerSet.from_config(
         config.float_precision, [(n.pattern, n.replacement) for n in config.normalizers]
     )
-    lock = read_lock(reference_path)
+    lock = read_lock_for(reference_path)
     relpath = relative_to_root(reference_path, root)
     started = time.time()
     result, rerun = run_notebook(request)
-    distributions = kernel_distributions(root, relpath, started) if lock is not None else {}
+    distributions = rerun_distributions(root, relpath, started) if lock is not None else {}
     inputs, environment = _lock_checks(lock, root, distributions)
     cells = compare_notebooks(reference.cells, rerun.cells, normalizers, images_match)
     nondeterministic: frozenset[int] = frozenset()

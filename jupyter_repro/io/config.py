@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from jupyter_repro.core.config import ReproConfig, parse_config
 from jupyter_repro.core.errors import ConfigError

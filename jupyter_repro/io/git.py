@@ -12,6 +12,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from jupyter_repro.core.lockmodel import GitState
+
 TIMEOUT_S = 5.0
 
 
@@ -77,8 +79,8 @@ def head_commit(folder: Path) -> str | None:
     return out.strip() if out else None
 
 
-def git_state(folder: Path, ignore: Sequence[str] = ()) -> dict[str, object] | None:
-    """{"commit": sha or None (no commit yet), "dirty": bool}, or None outside a repository.
+def git_state(folder: Path, ignore: Sequence[str] = ()) -> GitState | None:
+    """The commit (None before the first one) and whether the tree is dirty; None outside git.
 
     One `git status` call gives both. `ignore` are paths relative to `folder` whose changes
     do not make the tree dirty (the files the save being recorded writes itself).
@@ -98,4 +100,4 @@ def git_state(folder: Path, ignore: Sequence[str] = ()) -> dict[str, object] | N
             commit = None if oid == "(initial)" else oid
         elif item[:2] in ("1 ", "2 ", "u "):
             dirty = True
-    return {"commit": commit, "dirty": dirty}
+    return GitState(commit, dirty)

@@ -1,10 +1,13 @@
-"""Gather a notebook's evidence from disk and judge it with the rules of `check`.
+"""The one judge of a notebook: its cells, its lock, its pair and one chosen journal.
 
-Used by `jupyter-repro check`, the pytest plugin and the server's status endpoint, so it
-knows nothing about command lines. An `Inspector` caches what notebooks of one project
-share (root, configuration, declared dependencies, installed distributions), so checking
-a thousand notebooks reads each shared file once. Nothing here imports IPython,
-jupyter_server, papermill or nbconvert; jupytext only when a pair has to be read.
+`Inspector.judge` gathers the evidence from disk and runs the rules. `jupyter-repro check`,
+the pytest plugin, pre-commit, `verify`'s pre-checks and the server's status route all
+call it; a live session adds an `Overlay` (the cells as the browser has them, the running
+kernel's journal) and gets the same findings `check` would give for those cells. An
+`Inspector` caches what notebooks of one project share (root, configuration, declared
+dependencies, installed distributions), so checking a thousand notebooks reads each
+shared file once. Nothing here imports IPython, jupyter_server, papermill, nbconvert or
+jsonschema; jupytext only when a declared pair has to be read.
 """
 
 from __future__ import annotations
@@ -21,29 +24,36 @@ from typing import Any
 from jupyter_repro.core.config import Enforcement, ReproConfig
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import Finding
-from jupyter_repro.core.journal import Journal
+from jupyter_repro.core.journal import Journal, kernel_distributions
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
-from jupyter_repro.core.rules.lockfile import locked_inputs
 from jupyter_repro.core.suppress import suppressed_rules, unknown_rules
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.declared import declared_dependencies
 from jupyter_repro.io.environment import installed_distributions, module_distributions
+from jupyter_repro.io.journals import choose_journal
+from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
-from jupyter_repro.io.project import (
-    find_project_root,
-    journal_dir,
-    lock_path,
-    relative_to_root,
-    store_dir,
-)
+from jupyter_repro.io.project import find_project_root, relative_to_root, store_dir
 
-_JOURNAL_RULES = frozenset({"hidden-state", "edited-after-run", "stale-cell", "absolute-path"})
+
+@dataclass(frozen=True)
+class Overlay:
+    """What a live session knows that the files on disk do not."""
+
+    cells: tuple[Cell, ...] | None = None  # the notebook as the browser has it, saved or not
+    kernel_id: str | None = None  # the kernel running the notebook
+    running_journal: str | None = None  # the journal file that kernel says it writes
 
 
 @dataclass(frozen=True)
 class NotebookReport:
-    """The verdict on one notebook. `error` is set when it could not be (fully) read."""
+    """The verdict on one notebook. `error` is set when it could not be (fully) read.
+
+    `evidence` is what the rules judged (None when the notebook could not be read), so a
+    caller that shows more than findings (the Lab panel) never reads anything again.
+    """
 
     path: str
     findings: tuple[Finding, ...] = ()
@@ -51,6 +61,10 @@ class NotebookReport:
     enforce: Enforcement = "warn"
     project_relpath: str = ""
     notes: tuple[str, ...] = ()  # things worth saying that are not findings
+    evidence: Evidence | None = None
+    project_root: Path | None = None
+    config: ReproConfig | None = None
+    lock_error: str | None = None
 
     def failing(self) -> list[Finding]:
         """Findings that fail a gate: errors under `warn`, everything under `strict`."""
@@ -90,8 +104,13 @@ def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
 
 
 def language_of(notebook: Mapping[str, Any]) -> str:
+    """The notebook's language: kernelspec, language_info, else jupytext's main language."""
     metadata = notebook.get("metadata") or {}
-    for key, field_name in (("kernelspec", "language"), ("language_info", "name")):
+    for key, field_name in (
+        ("kernelspec", "language"),
+        ("language_info", "name"),
+        ("jupytext", "main_language"),
+    ):
         entry = metadata.get(key) if isinstance(metadata, Mapping) else None
         value = entry.get(field_name) if isinstance(entry, Mapping) else None
         if isinstance(value, str) and value:
@@ -154,90 +173,69 @@ class Inspector:
 
     # ----------------------------------------------------------------------------------
     def inspect(self, path: Path, display: str | None = None) -> NotebookReport:
-        """Check one notebook (or paired script). Bad input becomes the report's error."""
+        """Check one notebook (or paired script) as saved. Bad input becomes the report's
+        error; anything else unexpected is a bug of ours and propagates (exit 4)."""
+        return self.judge(path, display)
+
+    def judge(
+        self, path: Path, display: str | None = None, overlay: Overlay | None = None
+    ) -> NotebookReport:
+        """THE judge: the notebook's findings from its cells, lock, pair and chosen journal."""
         shown = display or str(path)
         try:
-            return self._inspect(path, shown)
+            return self._judge(path, shown, overlay or Overlay())
         except ReproError as exc:
             return NotebookReport(shown, error=exc.message)
         except OSError as exc:
             return NotebookReport(shown, error=f"{shown}: cannot read: {exc.strerror or exc}")
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            # A notebook shaped in a way nobody foresaw: one notebook's error, not a crash.
-            return NotebookReport(
-                shown, error=f"{shown}: cannot check: {type(exc).__name__}: {exc}"
-            )
 
-    def _inspect(self, path: Path, shown: str) -> NotebookReport:
-        notebook_path, notebook = _load(path)
+    def _judge(self, path: Path, shown: str, overlay: Overlay) -> NotebookReport:
+        notebook_path, notebook = _load(path, tolerate_unreadable=overlay.cells is not None)
         folder = notebook_path.parent.resolve()
         root = self.project_root(folder)
         relpath = relative_to_root(notebook_path, root)
         config = self.config(root).for_notebook(relpath)
         enabled = config.enabled_rules()
-        cells = cells_of(notebook)
-        language = language_of(notebook)
-        errors: list[str] = []
-        lock, inputs_now = self._lock(notebook_path, root, config, enabled, errors)
+        cells = overlay.cells if overlay.cells is not None else cells_of(notebook)
+        lock, lock_error = _lock(notebook_path)
+        journal = choose_journal(root, relpath, overlay.kernel_id, overlay.running_journal)
         evidence = Evidence(
             path=relpath,
             cells=cells,
-            language=language,
-            journal=self._journal(root, relpath) if enabled & _JOURNAL_RULES else None,
+            language=language_of(notebook),
+            journal=journal,
             lock=lock,
-            inputs_now=inputs_now,
-            installed=self.installed() if lock is not None and "env-drift" in enabled else None,
+            inputs_now=self._inputs_now(root, lock, config) if lock is not None else {},
+            installed=self._installed_for(journal) if lock is not None else None,
             pair=self._pair(notebook_path, notebook, config)
             if enabled & {"unpaired", "pair-out-of-sync"}
             else None,
             system_prefixes=system_prefixes(),
             **self.dependency_evidence(cells, root, folder, enabled),
         )
-        findings = run_rules(evidence, config)
         return NotebookReport(
             shown,
-            tuple(findings),
-            "; ".join(errors) or None,
+            tuple(run_rules(evidence, config)),
+            lock_error,
             config.enforce,
             relpath,
             _suppression_notes(cells),
+            evidence,
+            root,
+            config,
+            lock_error,
         )
 
-    def _journal(self, root: Path, relpath: str) -> Journal | None:
-        if not journal_dir(root).is_dir():
-            return None
-        try:
-            from jupyter_repro.io.journals import latest_journal
+    def _installed_for(self, journal: Journal | None) -> Mapping[str, str]:
+        """The kernel's distributions when its journal knows them, else this interpreter's."""
+        return kernel_distributions(journal) or self.installed()
 
-            return latest_journal(root, relpath)
-        except (ImportError, OSError, ValueError, TypeError):
-            return None  # a missing or broken journal only turns the journal rules off
-
-    def _lock(
-        self,
-        notebook: Path,
-        root: Path,
-        config: ReproConfig,
-        enabled: frozenset[str],
-        errors: list[str],
-    ) -> tuple[Mapping[str, Any] | None, dict[str, InputState]]:
-        path = lock_path(notebook)
-        if not path.is_file():
-            return None, {}
-        from jupyter_repro.io.locks import read_lock
-
-        try:
-            lock = read_lock(path)
-        except ReproError as exc:
-            errors.append(exc.message)
-            return None, {}
-        inputs: dict[str, InputState] = {}
-        if enabled & {"input-changed", "input-missing"}:
-            for relpath, entry in locked_inputs(lock).items():
-                if any(fnmatch.fnmatch(relpath, glob) for glob in config.ignore_inputs):
-                    continue
-                inputs[relpath] = _input_state(root, relpath, entry)
-        return lock, inputs
+    def _inputs_now(self, root: Path, lock: Lock, config: ReproConfig) -> dict[str, InputState]:
+        return {
+            relpath: _input_state(root, relpath, entry.size)
+            for relpath, entry in lock.inputs.items()
+            if not any(fnmatch.fnmatch(relpath, glob) for glob in config.ignore_inputs)
+        }
 
     def dependency_evidence(
         self, cells: Sequence[Cell], root: Path, folder: Path, enabled: frozenset[str]
@@ -284,7 +282,7 @@ def _suppression_notes(cells: Sequence[Cell]) -> tuple[str, ...]:
     for cell in cells:
         if cell.tags or "repro:" in cell.source:
             for rule in unknown_rules(suppressed_rules(cell.source, cell.tags)):
-                notes.append(f"cell {cell.index}: unknown rule {rule!r} in a suppression")
+                notes.append(f"cell {cell.index + 1}: unknown rule {rule!r} in a suppression")
     return tuple(notes)
 
 
@@ -298,13 +296,21 @@ def _is_local(module: str, folder: Path, root: Path) -> bool:
     return False
 
 
-def _input_state(root: Path, relpath: str, entry: Mapping[str, Any]) -> InputState:
+def _lock(notebook: Path) -> tuple[Lock | None, str | None]:
+    """The lock beside the notebook, or the one-line reason it cannot be read."""
+    try:
+        return read_lock_for(notebook), None
+    except ReproError as exc:
+        return None, exc.message
+
+
+def _input_state(root: Path, relpath: str, locked_size: int | None) -> InputState:
     path = Path(relpath) if os.path.isabs(relpath) else root / relpath
     try:
         size = path.stat().st_size
     except OSError:
         return InputState(None)
-    if entry.get("size") is not None and entry.get("size") != size:
+    if locked_size is not None and locked_size != size:
         return InputState(size)  # a different size needs no hash to tell
     try:
         from jupyter_repro.io.statcache import stat_cache_for
@@ -341,10 +347,18 @@ def _read_script(script: Path, paired_format: str) -> Mapping[str, Any]:
     return notebook
 
 
-def _load(path: Path) -> tuple[Path, Mapping[str, Any]]:
-    """The notebook to check for `path`: itself, or the notebook a script is paired with."""
+def _load(path: Path, tolerate_unreadable: bool = False) -> tuple[Path, Mapping[str, Any]]:
+    """The notebook to check for `path`: itself, or the notebook a script is paired with.
+
+    With `tolerate_unreadable` (the browser sent the cells), a notebook file that cannot be
+    read yet (never saved, mid-write) only loses its metadata."""
     if path.suffix == ".ipynb":
-        return path, read_notebook_json(path)
+        try:
+            return path, read_notebook_json(path)
+        except ReproError:
+            if not tolerate_unreadable:
+                raise
+            return path, {}
     beside = path.with_suffix(".ipynb")
     if beside.is_file():
         return beside, read_notebook_json(beside)
@@ -356,7 +370,7 @@ def _load(path: Path) -> tuple[Path, Mapping[str, Any]]:
 
 
 def inspect_notebook(path: Path, display: str | None = None) -> NotebookReport:
-    """Check one notebook with fresh caches (what a server request wants)."""
+    """Check one notebook with fresh caches."""
     return Inspector().inspect(path, display)
 
 

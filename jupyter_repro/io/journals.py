@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING
 from jupyter_repro.io.project import journal_dir
 
 if TYPE_CHECKING:  # the kernel imports this module at start: the data model loads lazily
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from jupyter_repro.core.journal import CellRun, Journal, JournalHeader
 
@@ -84,33 +84,37 @@ def _ensure_gitignore(store: Path) -> None:
 
 
 def read_journal(path: Path) -> Journal | None:
-    """Parse a journal file; None when it is missing, unreadable or has no header."""
-    from jupyter_repro.core.journal import decode_lines
+    """Parse a journal file; None when it is missing, unreadable or has no header.
+
+    A journal of a newer format, or with a line of the wrong shape, is a BadInputError
+    naming the file and the line: journals come from other people too.
+    """
+    from jupyter_repro.core.journal import JournalFormatError, decode_lines
 
     try:
+        if not path.is_file():  # never a FIFO or a device named like a journal
+            return None
         with path.open(encoding="utf-8", errors="replace") as handle:
             return decode_lines(handle)
     except OSError:
         return None
+    except JournalFormatError as exc:
+        from jupyter_repro.core.errors import BadInputError
+
+        raise BadInputError.invalid(path, str(exc)) from None
 
 
 def read_header(path: Path) -> JournalHeader | None:
     """Only the header line: cheap enough to scan every journal of a project."""
-    from jupyter_repro.core.journal import decode_lines
+    from jupyter_repro.core.journal import JournalFormatError, JournalHeader, decode_record
 
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
-            first = handle.readline()
-    except OSError:
-        return None
-    try:
-        data = json.loads(first)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict) or data.get("kind") != "header":
-        return None
-    journal = decode_lines([first])
-    return journal.header if journal else None
+            first = handle.readline(1 << 20)
+        record = decode_record(json.loads(first))
+    except (OSError, ValueError, RecursionError, JournalFormatError):
+        return None  # judged, with a message, when the journal itself is read
+    return record if isinstance(record, JournalHeader) else None
 
 
 def _journal_files(project_root: Path) -> list[Path]:
@@ -142,10 +146,82 @@ def journals_for_kernel(project_root: Path, kernel_id: str) -> list[Path]:
     return _journals_where(project_root, lambda header: header.kernel_id == kernel_id)
 
 
-def latest_journal(project_root: Path, notebook_relpath: str) -> Journal | None:
-    """The newest readable journal of this notebook, or None."""
-    for path in reversed(journals_for_notebook(project_root, notebook_relpath)):
-        journal = read_journal(path)
+_journal_cache: dict[Path, tuple[tuple[int, int], Journal]] = {}
+_JOURNAL_CACHE_SIZE = 16
+
+
+def read_journal_cached(path: Path) -> Journal | None:
+    """`read_journal`, parsed once per (size, mtime): a long session's journal is large."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (stat.st_size, stat.st_mtime_ns)
+    cached = _journal_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    journal = read_journal(path)
+    if journal is not None:
+        if len(_journal_cache) >= _JOURNAL_CACHE_SIZE:
+            _journal_cache.pop(next(iter(_journal_cache)))
+        _journal_cache[path] = (key, journal)
+    return journal
+
+
+def _newest_with_runs(paths: Sequence[Path], relpath: str) -> Journal | None:
+    """The newest journal that recorded a run, else the newest readable one.
+
+    A kernel restarted and not used yet has run nothing: the notebook's outputs still come
+    from the kernel before it.
+    """
+    fallback: Journal | None = None
+    for path in reversed(paths):
+        journal = read_journal_cached(path)
+        if journal is None or journal.header.notebook not in (None, relpath):
+            continue
+        if journal.runs:
+            return journal
+        fallback = fallback or journal
+    return fallback
+
+
+def choose_journal(
+    project_root: Path,
+    notebook_relpath: str,
+    kernel_id: str | None = None,
+    running_journal: str | None = None,
+) -> Journal | None:
+    """THE journal that judges a notebook: every reader of journals asks this function.
+
+    - `running_journal`, the file a live kernel says it writes (its `hello`), when it lies
+      in the project's journal folder: the live view judges the running kernel, and a
+      named file not written yet is a fresh kernel that has run nothing;
+    - else the newest journal of the kernel `kernel_id` that recorded a run;
+    - else the newest journal of the notebook that recorded a run (a restarted kernel that
+      ran nothing yet does not hide the runs that made the outputs), else its newest.
+    """
+    if running_journal:
+        folder = journal_dir(project_root)
+        named = Path(running_journal)
+        if named.is_absolute() and named.parent.resolve() == folder.resolve():
+            journal = read_journal_cached(folder / named.name)
+            if journal is not None:
+                return journal
+            if not (folder / named.name).exists():
+                return _fresh_kernel(project_root, notebook_relpath, kernel_id)
+    if kernel_id:
+        journal = _newest_with_runs(journals_for_kernel(project_root, kernel_id), notebook_relpath)
         if journal is not None:
             return journal
-    return None
+    return _newest_with_runs(
+        journals_for_notebook(project_root, notebook_relpath), notebook_relpath
+    )
+
+
+def _fresh_kernel(project_root: Path, relpath: str, kernel_id: str | None) -> Journal:
+    import time
+
+    from jupyter_repro.core.journal import Journal, JournalHeader
+
+    header = JournalHeader(kernel_id, relpath, str(project_root), "", time.time(), 0)
+    return Journal(header=header, runs=())

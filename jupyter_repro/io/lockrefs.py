@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
-from jupyter_repro.io.locks import read_lock, validate_lock
+from jupyter_repro.core.lockmodel import Lock
+from jupyter_repro.io.locks import read_lock
 from jupyter_repro.io.project import LOCK_SUFFIX, find_project_root, lock_path, relative_to_root
 from jupyter_repro.io.store import HistoryEntry, Store
 
@@ -21,7 +21,7 @@ from jupyter_repro.io.store import HistoryEntry, Store
 @dataclass(frozen=True)
 class LockRef:
     label: str
-    lock: dict[str, Any]
+    lock: Lock
     entry: HistoryEntry | None = None
 
 
@@ -33,8 +33,8 @@ def notebook_relpath(notebook: Path) -> tuple[Path, str]:
     return root, relative_to_root(notebook, root)
 
 
-def history_lock(entry: HistoryEntry) -> dict[str, Any]:
-    return validate_lock(entry.read(), entry.file)
+def history_lock(entry: HistoryEntry) -> Lock:
+    return entry.read()
 
 
 def resolve(ref: str, cwd: Path | None = None) -> LockRef:

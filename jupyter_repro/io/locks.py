@@ -1,24 +1,31 @@
-"""Lock files on disk: read and validate against the shipped JSON Schema, write atomically."""
+"""Lock files on disk: the one reader and writer of `<stem>.repro.json`.
+
+Reading parses the JSON and hands it to `Lock.from_json`, which checks every field's type
+without jsonschema (importing it costs seconds next to jupyter_server, and `check` runs on
+every commit). The JSON Schema shipped in `jupyter_repro/schema/` stays the published
+contract; `JUPYTER_REPRO_VALIDATE_LOCKS=1` (set by the test suite) also validates every
+lock written against it, so the parser and the schema cannot drift apart.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
-from jupyter_repro.core.lock import LOCK_VERSION, serialize_lock
+from jupyter_repro.core.lock import serialize_lock
+from jupyter_repro.core.lockmodel import Lock, LockVersionError
+from jupyter_repro.core.shapes import ShapeError
 from jupyter_repro.io.atomic import write_if_changed
 from jupyter_repro.io.files import parse_json, read_bytes
-from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.project import lock_path
 
 SCHEMA_RESOURCE = "lock.schema.json"
-_VALID_CACHE_SIZE = 256
-_valid_contents: set[str] = set()
+VALIDATE_ENV = "JUPYTER_REPRO_VALIDATE_LOCKS"
 
 
 def lock_schema() -> dict[str, Any]:
@@ -37,8 +44,8 @@ def _validator() -> Any:
     return cls(schema)
 
 
-def lock_problem(data: Any) -> str | None:
-    """The first reason `data` is not a valid lock, or None."""
+def schema_problem(data: Any) -> str | None:
+    """The first reason `data` breaks the published JSON Schema, or None (imports jsonschema)."""
     error = next(iter(_validator().iter_errors(data)), None)
     if error is None:
         return None
@@ -46,42 +53,37 @@ def lock_problem(data: Any) -> str | None:
     return f"{where}: {error.message}"
 
 
-def validate_lock(data: Any, source: object) -> dict[str, Any]:
-    version = data.get("lock_version") if isinstance(data, dict) else None
-    if isinstance(version, int) and version != LOCK_VERSION:
-        raise BadInputError.invalid(
-            source, f"lock version {version} is not supported (this version reads {LOCK_VERSION})"
-        )
-    problem = lock_problem(data)
-    if problem is not None:
-        raise BadInputError.invalid(source, f"not a valid lock: {problem}")
-    result: dict[str, Any] = data
-    return result
+def parse_lock(data: Any, source: object) -> Lock:
+    """Lock JSON as a typed `Lock`; BadInputError (exit 2) naming the file and the field."""
+    try:
+        return Lock.from_json(data)
+    except LockVersionError as exc:
+        raise BadInputError.invalid(source, str(exc)) from None
+    except ShapeError as exc:
+        raise BadInputError.invalid(source, f"not a valid lock: {exc}") from None
 
 
-def read_lock(path: Path) -> dict[str, Any]:
-    """Parse and validate a lock file; BadInputError (exit 2) with a one-line reason."""
-    raw = read_bytes(path)
-    data = parse_json(raw, path, "lock")
-    # Validating a lock with a thousand inputs takes jsonschema ~100 ms, and the UI polls:
-    # content already found valid in this process is not validated again.
-    digest = hash_bytes(raw)
-    if digest in _valid_contents:
-        result: dict[str, Any] = data
-        return result
-    checked = validate_lock(data, path)
-    if len(_valid_contents) >= _VALID_CACHE_SIZE:
-        _valid_contents.clear()
-    _valid_contents.add(digest)
-    return checked
+def read_lock(path: Path) -> Lock:
+    """Read and parse a lock file; BadInputError (exit 2) with a one-line reason."""
+    return parse_lock(parse_json(read_bytes(path), path, "lock"), path)
 
 
-def read_lock_for(notebook: Path) -> dict[str, Any] | None:
-    """The lock beside a notebook (or paired script), or None when there is none."""
+def read_lock_for(notebook: Path) -> Lock | None:
+    """The lock beside a notebook (or paired script), or None when there is none.
+
+    A lock that exists but cannot be read (a folder, corrupt, newer) is an error, not "no lock".
+    """
     path = lock_path(notebook)
-    return read_lock(path) if path.is_file() else None
+    if not os.path.lexists(path):
+        return None
+    return read_lock(path)
 
 
-def write_lock(path: Path, lock: Mapping[str, Any]) -> bool:
+def write_lock(path: Path, lock: Lock) -> bool:
     """Write the lock atomically when its text changed; True when written."""
-    return write_if_changed(path, serialize_lock(lock))
+    text = serialize_lock(lock)
+    if os.environ.get(VALIDATE_ENV):
+        problem = schema_problem(json.loads(text))
+        if problem is not None:  # a bug of ours: the writer broke the published contract
+            raise AssertionError(f"lock breaks lock.schema.json: {problem}")
+    return write_if_changed(path, text)

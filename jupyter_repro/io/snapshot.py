@@ -10,7 +10,6 @@ says they are stored. The save hook and `jupyter-repro snapshot` both call
 from __future__ import annotations
 
 import fnmatch
-import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,14 +26,14 @@ from jupyter_repro.core.lock import (
     files_sections,
     imported_modules,
     same_but_git,
-    serialize_lock,
     wanted_files,
 )
-from jupyter_repro.io.atomic import write_if_changed
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.files import require_file
 from jupyter_repro.io.git import git_state
 from jupyter_repro.io.lockfacts import environment_facts, paired_script
+from jupyter_repro.io.locks import write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
@@ -51,7 +50,7 @@ _path_locks_guard = threading.Lock()
 class SnapshotResult:
     notebook: str
     lock_file: Path
-    lock: dict[str, Any]
+    lock: Lock
     written: bool
     snapshot_id: str | None
     missing: tuple[str, ...] = field(default=())
@@ -79,56 +78,10 @@ def _read_cells(path: Path) -> dict[str, Any]:
     return dict(notebook)
 
 
-_journal_cache: dict[Path, tuple[tuple[int, int], Journal]] = {}
-_JOURNAL_CACHE_SIZE = 16
-
-
-def _read_journal_cached(path: Path) -> Journal | None:
-    """Parse a journal once per (size, mtime): a long session's journal is large."""
-    from jupyter_repro.io.journals import read_journal
-
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    key = (stat.st_size, stat.st_mtime_ns)
-    cached = _journal_cache.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    journal = read_journal(path)
-    if journal is not None:
-        if len(_journal_cache) >= _JOURNAL_CACHE_SIZE:
-            _journal_cache.pop(next(iter(_journal_cache)))
-        _journal_cache[path] = (key, journal)
-    return journal
-
-
-def _newest_with_runs(paths: Sequence[Path], relpath: str) -> Journal | None:
-    """The newest journal that recorded a run, else the newest readable one.
-
-    A kernel restarted and not used yet has run nothing: the notebook's outputs still come
-    from the kernel before it.
-    """
-    fallback: Journal | None = None
-    for path in reversed(paths):
-        journal = _read_journal_cached(path)
-        if journal is None or journal.header.notebook not in (None, relpath):
-            continue
-        if journal.runs:
-            return journal
-        fallback = fallback or journal
-    return fallback
-
-
 def find_journal(root: Path, relpath: str, kernel_id: str | None) -> Journal | None:
-    """The running kernel's newest journal when its id is known, else the notebook's newest."""
-    from jupyter_repro.io.journals import journals_for_kernel, journals_for_notebook
+    from jupyter_repro.io.journals import choose_journal
 
-    if kernel_id:
-        journal = _newest_with_runs(journals_for_kernel(root, kernel_id), relpath)
-        if journal is not None:
-            return journal
-    return _newest_with_runs(journals_for_notebook(root, relpath), relpath)
+    return choose_journal(root, relpath, kernel_id)
 
 
 def _absolute(root: Path, key: str) -> Path:
@@ -205,10 +158,10 @@ def _file_facts(
     facts = {
         key: _disk_facts(cache, _absolute(root, key))
         for key, entry in (*inputs.items(), *outputs.items())
-        if entry.get("hash") is None
+        if entry.hash is None
     }
     digests = {
-        key: entry.get("hash") or (facts[key].hash if key in facts else None)
+        key: entry.hash or (facts[key].hash if key in facts else None)
         for key, entry in inputs.items()
     }
     return facts, digests
@@ -228,7 +181,7 @@ def _build(
     kernel_id: str | None,
     store: Store,
     cache: StatCache,
-) -> dict[str, Any]:
+) -> Lock:
     data = _read_cells(notebook)
     store.ensure()
     cells: list[dict[str, Any]] = list(data.get("cells", []))
@@ -266,13 +219,17 @@ def _build(
     )
 
 
-def _existing(path: Path) -> dict[str, Any] | None:
-    """The lock on disk as data. Not validated: an invalid one differs and gets replaced."""
+def _existing(notebook: Path) -> Lock | None:
+    """The lock on disk. A corrupt or newer one is refused, not silently replaced: it may be
+    someone else's work, or this version may not understand what it records."""
+    from jupyter_repro.io.locks import read_lock_for
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+        return read_lock_for(notebook)
+    except BadInputError as exc:
+        raise BadInputError(
+            f"{exc.message}; not replaced (move it away to write a new lock)"
+        ) from None
 
 
 def _path_lock(path: Path) -> threading.Lock:
@@ -317,15 +274,12 @@ def _take_snapshot(
         lock = _build(
             notebook, root, relpath, config=config, kernel_id=kernel_id, store=store, cache=cache
         )
-        old = _existing(target)
+        old = _existing(notebook)
         written = False
         if old is not None and same_but_git(old, lock):
             lock = old
         else:
-            text = serialize_lock(lock)
-            written = write_if_changed(target, text)
+            written = write_lock(target, lock)
         snapshot_id = store.record(relpath, lock, source)
         cache.save()
-    return SnapshotResult(
-        relpath, target, lock, written, snapshot_id, tuple(lock["execution"]["missing"])
-    )
+    return SnapshotResult(relpath, target, lock, written, snapshot_id, lock.execution.missing)

@@ -28,6 +28,8 @@ from urllib.parse import quote, unquote
 from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lock import lock_id, serialize_lock
 from jupyter_repro.core.lockdiff import describe, diff_locks, summary
+from jupyter_repro.core.lockmodel import Lock, LockVersionError
+from jupyter_repro.core.shapes import ShapeError
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.project import store_dir
@@ -52,20 +54,24 @@ class HistoryEntry:
         stamp = datetime.fromtimestamp(self.time_ns / 1e9, tz=UTC)
         return stamp.isoformat(timespec="seconds").replace("+00:00", "Z")
 
-    def payload(self) -> dict[str, Any]:
-        """The whole entry: id, notebook, source ("save" or "snapshot") and lock."""
+    def payload(self) -> tuple[str | None, Lock]:
+        """The entry's source ("save", "snapshot" or None when unknown) and its lock."""
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise StoreError(f"{self.file}: unreadable history entry: {exc}") from None
-        if not isinstance(data, dict) or not isinstance(data.get("lock"), dict):
+        if not isinstance(data, dict) or "lock" not in data:
             raise StoreError(f"{self.file}: history entry without a lock")
-        return data
+        try:
+            lock = Lock.from_json(data["lock"])
+        except (LockVersionError, ShapeError) as exc:
+            raise StoreError(f"{self.file}: history entry with an invalid lock: {exc}") from None
+        source = data.get("source")
+        return (source if isinstance(source, str) else None), lock
 
-    def read(self) -> dict[str, Any]:
-        """The entry's lock (not validated: callers that act on it validate)."""
-        lock: dict[str, Any] = self.payload()["lock"]
-        return lock
+    def read(self) -> Lock:
+        """The entry's lock, parsed and checked."""
+        return self.payload()[1]
 
 
 def _copy_sparse(reader: BinaryIO, writer: BinaryIO, hasher: Any) -> None:
@@ -208,7 +214,7 @@ class Store:
         except OSError:
             return []
 
-    def record(self, notebook_relpath: str, lock: dict[str, Any], source: str) -> str | None:
+    def record(self, notebook_relpath: str, lock: Lock, source: str) -> str | None:
         """Add a history entry unless the newest one holds the same lock; its id or None."""
         entries = self.entries(notebook_relpath)
         if entries:
@@ -218,7 +224,12 @@ class Store:
         ident = lock_id(serialize_lock(lock))
         stamp = max(time.time_ns(), entries[-1].time_ns + 1 if entries else 0)
         folder = self.history / notebook_key(notebook_relpath)
-        payload = {"id": ident, "notebook": notebook_relpath, "source": source, "lock": lock}
+        payload = {
+            "id": ident,
+            "notebook": notebook_relpath,
+            "source": source,
+            "lock": lock.to_json(),
+        }
         # Compact: the C encoder is ten times faster than an indented dump of a big lock.
         write_text_atomic(
             folder / f"{stamp:020d}-{ident}.json",
@@ -272,10 +283,10 @@ def restore_target(dest: Path, key: str, project_root: Path) -> Path:
 def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
     """A notebook's snapshots, oldest first, each with what it changed since the one before."""
     rows: list[dict[str, Any]] = []
-    previous: dict[str, Any] | None = None
+    previous: Lock | None = None
     for entry in store.entries(relpath):
         try:
-            payload = entry.payload()
+            source, lock = entry.payload()
         except StoreError as exc:
             rows.append(
                 {
@@ -288,7 +299,6 @@ def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
                 }
             )
             continue
-        lock = payload["lock"]
         if previous is None:
             text, changes = "first snapshot", []
         else:
@@ -298,10 +308,10 @@ def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
             {
                 "id": entry.id,
                 "time": entry.time,
-                "source": payload.get("source"),
+                "source": source,
                 "summary": text,
                 "changes": changes,
-                "inputs": len(lock.get("inputs") or {}),
+                "inputs": len(lock.inputs),
             }
         )
         previous = lock

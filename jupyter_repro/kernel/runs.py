@@ -11,8 +11,8 @@ import fnmatch
 import os
 import re
 from collections.abc import Sequence
-from typing import Any
 
+from jupyter_repro.core.journal import AccessMode, CellRun, FileAccess
 from jupyter_repro.kernel.audit import (
     RECORDER,
     CellAccesses,
@@ -30,37 +30,11 @@ _NOT_USER_MODULES = ("_", "jupyter_repro", "blake3")
 _CHILD_NOTE = "a child process was started"
 
 
-Record = dict[str, Any]
-
-
-def _access(  # noqa: PLR0917 - positional on the per-cell path: no keyword dict built
-    path: str,
-    mode: str,
-    size: int | None = None,
-    mtime: float | None = None,
-    digest: str | None = None,
-    via: str = "open",
-    changed: bool = False,
-    note: str | None = None,
-) -> Record:
-    """A `FileAccess` as its journal dict (the fields of `core.journal.FileAccess`)."""
-    return {
-        "path": path,
-        "mode": mode,
-        "size": size,
-        "mtime": mtime,
-        "hash": digest,
-        "via": via,
-        "changed_during_read": changed,
-        "note": note,
-    }
+_access = FileAccess  # positional on the per-cell path: no keyword dict built
 
 
 class RunFinisher:
-    """Builds journal records as plain dicts: the kernel never pays for dataclass conversion.
-
-    The keys are those of `core.journal.CellRun`; a test checks the two stay in step.
-    """
+    """Builds the journal's `CellRun` of each finished cell, on the worker thread."""
 
     def __init__(
         self, project_root: str, ignore_globs: tuple[str, ...] = (), cache: HashCache | None = None
@@ -83,8 +57,8 @@ class RunFinisher:
     def hash_read(self, mark: ReadMark) -> None:
         hash_mark(self.cache, mark)
 
-    def finish(self, pending: PendingRun, source_hash: str) -> Record:
-        """The journal record of a finished cell (`kind` "cell")."""
+    def finish(self, pending: PendingRun, source_hash: str) -> CellRun:
+        """The journal record of a finished cell."""
         accesses = pending.accesses
         shell_commands = shell_lines(pending.source)
         if shell_commands:
@@ -107,24 +81,23 @@ class RunFinisher:
                 f"shell command `{c[:80]}` ran: files it read beyond its arguments are not tracked"
                 for c in shell_commands
             ]
-        return {
-            "kind": "cell",
-            "seq": pending.seq,
-            "execution_count": pending.execution_count,
-            "cell_id": pending.cell_id,
-            "source_hash": source_hash,
-            "source": pending.source,
-            "started": pending.started,
-            "duration": pending.duration,
-            "status": pending.status,
-            "error": pending.error,
-            "defines": defines,
-            "uses": uses,
-            "reads": sorted(reads, key=lambda a: str(a["path"])),
-            "writes": sorted(writes, key=lambda a: str(a["path"])),
-            "unattributed": unattributed,
-            "imports": [m for m in pending.imports if not m.startswith(_NOT_USER_MODULES)],
-        }
+        return CellRun(
+            seq=pending.seq,
+            execution_count=pending.execution_count,
+            cell_id=pending.cell_id,
+            source_hash=source_hash,
+            source=pending.source,
+            started=pending.started,
+            duration=pending.duration,
+            status=pending.status,
+            error=pending.error,
+            defines=defines,
+            uses=uses,
+            reads=tuple(sorted(reads, key=lambda a: a.path)),
+            writes=tuple(sorted(writes, key=lambda a: a.path)),
+            unattributed=tuple(unattributed),
+            imports=tuple(m for m in pending.imports if not m.startswith(_NOT_USER_MODULES)),
+        )
 
     def names(self, source_hash: str, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if source_hash not in self._names:
@@ -133,13 +106,14 @@ class RunFinisher:
                 self.names_missing = True
         return self._names[source_hash] or ((), ())
 
-    def _read_access(self, mark: ReadMark) -> Record:
+    def _read_access(self, mark: ReadMark) -> FileAccess:
         if not mark.done:
             self.hash_read(mark)  # a read recorded after the cell's hash jobs were queued
         note = mark.note or ("changed between the read and the hash" if mark.changed else None)
+        mode: AccessMode = "readwrite" if mark.readwrite else "read"
         return _access(
             self.relative(mark.path),
-            "readwrite" if mark.readwrite else "read",
+            mode,
             mark.size,
             mark.mtime_ns / 1e9,
             mark.hash,
@@ -148,7 +122,7 @@ class RunFinisher:
             note,
         )
 
-    def _write_access(self, path: str, via: str, end: tuple[int, int, int] | None) -> Record:
+    def _write_access(self, path: str, via: str, end: tuple[int, int, int] | None) -> FileAccess:
         relative = self.relative(path)
         if end is None:
             return _access(relative, "write", via=via, note="gone when the cell ended")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import os
 import sys
 import threading
@@ -19,6 +18,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from jupyter_repro.core.journal import (
+    CellRun,
+    IncompleteNote,
+    JournalHeader,
+    JournalRecord,
+    encode_line,
+)
 from jupyter_repro.io.project import find_project_root, journal_dir, relative_to_root
 from jupyter_repro.kernel.audit import RECORDER, CellAccesses, PathFilter, ReadMark
 from jupyter_repro.kernel.identity import kernel_id, notebook_path
@@ -28,12 +34,11 @@ from jupyter_repro.kernel.seeding import apply_seed, seed_from
 from jupyter_repro.kernel.worker import HashCache, Worker, hash_mark
 
 if TYPE_CHECKING:
-    from jupyter_repro.core.journal import CellRun, RunStatus
+    from jupyter_repro.core.journal import RunStatus
     from jupyter_repro.io.journals import JournalWriter
     from jupyter_repro.kernel.runs import RunFinisher
 
 _perf = time.perf_counter
-JOURNAL_VERSION = 1  # core.journal.JOURNAL_VERSION (the kernel does not import the model)
 # Reads up to this size are hashed as the cell ends (tens of microseconds), so their hash
 # is the content the cell saw even when the next cell rewrites them; larger ones in the
 # background, where a change after the read is detected and flagged.
@@ -106,8 +111,7 @@ class Tracker:
             self.kernel_id, self.pid, self.started
         )
         self.incomplete: list[str] = []
-        self._lines: list[str] = []  # encoded journal lines, header first
-        self._decoded: tuple[int, list[CellRun]] = (0, [])
+        self._runs: list[CellRun] = []  # the cell runs journaled so far
         self._environment: dict[str, Any] | None = None
         self._worker = Worker(self.degraded)
         self._watcher = ImportWatcher(self.degraded)
@@ -199,16 +203,8 @@ class Tracker:
 
     @property
     def runs(self) -> list[CellRun]:
-        """The cell runs journaled so far, as the data model (decoded on demand)."""
-        count, runs = self._decoded
-        if count != len(self._lines):
-            from jupyter_repro.core.journal import decode_lines
-
-            lines = list(self._lines)
-            journal = decode_lines(lines)
-            runs = list(journal.runs) if journal else []
-            self._decoded = (len(lines), runs)
-        return runs
+        """The cell runs journaled so far."""
+        return list(self._runs)
 
     def _at_exit(self) -> None:
         self._worker.drain(5.0)
@@ -218,13 +214,17 @@ class Tracker:
         return self._worker.drain(timeout)
 
     # -- degraded tracking ---------------------------------------------------------
-    def degraded(self, reason: str) -> None:
-        """Record (once) that tracking is incomplete from here on, and why."""
+    def degraded(self, reason: str, error: BaseException | None = None) -> None:
+        """Record (once) that tracking is incomplete from here on, and why.
+
+        A caught exception's traceback goes into the journal record (bounded), so a bug of
+        ours can be reported from the journal without the kernel ever showing it."""
         if reason in self._reported:
             return
         self._reported.add(reason)
         self.incomplete.append(reason)
-        self._worker.submit(lambda: self._write(reason))
+        note = _incomplete_note(reason, error)
+        self._worker.submit(lambda: self._write(note))
 
     def _queue_hash(self, mark: ReadMark) -> None:
         """Large inputs start hashing at once, in the background; small ones at cell end."""
@@ -257,7 +257,7 @@ class Tracker:
             )
             RECORDER.accesses = accesses
         except Exception as exc:
-            self.degraded(f"pre_run_cell failed: {type(exc).__name__}: {exc}")
+            self.degraded(f"pre_run_cell failed: {type(exc).__name__}: {exc}", exc)
 
     def post_run_cell(self, result: Any) -> None:
         current = self._current
@@ -271,7 +271,7 @@ class Tracker:
             pending = self._pending(current, result, _perf() - current.t0)
             self._worker.submit(lambda: self._finish(pending))
         except Exception as exc:
-            self.degraded(f"post_run_cell failed: {type(exc).__name__}: {exc}")
+            self.degraded(f"post_run_cell failed: {type(exc).__name__}: {exc}", exc)
 
     def _pending(self, current: _Current, result: Any, duration: float) -> PendingRun:
         status, error = _status(result)
@@ -323,7 +323,7 @@ class Tracker:
         if self.finisher.names_missing:
             self.degraded("static name analysis unavailable: defines and uses not recorded")
 
-    def _write(self, item: dict[str, Any] | str) -> None:
+    def _write(self, item: JournalRecord) -> None:
         if self._unwritable:
             return
         if self._writer is None:
@@ -339,19 +339,19 @@ class Tracker:
                 f"{exc.strerror or exc}; cell runs are not recorded\n"
             )
 
-    def _write_record(self, item: dict[str, Any] | str) -> None:
+    def _write_record(self, item: JournalRecord) -> None:
         if not self._header_written:
             self._emit(self._header())
             self._header_written = True
-        self._emit({"kind": "incomplete", "reason": item} if isinstance(item, str) else item)
+        self._emit(item)
 
-    def _emit(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, sort_keys=True, separators=(",", ":"), default=list)
+    def _emit(self, record: JournalRecord) -> None:
         assert self._writer is not None
-        self._writer.write_line(line)
-        self._lines.append(line)
+        self._writer.write_line(encode_line(record))
+        if isinstance(record, CellRun):
+            self._runs.append(record)
 
-    def _header(self) -> dict[str, Any]:
+    def _header(self) -> JournalHeader:
         from jupyter_repro.io.environment import capture_environment
 
         if self.notebook is None:  # VS Code names the notebook after start-up
@@ -369,18 +369,27 @@ class Tracker:
             if self.notebook is not None
             else None
         )
-        return {
-            "kind": "header",
-            "version": JOURNAL_VERSION,
-            "kernel_id": self.kernel_id,
-            "notebook": notebook,
-            "project_root": str(self.project_root),
-            "cwd": str(self.cwd),
-            "started": self.started,
-            "pid": self.pid,
-            "seed": self.seed,
-            "environment": environment,
-        }
+        return JournalHeader(
+            kernel_id=self.kernel_id,
+            notebook=notebook,
+            project_root=str(self.project_root),
+            cwd=str(self.cwd),
+            started=self.started,
+            pid=self.pid,
+            seed=self.seed,
+            environment=environment,
+        )
+
+
+def _incomplete_note(reason: str, error: BaseException | None) -> IncompleteNote:
+    from jupyter_repro.core.journal import TRACEBACK_LIMIT
+
+    if error is None:
+        return IncompleteNote(reason)
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    return IncompleteNote(reason, text[-TRACEBACK_LIMIT:])
 
 
 def _status(result: Any) -> tuple[RunStatus, str | None]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jupyter_repro.core.errors import StoreError, UsageError
+from jupyter_repro.core.errors import UsageError
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.project import find_project_root, relative_to_root
 from jupyter_repro.io.snapshot import take_snapshot
-from jupyter_repro.io.store import Store, history_rows, restore_target
+from jupyter_repro.io.store import Store, history_rows
+from jupyter_repro.io.storeops import restore_inputs
 
 HISTORY_LIMIT = 50
 
@@ -27,7 +28,8 @@ def _root_and_relpath(notebook: Path) -> tuple[Path, str]:
 
 def lock_of(notebook: Path) -> dict[str, Any]:
     _, relpath = _root_and_relpath(notebook)
-    return {"notebook": relpath, "lock": read_lock_for(notebook)}
+    lock = read_lock_for(notebook)
+    return {"notebook": relpath, "lock": None if lock is None else lock.to_json()}
 
 
 def history(notebook: Path) -> dict[str, Any]:
@@ -49,30 +51,11 @@ def restore(notebook: Path, snapshot: str) -> dict[str, Any]:
     root, relpath = _root_and_relpath(notebook)
     store = Store(root)
     entry = store.find(snapshot, relpath)
-    lock = entry.read()
-    inputs = lock.get("inputs") or {}
-    plan: list[tuple[str, str, Path]] = []
-    for key, record in sorted(inputs.items()):
-        target = restore_target(root, key, root)
-        digest = record.get("hash") if isinstance(record, dict) else None
-        if not digest or not store.has(digest):
-            why = (
-                "not stored: above the size cap"
-                if isinstance(record, dict) and not record.get("stored")
-                else "object missing"
-            )
-            raise StoreError(
-                f"the store lacks {key} of snapshot {entry.id} ({why}); nothing restored"
-            )
-        plan.append((key, digest, target))
-    for _, digest, target in plan:
-        store.export(digest, target)
+    restored = restore_inputs(store, entry, root)
     return {
         "notebook": relpath,
         "snapshot": entry.id,
-        "files": [
-            {"path": key, "target": relative_to_root(target, root)} for key, _, target in plan
-        ],
+        "files": [{"path": f.key, "target": relative_to_root(f.target, root)} for f in restored],
     }
 
 

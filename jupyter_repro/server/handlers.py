@@ -95,6 +95,11 @@ class ReproHandler(APIHandler):
             return await asyncio.get_running_loop().run_in_executor(None, work)
         except ReproError as exc:
             raise tornado.web.HTTPError(http_status(exc), exc.message) from None
+        except OSError as exc:  # a file the action needed: name it, never a bare 500
+            where = exc.filename or "a file of the project"
+            raise tornado.web.HTTPError(
+                409, f"{where}: {exc.strerror or type(exc).__name__}"
+            ) from None
 
     def reply(self, payload: object, status: int = 200) -> None:
         self.set_status(status)

@@ -8,6 +8,7 @@ waits for the child and reads its output; the handlers only read job snapshots.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -20,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from jupyter_repro.core.errors import ReproError
 
 JobState = Literal["running", "done", "failed", "cancelled"]
 KEEP_FINISHED = 20
@@ -158,7 +161,7 @@ class JobRegistry:
     def _watch_journal(self, job: VerifyJob) -> None:
         """Progress from the rerun's own journal: its kernel journals each cell it runs."""
         try:
-            from jupyter_repro.io.journals import journals_for_notebook, read_header, read_journal
+            from jupyter_repro.io.journals import choose_journal
             from jupyter_repro.io.notebooks import read_notebook_json
             from jupyter_repro.io.project import find_project_root, relative_to_root
 
@@ -173,13 +176,10 @@ class JobRegistry:
         except Exception:  # progress is a nicety: the job runs without it
             return
         while job.state == "running":
-            for path in reversed(journals_for_notebook(root, relpath)):
-                header = read_header(path)
-                if header is not None and header.started >= job.started - 1:
-                    journal = read_journal(path)
-                    if journal is not None:
-                        job.cells_done = len(journal.runs)
-                    break
+            with contextlib.suppress(ReproError):  # a broken journal only stops the progress
+                journal = choose_journal(root, relpath)
+                if journal is not None and journal.header.started >= job.started - 1:
+                    job.cells_done = len(journal.runs)
             time.sleep(PROGRESS_INTERVAL_S)
 
     def _follow_stderr(self, job: VerifyJob, process: subprocess.Popen[bytes]) -> str:

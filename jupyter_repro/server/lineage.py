@@ -14,11 +14,8 @@ from typing import Any
 
 from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.lock import FileFacts
-from jupyter_repro.io.environment import (
-    canonical_name,
-    installed_distributions,
-    module_distributions,
-)
+from jupyter_repro.core.lockmodel import Lock, LockedEnvironment, LockedFile
+from jupyter_repro.io.environment import canonical_name, module_distributions
 from jupyter_repro.io.project import store_dir
 from jupyter_repro.io.statcache import Stat, stat_cache_for
 
@@ -47,16 +44,16 @@ def ignored(key: str, globs: Sequence[str]) -> bool:
 
 
 def input_rows(
-    recorded: Mapping[str, Mapping[str, Any]],
-    locked: Mapping[str, Mapping[str, Any]],
+    recorded: Mapping[str, LockedFile],
+    locked: Mapping[str, LockedFile],
     now: Mapping[str, FileFacts],
 ) -> list[dict[str, Any]]:
     """One row per input: what the lock (or, before a save, the kernel) saw against disk now."""
     rows = []
     for key in sorted({*recorded, *locked}):
-        entry = locked.get(key) or recorded.get(key) or {}
+        entry = locked.get(key) or recorded[key]
         current = now.get(key, FileFacts(None, None))
-        expected = entry.get("hash")
+        expected = entry.hash
         if current.size is None:
             state, detail = "missing", "gone from disk"
         elif expected and current.hash and expected != current.hash:
@@ -64,21 +61,20 @@ def input_rows(
                 "changed",
                 "changed on disk since it was " + ("locked" if key in locked else "read"),
             )
-        elif expected is None and entry.get("size") not in (None, current.size):
+        elif expected is None and entry.size not in (None, current.size):
             state, detail = "changed", "size changed on disk since it was read"
         else:
             state, detail = "ok", "unchanged"
-        cells = (recorded.get(key) or entry).get("cells") or []
         rows.append(
             {
                 "path": key,
-                "size": entry.get("size", current.size),
+                "size": entry.size,
                 "hash": expected,
                 "size_now": current.size,
                 "hash_now": current.hash,
-                "cells": [c for c in cells if isinstance(c, int)],
+                "cells": list((recorded.get(key) or entry).cells),
                 "locked": key in locked,
-                "stored": bool(entry.get("stored", False)),
+                "stored": bool(entry.stored),
                 "status": state,
                 "detail": detail,
             }
@@ -87,19 +83,13 @@ def input_rows(
 
 
 def output_rows(
-    recorded: Mapping[str, Mapping[str, Any]], locked: Mapping[str, Mapping[str, Any]]
+    recorded: Mapping[str, LockedFile], locked: Mapping[str, LockedFile]
 ) -> list[dict[str, Any]]:
     rows = []
     for key in sorted({*recorded, *locked}):
-        entry = recorded.get(key) or locked.get(key) or {}
-        cells = entry.get("cells") or []
+        entry = recorded.get(key) or locked[key]
         rows.append(
-            {
-                "path": key,
-                "size": entry.get("size"),
-                "hash": entry.get("hash"),
-                "cells": [c for c in cells if isinstance(c, int)],
-            }
+            {"path": key, "size": entry.size, "hash": entry.hash, "cells": list(entry.cells)}
         )
     return rows
 
@@ -107,14 +97,6 @@ def output_rows(
 def _kernel_environment(journal: Journal | None) -> Mapping[str, Any]:
     env = journal.header.environment if journal is not None else {}
     return env if isinstance(env, Mapping) else {}
-
-
-def kernel_installed(journal: Journal | None) -> dict[str, str] | None:
-    """The kernel's distributions, from the search path it recorded (None: unknown)."""
-    path = _kernel_environment(journal).get("path")
-    if not isinstance(path, list) or not path:
-        return None
-    return installed_distributions([str(p) for p in path])
 
 
 _module_cache: dict[tuple[tuple[str, ...], str], str | None] = {}
@@ -148,11 +130,11 @@ def _imported_distributions(journal: Journal | None, installed: Mapping[str, str
 
 
 def environment_summary(
-    lock: Mapping[str, Any] | None, journal: Journal | None, installed: Mapping[str, str] | None
+    lock: Lock | None, journal: Journal | None, installed: Mapping[str, str] | None
 ) -> dict[str, Any]:
     kernel = _kernel_environment(journal)
-    locked_env = (lock or {}).get("environment") or {}
-    locked_imported = locked_env.get("imported") or {}
+    locked = lock.environment if lock is not None else LockedEnvironment()
+    locked_imported = locked.imported
     imported: dict[str, str | None] = dict(locked_imported)
     if installed is not None:
         for name in _imported_distributions(journal, installed):
@@ -169,10 +151,10 @@ def environment_summary(
             state = "same" if now == locked_version else "changed"
         packages.append({"name": name, "locked": locked_version, "now": now, "status": state})
     return {
-        "python": kernel.get("python") or locked_env.get("python"),
-        "implementation": kernel.get("implementation") or locked_env.get("implementation"),
-        "platform": kernel.get("platform") or locked_env.get("platform"),
-        "locked_python": locked_env.get("python"),
+        "python": kernel.get("python") or locked.python,
+        "implementation": kernel.get("implementation") or locked.implementation,
+        "platform": kernel.get("platform") or locked.platform,
+        "locked_python": locked.python,
         "packages": packages,
         "drift": any(p["status"] in ("changed", "missing") for p in packages),
         "known": installed is not None,

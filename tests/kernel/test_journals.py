@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from jupyter_repro.core.errors import BadInputError
 from jupyter_repro.core.journal import CellRun, JournalHeader
 from jupyter_repro.io.journals import (
     JournalWriter,
+    choose_journal,
     journal_file_name,
     journals_for_kernel,
     journals_for_notebook,
-    latest_journal,
     read_journal,
 )
 
@@ -81,9 +84,9 @@ def test_journals_of_a_notebook_are_found_by_their_header_newest_last(tmp_path: 
     (tmp_path / ".repro" / "journal" / "junk.jsonl").write_text("not json\n")
     found = journals_for_notebook(tmp_path, "nb.ipynb")
     assert [p.name for p in found] == ["a.jsonl", "b.jsonl"]
-    latest = latest_journal(tmp_path, "nb.ipynb")
+    latest = choose_journal(tmp_path, "nb.ipynb")
     assert latest is not None and len(latest.runs) == 2
-    assert latest_journal(tmp_path, "missing.ipynb") is None
+    assert choose_journal(tmp_path, "missing.ipynb") is None
     assert journals_for_kernel(tmp_path, "k1") == sorted(
         (tmp_path / ".repro" / "journal").glob("[abc].jsonl"),
         key=lambda p: json.loads(p.read_text().splitlines()[0])["started"],
@@ -101,26 +104,85 @@ def test_journal_names_are_unique_per_process_and_safe_as_file_names() -> None:
     assert "/" not in journal_file_name("../evil", 1, 0.0)
 
 
-def test_lines_the_kernel_encodes_itself_carry_exactly_the_data_model_fields(
+def test_the_kernel_writes_its_journal_with_the_encoder_the_readers_decode_with(
     session: object, project: Path
 ) -> None:
-    from dataclasses import fields
-
-    from jupyter_repro.core.journal import JOURNAL_VERSION, FileAccess
-    from jupyter_repro.kernel.tracker import JOURNAL_VERSION as KERNEL_VERSION
+    from jupyter_repro.core.journal import decode_lines
 
     (project / "in.txt").write_text("x")
     session.run("open('in.txt').read(); open('out.txt', 'w').write('y')")  # type: ignore[attr-defined]
     journal = session.journal()  # type: ignore[attr-defined]
-    lines = [json.loads(line) for line in journal_path(session).read_text().splitlines()]
-    header, cell = lines[0], lines[1]
-    assert KERNEL_VERSION == JOURNAL_VERSION == header["version"]
-    assert set(header) - {"kind", "version"} == {f.name for f in fields(JournalHeader)}
-    assert set(cell) - {"kind"} == {f.name for f in fields(CellRun)}
-    for access in (*cell["reads"], *cell["writes"]):
-        assert set(access) == {f.name for f in fields(FileAccess)}
+    decoded = decode_lines(journal_path(session).read_text().splitlines())
+    assert decoded is not None
+    assert list(decoded.runs) == session.tracker.runs  # type: ignore[attr-defined]
     assert journal.runs[0].reads[0].path == "in.txt"
+    assert journal.runs[0].writes[0].path == "out.txt"
 
 
 def journal_path(session: object) -> Path:
     return session.tracker.journal_path  # type: ignore[attr-defined,no-any-return]
+
+
+def test_a_journal_from_a_newer_format_is_refused_naming_its_version(tmp_path: Path) -> None:
+    path = write(tmp_path, "k.jsonl", header("nb.ipynb", 1.0), cell_run(1))
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0].replace('"version":1', '"version":7')
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(BadInputError, match="journal version 7 is newer than this"):
+        read_journal(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("[1, 2, 3]", "line 2: not a journal record: top level: expected an object"),
+        ('{"kind": "cell", "seq": "1"}', "line 2: not a journal record: seq"),
+        (
+            '{"kind": "cell", "seq": 1, "source_hash": "h", "started": 0, "duration": 0,'
+            ' "status": "ok", "reads": [{"path": 3, "mode": "read"}]}',
+            "reads/0/path",
+        ),
+    ],
+)
+def test_a_journal_line_of_the_wrong_shape_is_refused_naming_the_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = write(tmp_path, "k.jsonl", header("nb.ipynb", 1.0))
+    with path.open("a") as handle:
+        handle.write(line + "\n")
+    with pytest.raises(BadInputError) as caught:
+        read_journal(path)
+    assert reason in caught.value.message and str(path) in caught.value.message
+
+
+def test_a_restarted_kernel_that_ran_nothing_does_not_hide_the_runs_before_it(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "a.jsonl", header("nb.ipynb", 10.0), cell_run(1), cell_run(2))
+    write(tmp_path, "b.jsonl", header("nb.ipynb", 20.0))
+    chosen = choose_journal(tmp_path, "nb.ipynb")
+    assert chosen is not None and len(chosen.runs) == 2
+
+
+def test_the_running_kernels_named_journal_is_judged_even_before_its_first_cell(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "a.jsonl", header("nb.ipynb", 10.0), cell_run(1))
+    fresh = tmp_path / ".repro" / "journal" / "k1-5-99.jsonl"
+    chosen = choose_journal(tmp_path, "nb.ipynb", "k1", str(fresh))
+    assert chosen is not None and chosen.runs == ()
+    outside = choose_journal(tmp_path, "nb.ipynb", None, "/etc/passwd")
+    assert outside is not None and len(outside.runs) == 1  # a path elsewhere is ignored
+
+
+def test_an_incomplete_record_keeps_a_bounded_traceback_and_reads_back_its_reason() -> None:
+    from jupyter_repro.core.journal import (
+        TRACEBACK_LIMIT,
+        IncompleteNote,
+        decode_record,
+        encode_line,
+    )
+
+    note = IncompleteNote("post_run_cell failed: KeyError: 'x'", "Traceback ...\n" * 10)
+    assert decode_record(json.loads(encode_line(note))) == note
+    assert TRACEBACK_LIMIT <= 4000

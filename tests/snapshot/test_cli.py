@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jupyter_repro.cli.main import main
-from jupyter_repro.core.lock import lock_id, serialize_lock
+from jupyter_repro.core.lock import lock_id
 from jupyter_repro.io.store import Store, notebook_key
 from tests.snapshot.conftest import access, append_runs, run_of, write_journal, write_notebook
 
@@ -47,7 +47,7 @@ def craft_history(project: Path, inputs: dict[str, Any]) -> str:
     lock = json.loads((project / "analysis.repro.json").read_text())
     lock = copy.deepcopy(lock)
     lock["inputs"] = inputs
-    ident = lock_id(serialize_lock(lock))
+    ident = lock_id(json.dumps(lock, sort_keys=True))
     folder = project / ".repro" / "history" / notebook_key("analysis.ipynb")
     (folder / f"{time.time_ns():020d}-{ident}.json").write_text(json.dumps({"lock": lock}))
     return ident

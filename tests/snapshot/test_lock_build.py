@@ -16,7 +16,8 @@ from jupyter_repro.core.lock import (
     same_but_git,
     serialize_lock,
 )
-from jupyter_repro.io.locks import lock_problem
+from jupyter_repro.core.lockmodel import GitState, Lock
+from jupyter_repro.io.locks import schema_problem
 from tests.snapshot.conftest import run_of
 
 H = "blake3:" + "a" * 64
@@ -53,6 +54,11 @@ def journal(*runs: Any) -> Journal:
 
 
 def lock_of(nb: Any, j: Journal | None, **extra: Any) -> dict[str, Any]:
+    """The lock as the JSON it is written as: what a reviewer reads."""
+    return built(nb, j, **extra).to_json()
+
+
+def built(nb: Any, j: Journal | None, **extra: Any) -> Lock:
     return build_lock(
         LockInputs(
             notebook="nb.ipynb",
@@ -76,7 +82,7 @@ def test_inputs_name_the_cells_that_read_them_counting_all_cells() -> None:
     )
     assert lock["inputs"] == {"d.csv": {"size": 10, "hash": H, "cells": [1, 2], "stored": True}}
     assert lock["seed"] == 7
-    assert lock_problem(lock) is None
+    assert schema_problem(lock) is None
 
 
 def test_imported_modules_are_recorded_as_their_distributions() -> None:
@@ -130,7 +136,7 @@ def test_without_a_journal_the_lock_says_what_it_lacks() -> None:
     assert lock["execution"]["tracking_complete"] is False
     assert lock["execution"]["clean_run"] is True
     assert any("no journal" in m for m in lock["execution"]["missing"])
-    assert lock_problem(lock) is None
+    assert schema_problem(lock) is None
 
 
 def test_parameters_come_from_the_papermill_parameter_cells_injected_last() -> None:
@@ -155,8 +161,8 @@ def test_code_fingerprint_ignores_markdown_but_not_code() -> None:
 def test_serialization_is_deterministic_sorted_and_ends_with_a_newline() -> None:
     nb = notebook(["import yaml"])
     j = journal(run_of(nb, 1, imports=["yaml"]))
-    text = serialize_lock(lock_of(nb, j))
-    assert text == serialize_lock(json.loads(text)) == serialize_lock(lock_of(nb, j))
+    text = serialize_lock(built(nb, j))
+    assert text == serialize_lock(Lock.from_json(json.loads(text))) == serialize_lock(built(nb, j))
     assert text.endswith("}\n") and '"lock_version": 1' in text
     keys = list(json.loads(text))
     assert keys == sorted(keys)
@@ -164,8 +170,8 @@ def test_serialization_is_deterministic_sorted_and_ends_with_a_newline() -> None
 
 def test_a_change_of_git_commit_alone_does_not_count_as_a_change() -> None:
     nb = notebook(["a = 1"])
-    old = lock_of(nb, None, git={"commit": "1" * 40, "dirty": False})
-    new = lock_of(nb, None, git={"commit": "2" * 40, "dirty": False})
+    old = built(nb, None, git=GitState("1" * 40, False))
+    new = built(nb, None, git=GitState("2" * 40, False))
     assert same_but_git(old, new)
     nb.cells[1].source = "a = 3"
-    assert not same_but_git(old, lock_of(nb, None, git={"commit": "2" * 40, "dirty": False}))
+    assert not same_but_git(old, built(nb, None, git=GitState("2" * 40, False)))

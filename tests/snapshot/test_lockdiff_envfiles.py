@@ -7,9 +7,14 @@ from typing import Any
 
 from jupyter_repro.core.envfiles import conda_environment_yml, requirements_txt, runtime_txt
 from jupyter_repro.core.lockdiff import describe, diff_locks, summary
+from jupyter_repro.core.lockmodel import Lock
 
 H = "blake3:" + "a" * 64
 H2 = "blake3:" + "b" * 64
+
+
+def lock(data: dict[str, Any]) -> Lock:
+    return Lock.from_json(data)
 
 
 def base_lock() -> dict[str, Any]:
@@ -46,7 +51,7 @@ def base_lock() -> dict[str, Any]:
 
 
 def test_identical_locks_have_no_differences() -> None:
-    diff = diff_locks(base_lock(), base_lock())
+    diff = diff_locks(lock(base_lock()), lock(base_lock()))
     assert diff.empty and describe(diff) == [] and summary(diff) == "no change"
 
 
@@ -55,7 +60,7 @@ def test_inputs_added_removed_and_changed_are_reported_with_sizes() -> None:
     after["inputs"]["data/a.csv"] = {"size": 2048, "hash": H2, "cells": [1], "stored": True}
     del after["inputs"]["data/b.csv"]
     after["inputs"]["data/c.csv"] = {"size": 7, "hash": H, "cells": [2], "stored": False}
-    diff = diff_locks(base_lock(), after)
+    diff = diff_locks(lock(base_lock()), lock(after))
     assert [(c.path, c.kind, c.size_before, c.size_after) for c in diff.inputs] == [
         ("data/a.csv", "changed", 100, 2048),
         ("data/b.csv", "removed", 5, None),
@@ -72,7 +77,7 @@ def test_packages_upgraded_downgraded_added_and_removed_by_version_order() -> No
     dists["numpy"] = "1.26.0"
     del dists["pip"]
     dists["polars"] = "1.0"
-    kinds = {p.name: p.kind for p in diff_locks(base_lock(), after).packages}
+    kinds = {p.name: p.kind for p in diff_locks(lock(base_lock()), lock(after)).packages}
     assert kinds == {
         "pandas": "upgraded",
         "numpy": "downgraded",
@@ -87,32 +92,32 @@ def test_code_parameter_and_python_changes_are_reported() -> None:
     after["code"]["fingerprint"] = H2
     after["parameters"]["alpha"] = "0.7"
     after["environment"]["python"] = "3.12.1"
-    lines = describe(diff_locks(base_lock(), after))
-    assert "code: cell 2 changed" in lines
+    lines = describe(diff_locks(lock(base_lock()), lock(after)))
+    assert "code: cell 3 changed" in lines  # cells count from 1, as JupyterLab shows them
     assert "parameter alpha: 0.5 -> 0.7" in lines
     assert "python: 3.11.7 -> 3.12.1" in lines
 
 
 def test_requirements_pin_imported_distributions_and_comment_editable_ones() -> None:
-    text = requirements_txt(base_lock())
+    text = requirements_txt(lock(base_lock()))
     assert "pandas==2.2.3\n" in text
     assert "numpy" not in text and "mypkg==" not in text
     assert "# mypkg: editable install from ../mypkg at abc" in text
-    everything = requirements_txt(base_lock(), everything=True)
+    everything = requirements_txt(lock(base_lock()), everything=True)
     assert "numpy==1.26.4" in everything and "pip==" not in everything
 
 
 def test_conda_environment_pins_python_minor_and_pip_packages() -> None:
     import yaml
 
-    data = yaml.safe_load(conda_environment_yml(base_lock()))
+    data = yaml.safe_load(conda_environment_yml(lock(base_lock())))
     assert data["name"] == "analysis"
     assert "python=3.11" in data["dependencies"]
     assert {"pip": ["pandas==2.2.3"]} in data["dependencies"]
 
 
 def test_runtime_txt_is_repo2docker_style() -> None:
-    assert runtime_txt(base_lock()) == "python-3.11\n"
+    assert runtime_txt(lock(base_lock())) == "python-3.11\n"
 
 
 def test_editable_commits_and_variables_are_described_by_name() -> None:
@@ -120,7 +125,7 @@ def test_editable_commits_and_variables_are_described_by_name() -> None:
     after["environment"]["editable"]["mypkg"] = {"path": "../mypkg", "commit": "def"}
     after["environment"]["variables"] = {"HOME": None, "DATA_DIR": None}
     after["environment"]["imported"]["numpy"] = "1.26.4"
-    lines = describe(diff_locks(base_lock(), after))
+    lines = describe(diff_locks(lock(base_lock()), lock(after)))
     assert "editable install mypkg: commit abc -> def" in lines
     assert "environment variables added: DATA_DIR" in lines
     assert "imports added: numpy" in lines

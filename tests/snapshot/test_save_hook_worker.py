@@ -24,7 +24,7 @@ def test_a_burst_of_saves_makes_one_snapshot_of_the_newest_file(project: Path) -
     assert outcome is not None and outcome.status == "written"
     assert len(Store(project).entries("analysis.ipynb")) == 1
     lock = Store(project).entries("analysis.ipynb")[0].read()
-    assert lock == json.loads((project / "analysis.repro.json").read_text())
+    assert lock.to_json() == json.loads((project / "analysis.repro.json").read_text())
 
 
 def test_files_that_are_not_notebooks_and_checkpoints_are_left_alone(project: Path) -> None:

@@ -69,7 +69,7 @@ def test_lock_records_inputs_outputs_and_the_kernels_distributions(
 ) -> None:
     setup_run(project, tmp_path)
     result = take_snapshot(project / "analysis.ipynb")
-    lock = read_lock(project / "analysis.repro.json")
+    lock = read_lock(project / "analysis.repro.json").to_json()
     assert result.written and result.snapshot_id
     assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
     assert lock["inputs"]["data/a.csv"]["cells"] == [1]
@@ -104,10 +104,10 @@ def test_saving_twice_with_nothing_changed_leaves_the_lock_byte_identical(
 def test_a_changed_input_changes_only_its_entry(project: Path, tmp_path: Path) -> None:
     nb, journal = setup_run(project, tmp_path)
     take_snapshot(project / "analysis.ipynb")
-    before = read_lock(project / "analysis.repro.json")
+    before = read_lock(project / "analysis.repro.json").to_json()
     (project / "data" / "b.csv").write_text("hello, world")
     append_runs(journal, [run_of(nb, 2, [access(project, "data/b.csv")])])
-    after = take_snapshot(project / "analysis.ipynb").lock
+    after = take_snapshot(project / "analysis.ipynb").lock.to_json()
     changed = {k for k in before if before[k] != after[k]}
     assert changed == {"inputs", "execution"}
     assert {k for k in before["inputs"] if before["inputs"][k] != after["inputs"][k]} == {
@@ -145,7 +145,7 @@ def test_unchanged_inputs_are_never_hashed_again(
     calls: list[Path] = []
     real = statcache_module.hash_file
     monkeypatch.setattr(statcache_module, "hash_file", lambda p: calls.append(p) or real(p))
-    first = take_snapshot(project / "analysis.ipynb").lock
+    first = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert len(calls) == 1 and first["inputs"]["data/big.bin"]["hash"]
     take_snapshot(project / "analysis.ipynb")
     assert len(calls) == 1
@@ -174,7 +174,7 @@ def test_inputs_above_the_store_cap_keep_only_their_hash(project: Path, tmp_path
         ],
         environment=kernel_env(tmp_path),
     )
-    lock = take_snapshot(project / "analysis.ipynb").lock
+    lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     above, below = lock["inputs"]["data/above.bin"], lock["inputs"]["data/below.bin"]
     assert above["stored"] is False and above["size"] == 300 << 20 and above["hash"]
     assert below["stored"] is True
@@ -195,10 +195,10 @@ def test_a_journal_known_only_by_kernel_id_is_found_through_the_session(
         kernel_id="0f1e2d",
         environment=kernel_env(tmp_path),
     )
-    orphan = take_snapshot(project / "analysis.ipynb").lock
+    orphan = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert orphan["inputs"] == {}
     assert any("no journal" in m for m in orphan["execution"]["missing"])
-    found = take_snapshot(project / "analysis.ipynb", kernel_id="0f1e2d").lock
+    found = take_snapshot(project / "analysis.ipynb", kernel_id="0f1e2d").lock.to_json()
     assert list(found["inputs"]) == ["data/a.csv"]
 
 
@@ -206,22 +206,22 @@ def test_git_state_ignores_the_files_the_save_itself_writes(project: Path, tmp_p
     (project / "helpers.py").write_text("X = 1\n")
     nb, journal = setup_run(project, tmp_path)
     git_init(project)
-    lock = take_snapshot(project / "analysis.ipynb").lock
+    lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert lock["git"]["commit"] and lock["git"]["dirty"] is False
     (project / "helpers.py").write_text("X = 2\n")
     # The git state alone does not rewrite the lock: it is the state when results changed.
-    assert take_snapshot(project / "analysis.ipynb").lock["git"]["dirty"] is False
+    assert take_snapshot(project / "analysis.ipynb").lock.to_json()["git"]["dirty"] is False
     append_runs(journal, [run_of(nb, 2, [access(project, "data/b.csv")])])
-    assert take_snapshot(project / "analysis.ipynb").lock["git"]["dirty"] is True
+    assert take_snapshot(project / "analysis.ipynb").lock.to_json()["git"]["dirty"] is True
 
 
 def test_the_paired_script_is_fingerprinted(project: Path, tmp_path: Path) -> None:
     setup_run(project, tmp_path)
     (project / "analysis.py").write_text("# %%\nx = 1\n")
-    lock = take_snapshot(project / "analysis.ipynb").lock
+    lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert lock["code"]["script"]["path"] == "analysis.py"
     (project / "analysis.py").write_text("# %%\nx = 2\n")
-    again = take_snapshot(project / "analysis.ipynb").lock
+    again = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert again["code"]["script"]["fingerprint"] != lock["code"]["script"]["fingerprint"]
 
 
@@ -263,7 +263,7 @@ def test_a_kernel_killed_mid_write_gives_a_lock_that_says_tracking_is_incomplete
     _, journal = setup_run(project, tmp_path)
     with journal.open("a") as handle:
         handle.write('{"kind":"cell","seq":99,"execution_c')  # torn by the kill
-    lock = take_snapshot(project / "analysis.ipynb").lock
+    lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
     assert lock["execution"]["tracking_complete"] is False
     assert any("torn" in item for item in lock["execution"]["missing"])
@@ -274,7 +274,7 @@ def test_a_restarted_kernel_that_ran_nothing_yet_keeps_the_previous_kernels_inpu
 ) -> None:
     setup_run(project, tmp_path)
     write_journal(project, [], environment=kernel_env(tmp_path))  # the restarted kernel
-    lock = take_snapshot(project / "analysis.ipynb").lock
+    lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
 
 
@@ -283,7 +283,7 @@ def test_an_input_changed_since_it_was_read_is_not_claimed_as_stored(
 ) -> None:
     setup_run(project, tmp_path)
     (project / "data" / "b.csv").write_text("edited after the cell read it")
-    lock = take_snapshot(project / "analysis.ipynb").lock
+    lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert lock["inputs"]["data/b.csv"]["size"] == 5
     assert lock["inputs"]["data/b.csv"]["stored"] is False
     assert (

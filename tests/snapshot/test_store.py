@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from jupyter_repro.core.errors import StoreError
+from jupyter_repro.core.lockmodel import (
+    CodeSection,
+    ExecutionSummary,
+    KernelRef,
+    Lock,
+    LockedEnvironment,
+)
 from jupyter_repro.io.hashing import hash_bytes, hash_file
 from jupyter_repro.io.store import Store, restore_target
 
@@ -49,11 +57,21 @@ def test_sparse_files_stay_sparse_in_the_store_and_when_restored(project: Path) 
 
 def test_history_records_only_a_changed_lock(project: Path) -> None:
     store = Store(project)
-    lock = {"lock_version": 1, "notebook": "nb.ipynb", "inputs": {}}
+    lock = Lock(
+        notebook="nb.ipynb",
+        code=CodeSection("blake3:" + "0" * 64, {}),
+        kernel=KernelRef("python3", "python"),
+        environment=LockedEnvironment(),
+        inputs={},
+        outputs={},
+        parameters={},
+        seed=None,
+        execution=ExecutionSummary(True, True, True, 0),
+    )
     first = store.record("nb.ipynb", lock, "save")
     assert first is not None
-    assert store.record("nb.ipynb", dict(lock), "save") is None
-    second = store.record("nb.ipynb", {**lock, "seed": 1}, "snapshot")
+    assert store.record("nb.ipynb", replace(lock), "save") is None
+    second = store.record("nb.ipynb", replace(lock, seed=1), "snapshot")
     assert second not in (None, first)
     assert [e.id for e in store.entries("nb.ipynb")] == [first, second]
     assert store.find(first[:6], "nb.ipynb").id == first

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import RULES, Finding
 from jupyter_repro.core.journal import Journal
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.names import CellScan, scan_cell
 
 
@@ -58,7 +58,7 @@ class Evidence:
     cells: tuple[Cell, ...]
     language: str = "python"
     journal: Journal | None = None
-    lock: Mapping[str, Any] | None = None
+    lock: Lock | None = None
     inputs_now: Mapping[str, InputState] = field(default_factory=dict)
     installed: Mapping[str, str] | None = None
     declared: frozenset[str] | None = None

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.lockmodel import Lock, LockedFile
 from jupyter_repro.core.rules.evidence import Evidence, finding
 
 
-def locked_inputs(lock: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    inputs = lock.get("inputs")
-    if not isinstance(inputs, Mapping):
-        return {}
-    return {str(k): v for k, v in inputs.items() if isinstance(v, Mapping)}
+def _first_cell(entry: LockedFile, cells: int) -> int | None:
+    return next((cell for cell in entry.cells if 0 <= cell < cells), None)
 
 
-def _first_cell(entry: Mapping[str, Any], cells: int) -> int | None:
-    readers = entry.get("cells")
-    if isinstance(readers, list):
-        for cell in readers:
-            if isinstance(cell, int) and 0 <= cell < cells:
-                return cell
-    return None
-
-
-def _inputs(evidence: Evidence, config: ReproConfig, lock: Mapping[str, Any]) -> list[Finding]:
+def _inputs(evidence: Evidence, config: ReproConfig, lock: Lock) -> list[Finding]:
     findings: list[Finding] = []
-    for path, entry in sorted(locked_inputs(lock).items()):
+    for path, entry in sorted(lock.inputs.items()):
         now = evidence.inputs_now.get(path)
         if now is None:
             continue  # not looked at (ignored by configuration)
@@ -36,8 +22,7 @@ def _inputs(evidence: Evidence, config: ReproConfig, lock: Mapping[str, Any]) ->
         if now.size is None:
             findings.append(finding(config, "input-missing", cell, f"locked input {path} is gone"))
             continue
-        locked_size = entry.get("size")
-        locked_hash = entry.get("hash")
+        locked_size, locked_hash = entry.size, entry.hash
         if locked_size is not None and locked_size != now.size:
             findings.append(
                 finding(
@@ -59,17 +44,13 @@ def _inputs(evidence: Evidence, config: ReproConfig, lock: Mapping[str, Any]) ->
     return findings
 
 
-def _environment(evidence: Evidence, config: ReproConfig, lock: Mapping[str, Any]) -> list[Finding]:
+def _environment(evidence: Evidence, config: ReproConfig, lock: Lock) -> list[Finding]:
     installed = evidence.installed
-    environment = lock.get("environment")
-    if installed is None or not isinstance(environment, Mapping):
-        return []
-    imported = environment.get("imported")
-    if not isinstance(imported, Mapping):
+    if installed is None:
         return []
     findings: list[Finding] = []
-    for name, version in sorted(imported.items()):
-        now = installed.get(str(name))
+    for name, version in sorted(lock.environment.imported.items()):
+        now = installed.get(name)
         if now == version:
             continue
         state = "is not installed here" if now is None else f"is {now} here"
