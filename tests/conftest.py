@@ -19,6 +19,9 @@ ARTIFACTS = Path(os.environ.get("REPRO_TEST_ARTIFACTS", REPO_ROOT / "test-artifa
 # Tests start `jupyter`, `jupyter-repro` and kernels as a user of this environment would,
 # with its scripts first on PATH, as if the virtualenv were activated.
 _SCRIPTS = str(Path(sys.executable).parent)
+# Every lock any process of the test run writes is also validated against the published
+# JSON Schema (io/locks.py), so the typed parser and the schema cannot drift apart.
+os.environ.setdefault("JUPYTER_REPRO_VALIDATE_LOCKS", "1")
 if os.environ.get("PATH", "").split(os.pathsep)[0] != _SCRIPTS:
     os.environ["PATH"] = _SCRIPTS + os.pathsep + os.environ.get("PATH", "")
 

@@ -126,5 +126,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _skip_slow_format_checker() -> None:
+    """Keep `rfc3987_syntax` from loading in this process.
+
+    jsonschema (imported by nbformat, and so by jupytext and papermill) imports it, when
+    installed, to check the "iri" string formats; it compiles ~35 grammars at import and
+    costs about a second (python-jsonschema/jsonschema#1428). No schema we or nbformat
+    validate uses those formats; jsonschema treats the module as absent and skips them.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def console_main() -> None:
+    _skip_slow_format_checker()
     sys.exit(main())

@@ -36,6 +36,7 @@ from jupyter_repro.io.journals import choose_journal
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, relative_to_root, store_dir
+from jupyter_repro.io.scriptcells import read_script_notebook, script_code_cells, script_format
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,8 @@ class Inspector:
             return PairState(path=None, declared=declared)
         shown = relative_to_root(script, self.project_root(notebook.parent.resolve()))
         try:
-            cells = _script_code_cells(script, config.paired_format)
+            root = self.project_root(notebook.parent.resolve())
+            cells = script_code_cells(script, config.paired_format, store_dir(root))
         except (OSError, ValueError, ReproError) as exc:
             return PairState(shown, None, declared, str(exc).splitlines()[0] if str(exc) else "")
         return PairState(shown, cells, declared)
@@ -321,32 +323,6 @@ def _input_state(root: Path, relpath: str, locked_size: int | None) -> InputStat
     return InputState(size, digest)
 
 
-def _script_code_cells(script: Path, paired_format: str) -> tuple[str, ...]:
-    notebook = _read_script(script, paired_format)
-    return tuple(_source(c) for c in notebook.get("cells", []) if c.get("cell_type") == "code")
-
-
-@functools.lru_cache(maxsize=1)
-def _jupytext() -> Any:
-    import jupytext
-
-    return jupytext
-
-
-def _read_script(script: Path, paired_format: str) -> Mapping[str, Any]:
-    from jupyter_repro.core.errors import BadInputError
-    from jupyter_repro.io.files import read_text
-
-    text = read_text(script, "script")
-    extension = script.suffix
-    fmt = paired_format if paired_format.startswith(extension.lstrip(".") + ":") else None
-    try:
-        notebook: Mapping[str, Any] = _jupytext().reads(text, fmt=fmt or extension.lstrip("."))
-    except Exception as exc:  # jupytext raises many kinds on malformed text
-        raise BadInputError.invalid(script, f"cannot read as a notebook: {exc}") from None
-    return notebook
-
-
 def _load(path: Path, tolerate_unreadable: bool = False) -> tuple[Path, Mapping[str, Any]]:
     """The notebook to check for `path`: itself, or the notebook a script is paired with.
 
@@ -366,7 +342,7 @@ def _load(path: Path, tolerate_unreadable: bool = False) -> tuple[Path, Mapping[
         from jupyter_repro.core.errors import BadInputError
 
         raise BadInputError.unreadable(path, "no such file")
-    return path, _read_script(path, "py:percent")
+    return path, read_script_notebook(path, script_format(path, "py:percent"))
 
 
 def inspect_notebook(path: Path, display: str | None = None) -> NotebookReport:

@@ -45,8 +45,8 @@ class JournalWriter:
 
     def _open(self) -> IO[str]:
         if self._handle is None:
+            ensure_store(self.path.parent.parent)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _ensure_gitignore(self.path.parent.parent)
             self._handle = self.path.open("a", encoding="utf-8")
         return self._handle
 
@@ -70,8 +70,9 @@ class JournalWriter:
             self._handle = None
 
 
-def _ensure_gitignore(store: Path) -> None:
-    """The store is git-ignored by default: a `.gitignore` of `*` inside it does that."""
+def ensure_store(store: Path) -> None:
+    """Create the store folder, git-ignored by default: a `.gitignore` of `*` inside it."""
+    store.mkdir(parents=True, exist_ok=True)
     marker = store / ".gitignore"
     if marker.exists():
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jupyter_repro.core.causes import attach_causes, compare_environment, compare_inputs
 from jupyter_repro.core.compare import CellComparison
+from tests.support.locks import files
 
 
 def _differs(index: int) -> list[CellComparison]:
@@ -12,10 +13,12 @@ def _differs(index: int) -> list[CellComparison]:
 
 def test_a_changed_input_read_by_an_upstream_cell_is_named() -> None:
     inputs = compare_inputs(
-        {
-            "data/a.csv": {"hash": "blake3:old", "cells": [1]},
-            "data/b.csv": {"hash": "blake3:b", "cells": [1]},
-        },
+        files(
+            {
+                "data/a.csv": {"hash": "blake3:old", "cells": [1]},
+                "data/b.csv": {"hash": "blake3:b", "cells": [1]},
+            }
+        ),
         {"data/a.csv": "blake3:new", "data/b.csv": "blake3:b"},
     )
     assert [(i["path"], i["status"]) for i in inputs] == [
@@ -27,7 +30,9 @@ def test_a_changed_input_read_by_an_upstream_cell_is_named() -> None:
 
 
 def test_an_input_read_only_below_the_cell_is_not_its_cause() -> None:
-    inputs = compare_inputs({"late.csv": {"hash": "blake3:x", "cells": [5]}}, {"late.csv": None})
+    inputs = compare_inputs(
+        files({"late.csv": {"hash": "blake3:x", "cells": [5]}}), {"late.csv": None}
+    )
     assert inputs[0]["status"] == "missing"
     assert attach_causes(_differs(2), ["", "", "show()"], inputs)[0].causes == ()
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_repro.core.lockmodel import LockedEnvironment
 from jupyter_repro.io.hashing import hash_file
 from tests.run.conftest import code, markdown, result, stdout, write_notebook
+from tests.support.locks import files, minimal_lock
 
 Cli = Callable[..., tuple[int, str, str]]
 pytestmark = pytest.mark.kernel
@@ -89,15 +91,14 @@ def test_a_changed_input_is_named_as_the_cause_from_the_lock(project: Path, cli:
             code("print(sum(map(int, rows)))", [stdout("3\n")], 2),
         ],
     )
-    lock = {
-        "lock_version": 1,
-        "notebook": "analysis/counts.ipynb",
-        "inputs": {
-            "data/counts.csv": {"size": 8, "hash": locked_hash, "cells": [0], "stored": False}
-        },
-        "environment": {"imported": {"numpy": "0.0.1"}},
-    }
-    notebook.with_name("counts.repro.json").write_text(json.dumps(lock))
+    lock = minimal_lock(
+        notebook="analysis/counts.ipynb",
+        inputs=files(
+            {"data/counts.csv": {"size": 8, "hash": locked_hash, "cells": [0], "stored": False}}
+        ),
+        environment=LockedEnvironment(imported={"numpy": "0.0.1"}),
+    )
+    notebook.with_name("counts.repro.json").write_text(json.dumps(lock.to_json()))
     data.write_text("n\n1\n2\n40\n")
     code_, out, _ = cli("verify", notebook, "--format", "json")
     assert code_ == 1

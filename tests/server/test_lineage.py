@@ -6,7 +6,9 @@ from pathlib import Path
 
 from jupyter_repro.core.journal import CellRun, Journal, JournalHeader
 from jupyter_repro.core.lock import FileFacts
+from jupyter_repro.core.lockmodel import LockedEnvironment
 from jupyter_repro.server.lineage import environment_summary, input_rows
+from tests.support.locks import files, minimal_lock
 
 
 def journal_importing(*modules: str) -> Journal:
@@ -34,12 +36,12 @@ def journal_importing(*modules: str) -> Journal:
 
 
 def test_drift_is_what_the_lock_recorded_against_what_the_kernel_has() -> None:
-    lock = {
-        "environment": {
-            "python": "3.11.7",
-            "imported": {"pandas": "2.2.3", "numpy": "1.26.0", "polars": "1.0.0"},
-        }
-    }
+    lock = minimal_lock(
+        environment=LockedEnvironment(
+            python="3.11.7",
+            imported={"pandas": "2.2.3", "numpy": "1.26.0", "polars": "1.0.0"},
+        )
+    )
     installed = {"pandas": "2.2.3", "numpy": "2.0.0", "matplotlib": "3.9.0"}
     env = environment_summary(lock, journal_importing("matplotlib"), installed)
     rows = {p["name"]: (p["status"], p["locked"], p["now"]) for p in env["packages"]}
@@ -55,7 +57,7 @@ def test_drift_is_what_the_lock_recorded_against_what_the_kernel_has() -> None:
 
 
 def test_without_the_kernel_s_environment_nothing_is_called_drift() -> None:
-    lock = {"environment": {"imported": {"pandas": "2.2.3"}}}
+    lock = minimal_lock(environment=LockedEnvironment(imported={"pandas": "2.2.3"}))
     env = environment_summary(lock, None, None)
     assert env["known"] is False
     assert env["drift"] is False
@@ -63,14 +65,18 @@ def test_without_the_kernel_s_environment_nothing_is_called_drift() -> None:
 
 
 def test_inputs_are_judged_by_content_against_the_lock_or_the_kernel_s_read(tmp_path: Path) -> None:
-    locked = {
-        "a.csv": {"size": 3, "hash": "blake3:aa", "cells": [1], "stored": True},
-        "gone.csv": {"size": 3, "hash": "blake3:gg", "cells": [2]},
-    }
-    recorded = {
-        "b.csv": {"size": 5, "hash": "blake3:bb", "cells": [4]},
-        "a.csv": {"size": 3, "hash": "blake3:aa", "cells": [1, 3]},
-    }
+    locked = files(
+        {
+            "a.csv": {"size": 3, "hash": "blake3:aa", "cells": [1], "stored": True},
+            "gone.csv": {"size": 3, "hash": "blake3:gg", "cells": [2]},
+        }
+    )
+    recorded = files(
+        {
+            "b.csv": {"size": 5, "hash": "blake3:bb", "cells": [4]},
+            "a.csv": {"size": 3, "hash": "blake3:aa", "cells": [1, 3]},
+        }
+    )
     now = {
         "a.csv": FileFacts(3, "blake3:aa"),
         "b.csv": FileFacts(5, "blake3:b2"),

@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from jupyter_repro.core.errors import StoreError
-from jupyter_repro.core.lockmodel import (
-    CodeSection,
-    ExecutionSummary,
-    KernelRef,
-    Lock,
-    LockedEnvironment,
-)
 from jupyter_repro.io.hashing import hash_bytes, hash_file
 from jupyter_repro.io.store import Store, restore_target
+from tests.support.locks import minimal_lock
 
 
 def test_identical_content_is_stored_once_under_its_hash(project: Path) -> None:
@@ -57,17 +51,7 @@ def test_sparse_files_stay_sparse_in_the_store_and_when_restored(project: Path) 
 
 def test_history_records_only_a_changed_lock(project: Path) -> None:
     store = Store(project)
-    lock = Lock(
-        notebook="nb.ipynb",
-        code=CodeSection("blake3:" + "0" * 64, {}),
-        kernel=KernelRef("python3", "python"),
-        environment=LockedEnvironment(),
-        inputs={},
-        outputs={},
-        parameters={},
-        seed=None,
-        execution=ExecutionSummary(True, True, True, 0),
-    )
+    lock = minimal_lock()
     first = store.record("nb.ipynb", lock, "save")
     assert first is not None
     assert store.record("nb.ipynb", replace(lock), "save") is None

@@ -1,0 +1,64 @@
+"""The code cells of a paired script as jupytext reads them, cached by the script's content.
+
+Reading a script takes jupytext, and through it nbformat and jsonschema: 0.3-1.5 s of
+imports, longer than the whole of a `check`. The cells of a given text in a given format
+never change, so they are kept in the store under the blake3 of (format, text): after a
+save or a sync has read a script once, `check` (what pre-commit runs) reads its cells
+without importing jupytext. A cache entry that cannot be read or written only costs time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.io.atomic import write_text_atomic
+from jupyter_repro.io.files import read_text
+from jupyter_repro.io.hashing import hash_bytes
+from jupyter_repro.io.journals import ensure_store
+
+CACHE_VERSION = 1
+
+
+def script_format(script: Path, paired_format: str) -> str:
+    """The jupytext format to read `script` with: the configured one when it fits the suffix."""
+    extension = script.suffix.lstrip(".")
+    return paired_format if paired_format.startswith(extension + ":") else extension
+
+
+def read_script_notebook(script: Path, fmt: str, text: str | None = None) -> Mapping[str, Any]:
+    """The script as a notebook, read by jupytext; BadInputError when jupytext cannot."""
+    import jupytext
+
+    text = read_text(script, "script") if text is None else text
+    try:
+        notebook: Mapping[str, Any] = jupytext.reads(text, fmt=fmt)
+    except Exception as exc:  # jupytext raises many kinds on malformed text
+        raise BadInputError.invalid(script, f"cannot read as a notebook: {exc}") from None
+    return notebook
+
+
+def script_code_cells(script: Path, paired_format: str, store: Path) -> tuple[str, ...]:
+    """The sources of the script's code cells, from the cache when this text was read before."""
+    fmt = script_format(script, paired_format)
+    text = read_text(script, "script")
+    key = hash_bytes(f"{CACHE_VERSION}\0{fmt}\0{text}".encode()).removeprefix("blake3:")
+    entry = store / "cache" / "script-cells" / f"{key}.json"
+    with contextlib.suppress(OSError, ValueError):
+        cached = json.loads(entry.read_text(encoding="utf-8"))
+        if isinstance(cached, list) and all(isinstance(c, str) for c in cached):
+            return tuple(cached)
+    notebook = read_script_notebook(script, fmt, text)
+    cells = tuple(
+        "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+        for c in notebook.get("cells", [])
+        if c.get("cell_type") == "code"
+    )
+    with contextlib.suppress(OSError):
+        ensure_store(store)  # git-ignored by its own .gitignore: no tracked file changes
+        write_text_atomic(entry, json.dumps(list(cells)))
+    return cells
