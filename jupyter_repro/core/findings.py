@@ -35,17 +35,21 @@ RULES: dict[str, tuple[Severity, str]] = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in a notebook. `cell` counts all cells from 0, None for the notebook."""
+    """One problem found in a notebook. `cell` counts all cells from 0, None for the notebook;
+    people read it as `cell + 1` (JupyterLab's "Cell 3/9"); `cell_id` follows the cell when
+    cells are inserted or deleted above it."""
 
     rule: str
     cell: int | None
     severity: Severity
     message: str
+    cell_id: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
             "rule": self.rule,
             "cell": self.cell,
+            "cell_id": self.cell_id,
             "severity": self.severity,
             "message": self.message,
         }

@@ -112,9 +112,8 @@ def _judge(notebook: Path, api_path: str, overlay: Overlay) -> NotebookReport:
     return _inspector.judge(notebook, api_path, overlay)
 
 
-def _finding_json(item: Finding, cells: Sequence[Cell]) -> dict[str, Any]:
-    cell_id = cells[item.cell].cell_id if item.cell is not None and item.cell < len(cells) else None
-    return {**item.to_json(), "cell_id": cell_id, "hint": RULES.get(item.rule, ("", ""))[1]}
+def _finding_json(item: Finding) -> dict[str, Any]:
+    return {**item.to_json(), "hint": RULES.get(item.rule, ("", ""))[1]}
 
 
 def notebook_status(
@@ -155,7 +154,7 @@ def notebook_status(
             "kernel_id": journal.header.kernel_id,
         },
         "tracking_complete": None if journal is None else journal.tracking_complete,
-        "findings": [_finding_json(f, evidence.cells) for f in report.findings],
+        "findings": [_finding_json(f) for f in report.findings],
         "inputs": input_rows(
             {k: v for k, v in recorded_in.items() if k in keys},
             {k: v for k, v in locked_in.items() if k in keys},

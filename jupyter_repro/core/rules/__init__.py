@@ -6,6 +6,8 @@ layer found) and the notebook's configuration in, sorted findings out.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.rules.dependencies import check_dependencies
@@ -52,4 +54,6 @@ def run_rules(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     }
     if per_cell:
         findings = apply_suppressions(findings, per_cell)
+    ids = {cell.index: cell.cell_id for cell in evidence.cells}
+    findings = [replace(f, cell_id=ids.get(f.cell)) if f.cell is not None else f for f in findings]
     return sorted(findings, key=lambda f: (-1 if f.cell is None else f.cell, f.rule, f.message))
