@@ -149,7 +149,7 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def _where(report: NotebookReport, item: Finding) -> str:
-    return report.path if item.cell is None else f"{report.path}:cell {item.cell}"
+    return report.path if item.cell is None else f"{report.path}:cell {item.cell + 1}"
 
 
 def render_text(reports: Sequence[NotebookReport]) -> str:
@@ -198,7 +198,7 @@ def render_github(reports: Sequence[NotebookReport]) -> str:
         if report.error:
             lines.append(f"::error file={file},title=unreadable::{_escape(report.error)}")
         for item in report.findings:
-            where = "" if item.cell is None else f"cell {item.cell}: "
+            where = "" if item.cell is None else f"cell {item.cell + 1}: "
             message = _escape(f"{where}{item.message} (fix: {RULES[item.rule][1]})")
             lines.append(f"::{item.severity} file={file},title={item.rule}::{message}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -261,3 +261,36 @@ def kernel_distributions(journal: Journal | None) -> dict[str, str] | None:
     if not isinstance(found, Mapping) or not found:
         return None
     return {str(name): str(version) for name, version in found.items()}
+
+
+@dataclass(frozen=True)
+class CurrentCell:
+    """A code cell as the notebook holds it now; `index` counts all cells from 0."""
+
+    index: int
+    source: str
+    id: str | None = None
+
+
+def match_runs(runs: Iterable[CellRun], cells: Iterable[CurrentCell]) -> dict[int, int]:
+    """THE matching of runs to cells: run seq -> index of the current cell it executed.
+
+    By cell id when the run has one. A run whose id no current cell has, in a notebook
+    whose cells have ids, belongs to a deleted cell: unmatched, even if another cell has
+    the same code. Without ids (old notebooks, plain IPython), the first code cell with the
+    same source, trailing whitespace aside.
+    """
+    code = list(cells)
+    by_id = {c.id: c.index for c in code if c.id}
+    by_source: dict[str, int] = {}
+    for cell in code:
+        by_source.setdefault(cell.source.rstrip(), cell.index)
+    matched: dict[int, int] = {}
+    for run in runs:
+        if run.cell_id and run.cell_id in by_id:
+            matched[run.seq] = by_id[run.cell_id]
+        elif not run.cell_id or not by_id:
+            index = by_source.get(run.source.rstrip())
+            if index is not None:
+                matched[run.seq] = index
+    return matched

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jupyter_repro.core.journal import CellRun, FileAccess, Journal
+from jupyter_repro.core.journal import CellRun, CurrentCell, FileAccess, Journal, match_runs
 from jupyter_repro.core.lockmodel import (
     LOCK_VERSION,
     CodeSection,
@@ -99,26 +99,14 @@ def code_section(cells: Sequence[Mapping[str, Any]], script: tuple[str, str] | N
     )
 
 
-def run_cell_indices(
-    runs: Iterable[CellRun], cells: Sequence[Mapping[str, Any]]
-) -> dict[int, int | None]:
-    """seq -> index of the current cell that run executed (by cell id, else by source hash)."""
-    by_id: dict[str, int] = {}
-    by_hash: dict[str, int] = {}
-    for position, source in code_cells(cells):
-        cell_id = cells[position].get("id")
-        if isinstance(cell_id, str):
-            by_id[cell_id] = position
-        by_hash.setdefault(hash_text(source), position)
-    result: dict[int, int | None] = {}
-    for run in runs:
-        index: int | None = by_id.get(run.cell_id) if run.cell_id else None
-        if index is None:
-            index = by_hash.get(run.source_hash)
-            if index is None and run.source:
-                index = by_hash.get(hash_text(run.source))
-        result[run.seq] = index
-    return result
+def _matched(runs: Iterable[CellRun], cells: Sequence[Mapping[str, Any]]) -> dict[int, int]:
+    """seq -> index of the current cell each run executed (core.journal.match_runs)."""
+    current = [
+        CurrentCell(i, source, c.get("id") if isinstance(c.get("id"), str) else None)
+        for i, source in code_cells(cells)
+        for c in (cells[i],)
+    ]
+    return match_runs(runs, current)
 
 
 @dataclass
@@ -128,7 +116,7 @@ class _Access:
 
 
 def _accessed_files(
-    journal: Journal, where: Mapping[int, int | None], ignored: frozenset[str]
+    journal: Journal, where: Mapping[int, int], ignored: frozenset[str]
 ) -> tuple[dict[str, _Access], dict[str, _Access]]:
     """path -> latest access and the cells that made it, for reads and writes.
 
@@ -175,7 +163,7 @@ def files_sections(
     """The lock's `inputs` and `outputs`. Hashes are those the kernel saw; disk facts fill gaps."""
     if journal is None:
         return {}, {}
-    where = run_cell_indices(journal.runs, cells)
+    where = _matched(journal.runs, cells)
     reads, writes = _accessed_files(journal, where, ignored)
     inputs = {p: _file_entry(p, a.latest, a.cells, facts, stored) for p, a in reads.items()}
     outputs = {p: _file_entry(p, a.latest, a.cells, facts, None) for p, a in writes.items()}
@@ -230,26 +218,26 @@ def execution_section(
         clean = bool(ran) and ran == list(range(1, len(code) + 1))
         return ExecutionSummary(in_order, clean, False, len(ran), tuple(sorted(set(missing))))
     runs = sorted(journal.runs, key=lambda r: r.seq)
-    where = run_cell_indices(runs, cells)
+    where = _matched(runs, cells)
     latest: dict[int, int] = {}
     for run in runs:
-        index = where[run.seq]
+        index = where.get(run.seq)
         if index is not None:
             latest[index] = run.seq
     by_seq = [index for index, _ in sorted(latest.items(), key=lambda item: item[1])]
     in_order = by_seq == sorted(by_seq)
     nonblank = [i for i, source in code if source.strip()]
     clean = (
-        [where[r.seq] for r in runs] == nonblank
+        [where.get(r.seq) for r in runs] == nonblank
         and all(r.status == "ok" for r in runs)
         and bool(runs)
     )
     lacks = list(missing)
     lacks.extend(f"tracking incomplete: {reason}" for reason in journal.incomplete)
-    if any(where[r.seq] is None for r in runs):
+    if any(r.seq not in where for r in runs):
         lacks.append("some recorded runs belong to cells no longer in the notebook")
     for run in runs:
-        cell = "a deleted cell" if where[run.seq] is None else f"cell {where[run.seq]}"
+        cell = f"cell {where[run.seq] + 1}" if run.seq in where else "a deleted cell"
         lacks.extend(f"{cell}: {reason}" for reason in run.unattributed)
     complete = journal.tracking_complete and not any(r.unattributed for r in runs)
     return ExecutionSummary(in_order, clean, complete, len(runs), tuple(sorted(set(lacks))))

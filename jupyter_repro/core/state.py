@@ -20,17 +20,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from jupyter_repro.core.journal import CellRun, FileAccess, RunStatus
+from jupyter_repro.core.journal import (
+    CellRun,
+    CurrentCell,
+    FileAccess,
+    RunStatus,
+    match_runs,
+)
 from jupyter_repro.core.names import IPYTHON_NAMES
-
-
-@dataclass(frozen=True)
-class CurrentCell:
-    """A code cell as the notebook holds it now; `index` counts all cells from 0."""
-
-    index: int
-    source: str
-    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,21 +106,6 @@ NamesOf = Callable[[str], NameSets]
 
 def _same_source(a: str, b: str) -> bool:
     return a.rstrip() == b.rstrip()
-
-
-def match_runs(runs: Sequence[CellRun], cells: Sequence[CurrentCell]) -> dict[int, int]:
-    """run seq -> current cell index, for the runs whose cell is still in the notebook."""
-    by_id = {c.id: c.index for c in cells if c.id}
-    matched: dict[int, int] = {}
-    for run in runs:
-        if run.cell_id and run.cell_id in by_id:
-            matched[run.seq] = by_id[run.cell_id]
-        elif not run.cell_id or not by_id:
-            for cell in cells:
-                if _same_source(cell.source, run.source):
-                    matched[run.seq] = cell.index
-                    break
-    return matched
 
 
 def _last_runs(runs: Sequence[CellRun], matched: Mapping[int, int]) -> dict[int, CellRun]:

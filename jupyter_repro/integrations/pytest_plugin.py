@@ -96,7 +96,7 @@ class CheckItem(_NotebookItem):
         if report.error:
             lines.append(f"cannot be checked: {report.error}")
         for item in failing:
-            where = "notebook" if item.cell is None else f"cell {item.cell}"
+            where = "notebook" if item.cell is None else f"cell {item.cell + 1}"
             lines.append(f"{where}: {item.severity} [{item.rule}] {item.message}")
             lines.append(f"    fix: {RULES[item.rule][1]}")
         if lines:

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from jupyter_repro.core.journal import CurrentCell
 from jupyter_repro.core.state import (
-    CurrentCell,
     FileStat,
     LiveState,
     NameSets,

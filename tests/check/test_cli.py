@@ -44,7 +44,7 @@ def test_text_output_names_file_cell_rule_severity_and_a_fix(project, capsys, mo
     write_notebook(project / "nb.ipynb", HIDDEN)
     assert main(["check", "nb.ipynb"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("nb.ipynb:cell 0: error [hidden-state] uses `undefined_name`")
+    assert lines[0].startswith("nb.ipynb:cell 1: error [hidden-state] uses `undefined_name`")
     assert lines[1].strip().startswith("fix: define the name in a cell above")
 
 
@@ -52,7 +52,7 @@ def test_json_output_has_exactly_the_documented_shape(project, check_json):
     nb = write_notebook(project / "nb.ipynb", HIDDEN)
     _, notebooks = check_json(str(nb))
     assert set(notebooks[0]) == {"path", "findings"}
-    assert set(notebooks[0]["findings"][0]) == {"rule", "cell", "severity", "message"}
+    assert set(notebooks[0]["findings"][0]) == {"rule", "cell", "cell_id", "severity", "message"}
     assert notebooks[0]["findings"][0]["severity"] == "error"
 
 
@@ -61,8 +61,8 @@ def test_github_output_is_workflow_commands_with_escaped_messages(project, capsy
     write_notebook(project / "nb.ipynb", HIDDEN + UNSEEDED)
     main(["check", "--format", "github", "nb.ipynb"])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("::error file=nb.ipynb,title=hidden-state::cell 0: uses")
-    assert lines[1].startswith("::warning file=nb.ipynb,title=unseeded-random::cell 1")
+    assert lines[0].startswith("::error file=nb.ipynb,title=hidden-state::cell 1: uses")
+    assert lines[1].startswith("::warning file=nb.ipynb,title=unseeded-random::cell 2")
     assert all("\n" not in line for line in lines)
 
 

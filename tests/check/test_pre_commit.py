@@ -79,6 +79,6 @@ def test_the_check_hook_blocks_a_notebook_with_errors_and_never_modifies_files(p
         check=False,
     )
     assert failed.returncode == 1
-    assert "bad.ipynb:cell 0: error [hidden-state]" in failed.stdout
+    assert "bad.ipynb:cell 1: error [hidden-state]" in failed.stdout
     assert "files were modified" not in failed.stdout
     assert (project / "bad.ipynb").read_bytes() == before

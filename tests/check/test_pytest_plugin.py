@@ -51,7 +51,7 @@ def test_repro_makes_one_check_item_per_notebook_with_readable_failures(notebook
     assert "PASSED good.ipynb::repro-check" in result.stdout
     assert "FAILED sub/bad.ipynb::repro-check" in result.stdout
     assert "checkpoint" not in result.stdout
-    assert "cell 0: error [hidden-state] uses `nope`" in result.stdout
+    assert "cell 1: error [hidden-state] uses `nope`" in result.stdout
     assert "fix: define the name in a cell above" in result.stdout
 
 

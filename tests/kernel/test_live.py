@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_repro.core.state import CurrentCell
+from jupyter_repro.core.journal import CurrentCell
 from jupyter_repro.kernel.live import compute_state, parse_cells
 
 

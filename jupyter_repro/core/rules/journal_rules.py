@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.journal import CurrentCell
 from jupyter_repro.core.names import analyze_cell
 from jupyter_repro.core.rules.evidence import Evidence, finding
-from jupyter_repro.core.state import CurrentCell, HiddenName, LiveState, NameSets, live_state
+from jupyter_repro.core.state import HiddenName, LiveState, NameSets, live_state
 
 _STALE_REASONS = {
     "re-run": "cell {upstream} was re-run after it",

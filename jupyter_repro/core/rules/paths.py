@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.journal import CurrentCell, match_runs
 from jupyter_repro.core.rules.evidence import Evidence, finding
-from jupyter_repro.core.state import CurrentCell, match_runs
 
 _POSIX = re.compile(r"^/[^/\s*?{}<>|\"'\\:;,=()\[\]]+(?:/[^/*?{}<>|\"'\\:;=()\[\]\n]*)*$")
 _HOME = re.compile(r"^~[\w.-]*/[^*?{}<>|\"'\n]+$")
