@@ -26,6 +26,19 @@ if os.environ.get("PATH", "").split(os.pathsep)[0] != _SCRIPTS:
     os.environ["PATH"] = _SCRIPTS + os.pathsep + os.environ.get("PATH", "")
 
 
+# Tiers, by folder: each test gets its tier's marker, so `-m "not browser"` and friends
+# select by what a test starts, not by where someone remembered to put a decorator.
+TIERS = ("unit", "kernel", "server", "integration", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_dir = REPO_ROOT / "tests"
+    for item in items:
+        parts = item.path.relative_to(tests_dir).parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     """Where tests leave files for people to look at (screenshots, reports)."""

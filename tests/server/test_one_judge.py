@@ -22,7 +22,7 @@ from tests.support.servers import RunningServer, start_server
 
 pytestmark = pytest.mark.server
 
-CORPUS = Path(__file__).parent.parent / "check" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.fixture(scope="module")

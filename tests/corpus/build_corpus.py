@@ -1,0 +1,287 @@
+"""Regenerate the corpus notebooks: `python tests/corpus/build_corpus.py`.
+
+Each notebook `<name>.ipynb` has its expected findings in `<name>.expected.json`:
+{"findings": [{"rule": ..., "cell": ...}]} or {"error": true} for unreadable input.
+The expectations are written by hand below, next to the cells they are about.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).parent
+KERNEL = {
+    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+    "language_info": {"name": "python"},
+}
+
+
+def code(source: str, count: int | None = None, tags: list[str] | None = None) -> dict:
+    cell = nbformat.v4.new_code_cell(source, execution_count=count)
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+def md(text: str) -> dict:
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def write(name: str, cells: list, expected: list[tuple[str, int | None]]) -> None:
+    nb = nbformat.v4.new_notebook(metadata=KERNEL)
+    nb.cells = cells
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"{name[:20]}-{index}"
+    nbformat.validate(nb)
+    (HERE / f"{name}.ipynb").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    findings = [{"rule": rule, "cell": cell} for rule, cell in expected]
+    (HERE / f"{name}.expected.json").write_text(
+        json.dumps({"findings": findings}, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def build() -> None:
+    write(
+        "clean_run",
+        [
+            md("# A clean restart-and-run-all"),
+            code("import numpy as np\nimport pandas as pd\nfrom helpers import load_table", 1),
+            code("def summarize(frame, column='value'):\n    return frame[column].describe()", 2),
+            code(
+                "rng = np.random.default_rng(42)\n"
+                "table = pd.DataFrame({'value': rng.normal(size=10)})",
+                3,
+            ),
+            code("squares = [v * v for v in table['value']]\nsummarize(table)", 4),
+            code("", 5),
+        ],
+        [],
+    )
+    write(
+        "never_executed",
+        [
+            code("import numpy as np"),
+            code("values = np.arange(3)"),
+            code("values.sum()"),
+        ],
+        [],
+    )
+    write(
+        "stopped_on_error",
+        [
+            code("a = 1", 1),
+            code("raise ValueError('stop')", 2),
+            code("b = a + 1"),
+        ],
+        [],
+    )
+    write(
+        "out_of_order",
+        [
+            code("x = 1", 3),
+            code("y = x + 1", 1),
+            code("print(y)", 2),
+        ],
+        [("out-of-order", 1), ("out-of-order", 2)],
+    )
+    write(
+        "skipped_cell",
+        [
+            code("x = 1", 1),
+            code("z = 3"),
+            code("print(x)", 2),
+        ],
+        [("skipped-cell", 1)],
+    )
+    write(
+        "count_gap",
+        [
+            code("x = 1", 4),
+            code("y = 2", 5),
+            code("print(x, y)", 9),
+        ],
+        [("count-gap", 0)],
+    )
+    write(
+        "hidden_state",
+        [
+            code("total = base + 1", 1),
+            code("print(result)", 2),
+            code("result = total * 2\nbase = 0", 3),
+            code("def report():\n    return forgotten_helper(result)", 4),
+        ],
+        [("hidden-state", 0), ("hidden-state", 1), ("hidden-state", 3)],
+    )
+    write(
+        "hidden_state_look_alikes",
+        [
+            code("%matplotlib inline\n%load_ext autoreload\n%autoreload 2", 1),
+            code("import os, sys\nfrom pathlib import Path\nimport numpy as np", 2),
+            code("files = !ls\nlisting = %sx ls -la\nprint(files, listing)", 3),
+            code("%%time\ntotal = sum(i for i in range(10))", 4),
+            code("%%capture captured\nprint(total)", 5),
+            code("%%bash\necho $HOME\nfor f in *; do echo $f; done", 6),
+            code(
+                "squares = {k: k * k for k in range(3)}\n"
+                "for index, value in enumerate(squares):\n    last = index\n"
+                "with open(os.devnull) as handle:\n    handle.read()\n"
+                "try:\n    pass\nexcept ValueError as error:\n    print(error)\n"
+                "if (n := len(squares)) > 1:\n    print(n)",
+                7,
+            ),
+            code(
+                "class Model:\n    size = 3\n    doubled = size * 2\n\n"
+                "    def fit(self, data, *, epochs=1, **options):\n"
+                "        return [d for d in data], epochs, options\n\n"
+                "def reset():\n    global counter\n    counter = 0\n\nreset()",
+                8,
+            ),
+            code(
+                "print(counter, Model, last, captured, n, len(files))\n"
+                "display(np.zeros(2)); _ = In, Out, get_ipython()\nprint(_3)",
+                9,
+            ),
+            code("lambda value: value + 1\nprint(__name__, Path.cwd(), sys.argv)", 10),
+            code("!echo {len(files)}\n%timeit -n 1 squares_again = [x for x in range(3)]", 11),
+            code("np.zeros?", 12),
+        ],
+        [],
+    )
+    write(
+        "opaque_cells",
+        [
+            code("%run helpers.py", 1),
+            code("from math import *\nprint(load_table, sqrt(2))", 2),
+        ],
+        [],
+    )
+    write(
+        "absolute_paths",
+        [
+            code("import pandas as pd\nframe = pd.read_csv('/home/alice/data/survey.csv')", 1),
+            code("raw = open('~/Downloads/raw.txt').read()", 2),
+            code("out = r'C:\\Users\\bob\\results.xlsx'\nfolder = f'/mnt/shared/{out}'", 3),
+            code("!cp /srv/exports/latest.csv data/\n%cd /home/alice/project", 4),
+        ],
+        [
+            ("absolute-path", 0),
+            ("absolute-path", 1),
+            ("absolute-path", 2),
+            ("absolute-path", 2),
+            ("absolute-path", 3),
+            ("absolute-path", 3),
+        ],
+    )
+    write(
+        "absolute_path_look_alikes",
+        [
+            code(
+                "import os, re\nurl = 'https://example.org/data/file.csv'\n"
+                "sink = open('/dev/null', 'w')\nscratch = '/tmp/work.csv'",
+                1,
+            ),
+            code(
+                "base = os.getcwd()\nendpoint = base + '/api/v1/items'\n"
+                "flag = url.startswith('/usr/local')\npattern = re.compile(r'^/[a-z]+/\\d+$')",
+                2,
+            ),
+            code(
+                'def load():\n    """Reads /etc/hosts style text: see /usr/share/doc."""\n'
+                "    return 'data/local.csv'\nroute = '/items/{item_id}'\nratio = '3/4'\n"
+                "sep = '/'\nglob = '/data/*.csv'",
+                3,
+            ),
+            code("text = 'a path like /home/x/y in prose, with spaces and a comma'", 4),
+            code(
+                "!wget https://example.org/a.csv -O data/a.csv 2>/dev/null\n!echo $HOME {text}\n"
+                "%cd data\nremainder = 7 % 3",
+                5,
+            ),
+        ],
+        [],
+    )
+    write(
+        "unseeded_random",
+        [
+            code("import random\nimport numpy as np\nvalue = random.random()", 1),
+            code("sample = np.random.rand(3)", 2),
+            code("rng = np.random.default_rng()", 3),
+            code(
+                "from sklearn.model_selection import train_test_split\n"
+                "train, test = train_test_split(list(range(10)))",
+                4,
+            ),
+        ],
+        [
+            ("unseeded-random", 0),
+            ("unseeded-random", 1),
+            ("unseeded-random", 2),
+            ("unseeded-random", 3),
+        ],
+    )
+    write(
+        "seeded_random",
+        [
+            code("import random\nimport numpy as np\nrandom.seed(0)\nnp.random.seed(0)", 1),
+            code("value = random.random()\nsample = np.random.rand(3)", 2),
+            code("rng = np.random.default_rng(42)\nother = random.Random(1)\nrng.normal()", 3),
+            code(
+                "from sklearn.model_selection import train_test_split\n"
+                "train, test = train_test_split(list(range(10)), random_state=1)",
+                4,
+            ),
+        ],
+        [],
+    )
+    write(
+        "undeclared_dependency",
+        [
+            code(
+                "import os\nimport json\nimport numpy as np\nimport helpers\nfrom . import sibling",
+                1,
+            ),
+            code("import requests\nimport bs4", 2),
+            code("import yaml\nimport sklearn.linear_model", 3),
+        ],
+        [("undeclared-dependency", 1), ("undeclared-dependency", 1)],
+    )
+    write(
+        "pep723_declared",
+        [
+            code('# /// script\n# dependencies = ["requests>=2", "scikit-learn"]\n# ///', 1),
+            code("import requests\nimport sklearn", 2),
+        ],
+        [],
+    )
+    write(
+        "suppressed",
+        [
+            code("print(undefined_a)  # repro: ignore[hidden-state]", 1),
+            code("print(undefined_b)", 2, tags=["repro-ignore:hidden-state"]),
+            code("data = open('/home/alice/x.csv')  # repro: ignore", 3),
+            code("print(undefined_c)", 4, tags=["repro-ignore"]),
+            code("print(undefined_d)  # repro: ignore[absolute-path]", 5),
+        ],
+        [("hidden-state", 4)],
+    )
+    (HERE / "old_format_v3.ipynb").write_text(
+        json.dumps(
+            {
+                "nbformat": 3,
+                "nbformat_minor": 0,
+                "metadata": {},
+                "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}],
+            }
+        )
+        + "\n"
+    )
+    (HERE / "old_format_v3.expected.json").write_text('{"error": true}\n')
+    (HERE / "invalid_json.ipynb").write_text('{"cells": [\n')
+    (HERE / "invalid_json.expected.json").write_text('{"error": true}\n')
+
+
+if __name__ == "__main__":
+    build()

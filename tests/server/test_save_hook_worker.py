@@ -1,0 +1,57 @@
+"""The post-save hook's worker, driven in-process as the contents manager calls it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from jupyter_repro.io.store import Store
+from jupyter_repro.server.save_hook import SnapshotWorker
+from tests.support.snapshot_projects import write_notebook
+
+
+def test_a_burst_of_saves_makes_one_snapshot_of_the_newest_file(project: Path) -> None:
+    worker = SnapshotWorker(log=logging.getLogger("test"))
+    notebook = project / "analysis.ipynb"
+    for index in range(10):
+        write_notebook(notebook, [f"x = {index}"])
+        worker.post_save({"path": "analysis.ipynb", "type": "notebook"}, str(notebook), None)
+    assert worker.wait_idle(30)
+    outcome = worker.last_outcome(str(notebook))
+    assert outcome is not None and outcome.status == "written"
+    assert len(Store(project).entries("analysis.ipynb")) == 1
+    lock = Store(project).entries("analysis.ipynb")[0].read()
+    assert lock.to_json() == json.loads((project / "analysis.repro.json").read_text())
+
+
+def test_files_that_are_not_notebooks_and_checkpoints_are_left_alone(project: Path) -> None:
+    worker = SnapshotWorker()
+    (project / "notes.txt").write_text("hi")
+    worker.post_save({"path": "notes.txt", "type": "file"}, str(project / "notes.txt"), None)
+    checkpoint = project / ".ipynb_checkpoints" / "analysis-checkpoint.ipynb"
+    write_notebook(checkpoint, ["x = 1"])
+    worker.post_save({"path": "x", "type": "notebook"}, str(checkpoint), None)
+    assert worker.wait_idle(5)
+    assert worker.last_outcome(str(checkpoint)) is None
+    assert not (project / ".repro").exists()
+
+
+def test_a_failure_is_recorded_for_the_path_and_logged_not_raised(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    worker = SnapshotWorker(log=logging.getLogger("test-hook"))
+    broken = project / "broken.ipynb"
+    broken.write_text("{")
+    worker.post_save({"path": "broken.ipynb", "type": "notebook"}, str(broken), None)
+    worker.post_save(None, str(broken), None)  # a malformed call must not raise either
+    assert worker.wait_idle(30)
+    outcome = worker.last_outcome(str(broken))
+    assert outcome is not None and outcome.status == "failed"
+    assert "invalid JSON" in outcome.message
+    assert any(
+        "snapshot of" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records
+    )
+    assert broken.read_text() == "{"
