@@ -46,8 +46,10 @@ def test_killing_the_kernel_mid_notebook_leaves_a_valid_journal(
     kernel.execute("x = 1")
     kernel.execute("y = x + 1")
     kernel.runs_after(2)
-    kernel.kc.execute("import time\nwhile True: time.sleep(0.1)")
-    time.sleep(0.5)
+    looping = kernel.kc.execute(
+        "import time\nprint('looping', flush=True)\nwhile True: time.sleep(0.1)"
+    )
+    _wait_for_stream(kernel.kc, looping, "looping")  # the third cell is running: kill it now
     process = kernel.km.provisioner.process
     os.kill(process.pid, signal.SIGKILL)
     process.wait(10)
@@ -57,6 +59,19 @@ def test_killing_the_kernel_mid_notebook_leaves_a_valid_journal(
     assert [r.source for r in journal.runs] == ["x = 1", "y = x + 1"]
     assert journal.tracking_complete
     assert all(json.loads(line) for line in path.read_text().splitlines())
+
+
+def _wait_for_stream(client: Any, msg_id: str, text: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg = client.get_iopub_msg(timeout=max(deadline - time.monotonic(), 0.1))
+        if (
+            msg["parent_header"].get("msg_id") == msg_id
+            and msg["msg_type"] == "stream"
+            and text in msg["content"]["text"]
+        ):
+            return
+    raise AssertionError(f"no {text!r} from the running cell")
 
 
 def test_a_restarted_kernel_writes_a_new_journal(real_kernel_factory: Any, project: Path) -> None:

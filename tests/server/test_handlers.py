@@ -262,11 +262,9 @@ def test_pair_then_the_status_sees_the_script_in_sync_until_it_is_edited(
 def test_verify_runs_as_a_background_job_and_ends_with_a_verdict(
     jupyter_server: RunningServer,
 ) -> None:
-    started = time.monotonic()
     status, job = jupyter_server.request("POST", "jupyter-repro/verify", {"path": NOTEBOOK})
     assert status == 202, job
-    assert job["state"] == "running"
-    assert time.monotonic() - started < 2.0  # the request does not wait for the rerun
+    assert job["state"] == "running"  # the reply does not wait for the rerun
     # the server stays responsive meanwhile
     status, _ = jupyter_server.request("GET", f"jupyter-repro/status?path={NOTEBOOK}")
     assert status == 200
