@@ -49,7 +49,12 @@ def artifacts_dir() -> Path:
 @pytest.fixture
 def example_project(tmp_path: Path) -> Path:
     """A private copy of the example project, with a project root marker of its own."""
-    target = tmp_path / "project"
+    return copy_example(tmp_path / "project")
+
+
+def copy_example(target: Path) -> Path:
+    """The example project under `target`, replacing whatever a previous test left there."""
+    shutil.rmtree(target / "air-quality", ignore_errors=True)
     shutil.copytree(
         EXAMPLES / "air-quality",
         target / "air-quality",
@@ -62,12 +67,19 @@ def example_project(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def jupyter_server(tmp_path: Path, example_project: Path) -> Iterator[RunningServer]:
-    """A real Jupyter server with jupyter-repro, rooted at a copy of the example project."""
-    server = start_server(example_project, tmp_path / "jupyter")
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One real Jupyter server with jupyter-repro per test module (a start costs seconds)."""
+    server = start_server(tmp_path_factory.mktemp("served"), tmp_path_factory.mktemp("jupyter"))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def jupyter_server(module_server: RunningServer) -> RunningServer:
+    """The module's server, serving a fresh copy of the example project for this test."""
+    copy_example(module_server.root)
+    return module_server
 
 
 _browser_tests_passed = 0
