@@ -1,21 +1,55 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, rename."""
+"""Atomic file writes: a temporary file in the same folder, fsync, rename.
+
+A file we replace keeps its permission bits (a shared notebook stays group-readable); a
+new file gets those the process's umask allows, as `open()` and jupyter_server give it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+import threading
 from pathlib import Path
+
+_umask_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the OS allows."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"Umask:"):
+                return int(line.split()[1], 8)
+    with _umask_lock:  # elsewhere: set and restore, serialized within this process
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def new_file_mode(default: int = 0o666) -> int:
+    """Permission bits of a file created now: `default` less the umask."""
+    return default & ~current_umask()
+
+
+def mode_for(path: Path, default: int = 0o666) -> int:
+    """The mode `path` has (we replace it), else the mode a new file gets."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return new_file_mode(default)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so readers see the old file or the new one, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = mode_for(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)  # mkstemp creates 0600
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
@@ -30,9 +64,11 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_if_changed(path: Path, text: str) -> bool:
     """Write atomically only when the content differs (keeps mtimes and git quiet)."""
+    from jupyter_repro.io.files import read_regular_bytes
+
     data = text.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_regular_bytes(path) == data:
             return False
     except OSError:
         pass

@@ -5,6 +5,12 @@ does not count); a history entry is added when the lock differs from the newest 
 inputs the store lacks are hashed (through the stat cache) and copied in before the lock
 says they are stored. The save hook and `jupyter-repro snapshot` both call
 `take_snapshot`.
+
+What a lock or journal names is only opened when it lies inside the project and is no
+credential file. A lock on disk that cannot be read, or that a newer version wrote, is
+never overwritten. A snapshot that finds no readable journal never empties the lock it
+replaces: it keeps the inputs, outputs and environment it cannot refresh and says so
+(`SnapshotResult.kept`).
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from __future__ import annotations
 import fnmatch
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from jupyter_repro.core.config import ReproConfig
+from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.core.errors import BadInputError, StoreError
 from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.lock import (
@@ -28,18 +35,28 @@ from jupyter_repro.core.lock import (
     same_but_git,
     wanted_files,
 )
-from jupyter_repro.core.lockmodel import Lock
+from jupyter_repro.core.lockmodel import Lock, LockedFile
 from jupyter_repro.io.config import load_config
-from jupyter_repro.io.files import require_file
+from jupyter_repro.io.files import (
+    project_file,
+    readable_project_file,
+    require_file,
+)
 from jupyter_repro.io.git import git_state
 from jupyter_repro.io.lockfacts import environment_facts, paired_script
 from jupyter_repro.io.locks import write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
-from jupyter_repro.io.store import Store
+from jupyter_repro.io.store import Store, store_lock
 
 Source = Literal["save", "snapshot"]
+KEPT_NOTE = (
+    "no readable journal: inputs, outputs and environment kept from the previous lock, "
+    "not refreshed"
+)
+_NO_JOURNAL_NOTE = "no journal: inputs, outputs and imported distributions unknown"
+CREDENTIAL_NOTE = "a credential file: named only, never hashed or copied into the store"
 
 # One snapshot of a given lock at a time in this process: racing saves queue up.
 _path_locks: dict[Path, threading.Lock] = {}
@@ -54,6 +71,7 @@ class SnapshotResult:
     written: bool
     snapshot_id: str | None
     missing: tuple[str, ...] = field(default=())
+    kept: str | None = None  # set when the lock kept what this snapshot could not refresh
 
 
 def notebook_for(path: Path) -> Path:
@@ -84,11 +102,6 @@ def find_journal(root: Path, relpath: str, kernel_id: str | None) -> Journal | N
     return choose_journal(root, relpath, kernel_id)
 
 
-def _absolute(root: Path, key: str) -> Path:
-    path = Path(key)
-    return path if path.is_absolute() else root / path
-
-
 def _stat(path: Path) -> Stat | None:
     try:
         return Stat.of(path)
@@ -96,7 +109,11 @@ def _stat(path: Path) -> Stat | None:
         return None
 
 
-def _disk_facts(cache: StatCache, path: Path) -> FileFacts:
+def _disk_facts(cache: StatCache, root: Path, key: str) -> FileFacts:
+    """Size and hash of a project file now; nothing at all for outside or credential files."""
+    path = project_file(root, key)
+    if path is None or is_credential_file(path):
+        return FileFacts(size=None, hash=None)
     stat = _stat(path)
     if stat is None:
         return FileFacts(size=None, hash=None)
@@ -108,18 +125,28 @@ def _disk_facts(cache: StatCache, path: Path) -> FileFacts:
 
 
 def _store_inputs(
-    root: Path, inputs: Mapping[str, str | None], cache: StatCache, store: Store, max_size: int
+    root: Path,
+    inputs: Mapping[str, tuple[str | None, int | None]],
+    cache: StatCache,
+    store: Store,
+    max_size: int,
 ) -> tuple[set[str], list[str]]:
-    """Make sure the store holds what each input's hash names; the stored hashes and notes."""
+    """Make sure the store holds what each input's hash names; the stored hashes and notes.
+
+    Files outside the project and credential files are never copied in.
+    """
     stored: set[str] = set()
     notes: list[str] = []
-    for key, digest in inputs.items():
+    for key, (digest, size) in inputs.items():
         if digest is None:
             continue
-        if store.has(digest):
+        try:
+            path = readable_project_file(root, key)
+        except OSError:
+            continue  # outside the project (`absolute-path`) or a credential file
+        if store.object_intact(digest, size):
             stored.add(digest)
             continue
-        path = _absolute(root, key)
         stat = _stat(path)
         if stat is None:
             notes.append(f"{key}: gone from disk and not in the store")
@@ -133,7 +160,7 @@ def _store_inputs(
                     f"{key}: changed on disk since it was read; the store has no "
                     "copy of what was read"
                 )
-            elif store.put_file(path, digest):
+            elif store.put_file(path, digest, stat.size):
                 stored.add(digest)
             else:
                 notes.append(f"{key}: changed while being copied into the store")
@@ -152,18 +179,20 @@ def _file_facts(
     ignored: frozenset[str],
     cells: Sequence[Mapping[str, Any]],
     cache: StatCache,
-) -> tuple[dict[str, FileFacts], dict[str, str | None]]:
-    """Disk facts for the files whose journal record has no hash; each input's hash."""
+) -> tuple[dict[str, FileFacts], dict[str, tuple[str | None, int | None]]]:
+    """Disk facts for the files whose journal record has no hash; each input's hash, size."""
     inputs, outputs = files_sections(journal, cells, {}, ignored)
     facts = {
-        key: _disk_facts(cache, _absolute(root, key))
+        key: _disk_facts(cache, root, key)
         for key, entry in (*inputs.items(), *outputs.items())
         if entry.hash is None
     }
-    digests = {
-        key: entry.hash or (facts[key].hash if key in facts else None)
-        for key, entry in inputs.items()
-    }
+    digests: dict[str, tuple[str | None, int | None]] = {}
+    for key, entry in inputs.items():
+        fact = facts.get(key)
+        digest = entry.hash or (fact.hash if fact else None)
+        size = entry.size if entry.hash else (fact.size if fact else None)
+        digests[key] = (digest, size)
     return facts, digests
 
 
@@ -181,7 +210,7 @@ def _build(
     kernel_id: str | None,
     store: Store,
     cache: StatCache,
-) -> Lock:
+) -> tuple[Lock, Journal | None]:
     data = _read_cells(notebook)
     store.ensure()
     cells: list[dict[str, Any]] = list(data.get("cells", []))
@@ -197,9 +226,9 @@ def _build(
     )
     stored, notes = _store_inputs(root, digests, cache, store, config.store_max_file_size)
     script = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
-    script_facts = _disk_facts(cache, script) if script else None
+    script_facts = _disk_facts(cache, root, str(script)) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
-    return build_lock(
+    lock = build_lock(
         LockInputs(
             notebook=relpath,
             cells=cells,
@@ -217,6 +246,29 @@ def _build(
             stored_hashes=frozenset(stored),
         )
     )
+    return _scrub_credentials(lock), journal
+
+
+def _scrub_credentials(lock: Lock) -> Lock:
+    """Credential files are named, never described by content (an older kernel hashed them)."""
+    named: list[str] = []
+
+    def scrub(files: Mapping[str, LockedFile]) -> dict[str, LockedFile]:
+        result = dict(files)
+        for key, entry in files.items():
+            if is_credential_file(key):
+                stored = None if entry.stored is None else False
+                result[key] = replace(entry, size=None, hash=None, stored=stored)
+                named.append(f"{key}: {CREDENTIAL_NOTE}")
+        return result
+
+    inputs, outputs = scrub(lock.inputs), scrub(lock.outputs)
+    if not named:
+        return lock
+    missing = tuple(sorted({*lock.execution.missing, *named}))
+    return replace(
+        lock, inputs=inputs, outputs=outputs, execution=replace(lock.execution, missing=missing)
+    )
 
 
 def _existing(notebook: Path) -> Lock | None:
@@ -230,6 +282,23 @@ def _existing(notebook: Path) -> Lock | None:
         raise BadInputError(
             f"{exc.message}; not replaced (move it away to write a new lock)"
         ) from None
+
+
+def _knows_more(old: Lock) -> bool:
+    """The previous lock recorded files or imports: emptying them would lose knowledge."""
+    return bool(old.inputs or old.outputs or old.environment.imported)
+
+
+def _keep_what_is_unknown(lock: Lock, old: Lock) -> Lock:
+    """With no journal, the previous lock's inputs, outputs and environment are kept."""
+    missing = {m for m in lock.execution.missing if m != _NO_JOURNAL_NOTE} | {KEPT_NOTE}
+    return replace(
+        lock,
+        inputs=old.inputs,
+        outputs=old.outputs,
+        environment=old.environment,
+        execution=replace(lock.execution, missing=tuple(sorted(missing))),
+    )
 
 
 def _path_lock(path: Path) -> threading.Lock:
@@ -270,16 +339,28 @@ def _take_snapshot(
     store = Store(root)
     target = lock_path(notebook)
     with _path_lock(target):
-        cache = stat_cache_for(store.path)
-        lock = _build(
-            notebook, root, relpath, config=config, kernel_id=kernel_id, store=store, cache=cache
-        )
         old = _existing(notebook)
-        written = False
-        if old is not None and same_but_git(old, lock):
-            lock = old
-        else:
-            written = write_lock(target, lock)
-        snapshot_id = store.record(relpath, lock, source)
+        cache = stat_cache_for(store.path)
+        store.ensure()
+        with store_lock(store.path, exclusive=False):
+            lock, journal = _build(
+                notebook,
+                root,
+                relpath,
+                config=config,
+                kernel_id=kernel_id,
+                store=store,
+                cache=cache,
+            )
+            kept = None
+            if journal is None and old is not None and _knows_more(old):
+                lock = _keep_what_is_unknown(lock, old)
+                kept = KEPT_NOTE
+            written = False
+            if old is not None and same_but_git(old, lock):
+                lock = old
+            else:
+                written = write_lock(target, lock)
+            snapshot_id = store.record(relpath, lock, source)
         cache.save()
-    return SnapshotResult(relpath, target, lock, written, snapshot_id, lock.execution.missing)
+    return SnapshotResult(relpath, target, lock, written, snapshot_id, lock.execution.missing, kept)

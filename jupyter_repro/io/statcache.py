@@ -4,6 +4,9 @@ A stat costs microseconds, hashing costs a pass over the file: a file whose stat
 is unchanged since it was last hashed is never hashed again. The cache lives in memory
 and is persisted in the store (`.repro/statcache.json`) so that the CLI and the server
 share it. It is advisory: a lost or corrupt cache only costs re-hashing.
+
+A store's cache hashes only files of its own project: whatever a lock or journal names,
+nothing outside the project and no credential file is opened through it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_repro.io.atomic import write_text_atomic
+from jupyter_repro.io.files import loads_json, read_regular_bytes, readable_project_file
 from jupyter_repro.io.hashing import hash_file
 
 CACHE_NAME = "statcache.json"
@@ -39,6 +43,8 @@ class StatCache:
 
     def __init__(self, file: Path | None) -> None:
         self.file = file
+        # The project root: the store's cache file is `<root>/.repro/statcache.json`.
+        self.root = file.parent.parent if file is not None else None
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[Stat, str]] = {}
         self._dirty = False
@@ -50,7 +56,7 @@ class StatCache:
         assert self.file is not None
         try:
             mtime = self.file.stat().st_mtime_ns
-            data = json.loads(self.file.read_text(encoding="utf-8"))
+            data = loads_json(read_regular_bytes(self.file))
         except (OSError, ValueError):
             return
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
@@ -84,8 +90,12 @@ class StatCache:
         """Stat and hash of a file, hashing only when the stat record is new.
 
         The stat is taken again after hashing: a file that changed meanwhile is not cached.
-        Raises OSError when the file cannot be read.
+        Raises OSError when the file cannot be read, is not a regular file, lies outside
+        the project or is a credential file (`files.OutsideProjectError`,
+        `files.CredentialFileError`).
         """
+        if self.root is not None:
+            readable_project_file(self.root, str(path))
         before = Stat.of(path) if stat is None else stat
         cached = self.lookup(path, before)
         if cached is not None:

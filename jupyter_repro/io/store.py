@@ -7,7 +7,12 @@
 
 Objects are written to a temporary file while being hashed and renamed only when the
 hash is the one expected, so an object's name always matches its content. Zero blocks
-are skipped when copying, so a sparse input stays sparse in the store.
+are skipped when copying, so a sparse input stays sparse in the store. Only regular
+files inside the project, and no credential file, are ever copied in.
+
+Writers of objects and history (snapshots) hold the store's file lock shared, `gc` holds
+it exclusively around its mark and sweep: gc never sees an object whose snapshot has not
+yet recorded the lock that refers to it.
 """
 
 from __future__ import annotations
@@ -30,7 +35,14 @@ from jupyter_repro.core.lock import lock_id, serialize_lock
 from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.core.lockmodel import Lock, LockVersionError
 from jupyter_repro.core.shapes import ShapeError
-from jupyter_repro.io.atomic import write_text_atomic
+from jupyter_repro.io.atomic import new_file_mode, write_text_atomic
+from jupyter_repro.io.files import (
+    loads_json,
+    open_regular,
+    read_chunks,
+    read_regular_bytes,
+    readable_project_file,
+)
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.project import store_dir
 
@@ -40,6 +52,7 @@ _CHUNK = 1 << 20
 _ZEROS = bytes(_CHUNK)
 OUTSIDE_DIR = "_outside"
 _PROTECTED = frozenset({".git", ".repro", ".hg", ".svn"})
+LOCK_FILE = "store.lock"
 
 
 @dataclass(frozen=True)
@@ -57,8 +70,8 @@ class HistoryEntry:
     def payload(self) -> tuple[str | None, Lock]:
         """The entry's source ("save", "snapshot" or None when unknown) and its lock."""
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError) as exc:
+            data = loads_json(read_regular_bytes(self.file))
+        except (OSError, ValueError) as exc:
             raise StoreError(f"{self.file}: unreadable history entry: {exc}") from None
         if not isinstance(data, dict) or "lock" not in data:
             raise StoreError(f"{self.file}: history entry without a lock")
@@ -74,10 +87,11 @@ class HistoryEntry:
         return self.payload()[1]
 
 
-def _copy_sparse(reader: BinaryIO, writer: BinaryIO, hasher: Any) -> None:
-    """Copy, seeking over all-zero chunks (holes), hashing what is read when asked; fsync."""
+def _copy_sparse(reader: int, limit: int, writer: BinaryIO, hasher: Any) -> None:
+    """Copy at most `limit` bytes, seeking over all-zero chunks (holes), hashing what is
+    read when asked; fsync."""
     size = 0
-    while chunk := reader.read(_CHUNK):
+    for chunk in read_chunks(reader, limit, _CHUNK):
         if hasher is not None:
             hasher.update(chunk)
         size += len(chunk)
@@ -88,6 +102,33 @@ def _copy_sparse(reader: BinaryIO, writer: BinaryIO, hasher: Any) -> None:
     writer.truncate(size)
     writer.flush()
     os.fsync(writer.fileno())
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders `mkdir(parents=True)` would create for `folder`, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+@contextlib.contextmanager
+def store_lock(store_path: Path, *, exclusive: bool) -> Iterator[None]:
+    """The store's file lock: shared for snapshots writing objects and history, exclusive
+    for gc. Blocks until granted. Where `fcntl` is missing (Windows) it is a no-op."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - POSIX only
+        yield
+        return
+    store_path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store_path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def notebook_key(notebook_relpath: str) -> str:
@@ -125,19 +166,33 @@ class Store:
             return False
         return os.path.isfile(f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}")
 
-    def put_file(self, source: Path, digest: str) -> bool:
-        """Copy `source` in as object `digest`; False (nothing kept) when its content differs."""
+    def object_intact(self, digest: str, size: int | None) -> bool:
+        """The object is there and, when `size` is known, has that size (a cheap stat check
+        that catches truncated copies; the hash is checked when the object is read)."""
+        try:
+            info = self.object_path(digest).stat()
+        except (OSError, StoreError):
+            return False
+        return size is None or info.st_size == size
+
+    def put_file(self, source: Path, digest: str, size: int | None = None) -> bool:
+        """Copy `source` in as object `digest`; False (nothing kept) when its content differs.
+
+        An object already there with a size other than `size` is a damaged copy: replaced.
+        Only regular files of the project are copied (OSError otherwise).
+        """
         from blake3 import blake3
 
         target = self.object_path(digest)
-        if target.is_file():
+        if self.object_intact(digest, size):
             return True
+        readable_project_file(self.root, str(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         hasher = blake3(max_threads=blake3.AUTO)
         try:
-            with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
-                _copy_sparse(reader, writer, hasher)
+            with open_regular(source) as (reader, info), os.fdopen(fd, "wb") as writer:
+                _copy_sparse(reader, info.st_size, writer, hasher)
             if HASH_PREFIX + hasher.hexdigest() != digest:
                 os.unlink(tmp)
                 return False
@@ -152,29 +207,34 @@ class Store:
     def export(self, digest: str, target: Path) -> None:
         """Write object `digest` to `target` atomically, keeping holes, checking its hash.
 
-        StoreError when the store lacks the object or its content does not match its name.
+        StoreError when the store lacks the object or its content does not match its name;
+        then nothing is left behind, not even the folders made for `target`.
         """
         from blake3 import blake3
 
         source = self.object_path(digest)
         if not source.is_file():
             raise StoreError(f"the store lacks {digest} (needed for {target})")
+        made = _missing_folders(target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             hasher = blake3(max_threads=blake3.AUTO)
-            with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
-                _copy_sparse(reader, writer, hasher)
+            with open_regular(source) as (reader, info), os.fdopen(fd, "wb") as writer:
+                _copy_sparse(reader, info.st_size, writer, hasher)
             if HASH_PREFIX + hasher.hexdigest() != digest:
                 raise StoreError(
                     f"store object {source} is corrupt (its content does not "
                     f"match its name); {target} not restored"
                 )
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, new_file_mode())
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            for folder in made:  # deepest first: only the folders this export made
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise
 
     def object_files(self) -> Iterator[tuple[str, Path]]:

@@ -4,7 +4,8 @@ One hook per process (hooks can never be removed), switched on by setting the cu
 cell's `CellAccesses` and off by clearing it: between cells, and once tracking stops, the
 hook returns after one global lookup. While a cell runs it records `open` events (path,
 access mode from the flags), `sqlite3.connect`, file renames and removals, and child
-processes (their file arguments, plus a note that what they read is not tracked).
+processes: the project files named on their command line, plus a note naming only the
+program (a command line carries passwords and tokens: it is never recorded).
 
 Everything here runs inside user code: it must be cheap, never raise, never recurse.
 The extension's own threads are skipped by thread id.
@@ -292,17 +293,31 @@ class AuditRecorder:
 
     def _on_child(self, accesses: CellAccesses, event: str, args: tuple[Any, ...]) -> None:
         argv, cwd = child_argv(event, args)
-        if argv is None:
+        if not argv:
             self.note(f"a child process was started ({event}): files it read are not tracked")
             return
-        shown = " ".join(argv)[:80]
         self.note(
-            f"child process `{shown}` ran: files it read beyond its arguments are not tracked"
+            f"child process `{program_name(argv)}` ran: files it read beyond its arguments "
+            "are not tracked"
         )
+        root = self.path_filter.project_root if self.path_filter is not None else None
         for token in argv[1:]:
             for candidate in argument_paths(token):
-                full = candidate if _isabs(candidate) else _join(cwd or _getcwd(), candidate)
-                self.record_path(full, "read", "subprocess")
+                full = _normpath(
+                    candidate if _isabs(candidate) else _join(cwd or _getcwd(), candidate)
+                )
+                if root and in_folder(full, root):
+                    self.record_path(full, "read", "subprocess")
+
+
+def program_name(argv: list[str]) -> str:
+    """What a note may say about a command line: the program's file name, nothing else."""
+    return os.path.basename(argv[0]) if argv else "?"
+
+
+def in_folder(path: str, folder: str) -> bool:
+    """`path` (absolute, normalized) lies inside `folder`."""
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def child_argv(event: str, args: tuple[Any, ...]) -> tuple[list[str] | None, str | None]:
@@ -311,8 +326,8 @@ def child_argv(event: str, args: tuple[Any, ...]) -> tuple[list[str] | None, str
         raw, cwd = args[1], args[2]
         argv = shlex.split(raw) if isinstance(raw, str) else [os.fsdecode(a) for a in raw]
         if len(argv) >= 3 and argv[1] == "-c" and argv[0].endswith("sh"):
-            # shell=True: the command line is the third word
-            argv = [argv[0], *split_command(argv[2])]
+            # shell=True: the command line is the third word, its program the first of it
+            argv = split_command(argv[2])
         return argv, os.fsdecode(cwd) if cwd is not None else None
     if event == "os.system":
         return split_command(os.fsdecode(args[0])), None

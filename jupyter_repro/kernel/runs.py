@@ -12,16 +12,19 @@ import os
 import re
 from collections.abc import Sequence
 
+from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.core.journal import AccessMode, CellRun, FileAccess
 from jupyter_repro.kernel.audit import (
     RECORDER,
     CellAccesses,
     ReadMark,
     argument_paths,
+    in_folder,
+    program_name,
     split_command,
 )
 from jupyter_repro.kernel.pending import PendingRun
-from jupyter_repro.kernel.worker import HashCache, hash_mark
+from jupyter_repro.kernel.worker import CREDENTIAL_NOTE, HashCache, hash_mark
 
 _SHELL_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w, ]*=\s*)?!{1,2}(?P<cmd>.+)$")
 _SHELL_MAGIC = re.compile(r"^\s*%%(?:bash|sh|script\b.*)\s*$")
@@ -78,7 +81,8 @@ class RunFinisher:
         if shell_commands:
             unattributed = [n for n in unattributed if not n.startswith(_CHILD_NOTE)]
             unattributed += [
-                f"shell command `{c[:80]}` ran: files it read beyond its arguments are not tracked"
+                f"shell command `{program_name(split_command(c))}` ran: files it read beyond "
+                "its arguments are not tracked"
                 for c in shell_commands
             ]
         return CellRun(
@@ -127,6 +131,8 @@ class RunFinisher:
         if end is None:
             return _access(relative, "write", via=via, note="gone when the cell ended")
         size, mtime_ns, inode = end
+        if is_credential_file(path):
+            return _access(relative, "write", via=via, note=CREDENTIAL_NOTE)
         try:
             digest, key, moving = self.cache.hash(path)
         except OSError as exc:
@@ -150,7 +156,9 @@ class RunFinisher:
                     continue
                 for candidate in argument_paths(word):
                     full = os.path.normpath(os.path.join(cwd, candidate))
-                    if full in accesses.reads or not os.path.isfile(full):
+                    if not in_folder(full, self.project_root) or full in accesses.reads:
+                        continue  # only the project's files named on a command line
+                    if not os.path.isfile(full):
                         continue
                     filt = RECORDER.path_filter
                     if filt is not None and filt.ignored(full):

@@ -19,11 +19,13 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.kernel.audit import RECORDER, ReadMark
 
 Job = Callable[[], None]
 _CACHE_LIMIT = 50_000
 PATIENCE = 0.25
+CREDENTIAL_NOTE = "a credential file: never hashed"
 
 
 class Worker:
@@ -127,6 +129,10 @@ class HashCache:
 def hash_mark(cache: HashCache, mark: ReadMark) -> None:
     """Hash what a cell read, and say so if the file moved since the read's stat."""
     if mark.done:
+        return
+    if is_credential_file(mark.path):
+        mark.note = CREDENTIAL_NOTE  # named as read, its content never described
+        mark.done = True
         return
     try:
         digest, key, moving = cache.hash(mark.path)

@@ -5,8 +5,11 @@ returns (microseconds). One worker thread takes the snapshots: it waits a moment
 burst of saves to settle, asks the session manager which kernel runs the notebook (its
 journal may only know its kernel id), and writes the lock when the inputs it claims are
 hashed and copied into the store. Racing saves of one notebook coalesce into one snapshot
-of the newest file. Failures are logged and kept per path (`last_outcome`) for the UI;
-the save itself never fails and the notebook file is never touched.
+of the newest file. A notebook that does not parse is read once more after a moment (a
+save still being written reads as invalid JSON), and only the later attempt's outcome
+counts. Failures, and locks kept rather than refreshed (no readable journal), are logged
+and kept per path (`last_outcome`) for the UI; the save itself never fails and the
+notebook file is never touched.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from jupyter_repro.core.errors import ReproError
+from jupyter_repro.core.errors import BadInputError, ReproError
 
-Status = Literal["pending", "written", "unchanged", "failed"]
+# "incomplete": the lock was written but keeps what this save could not refresh.
+Status = Literal["pending", "written", "unchanged", "incomplete", "failed"]
 SETTLE_S = 0.05  # autosave and "save all" arrive in bursts: snapshot once per burst
+RETRY_S = 0.3  # a notebook that did not parse is read again once, this much later
 SESSION_TIMEOUT_S = 2.0
 
 
@@ -138,10 +143,14 @@ class SnapshotWorker:
     def _snapshot(self, request: _Request) -> Outcome:
         from jupyter_repro.io.snapshot import take_snapshot
 
+        kernel_id = self._kernel_id(request)
         try:
-            result = take_snapshot(
-                Path(request.os_path), kernel_id=self._kernel_id(request), source="save"
-            )
+            try:
+                result = take_snapshot(Path(request.os_path), kernel_id=kernel_id, source="save")
+            except BadInputError:
+                # The file may still be being written: one more read once it has settled.
+                time.sleep(RETRY_S)
+                result = take_snapshot(Path(request.os_path), kernel_id=kernel_id, source="save")
         except ReproError as exc:
             self._warn(f"snapshot of {request.os_path} failed: {exc.message}")
             return Outcome(request.os_path, "failed", exc.message, finished=time.time())
@@ -150,6 +159,16 @@ class SnapshotWorker:
             return Outcome(request.os_path, "failed", repr(exc), finished=time.time())
         self._remember_pair(Path(request.os_path))
         status: Status = "written" if result.written else "unchanged"
+        if result.kept is not None:
+            self._warn(f"snapshot of {request.os_path}: {result.kept}")
+            return Outcome(
+                request.os_path,
+                "incomplete",
+                result.kept,
+                snapshot=result.snapshot_id,
+                missing=result.missing,
+                finished=time.time(),
+            )
         if self.log is not None:
             self.log.info(
                 "jupyter-repro: snapshot of %s: lock %s%s",

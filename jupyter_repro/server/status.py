@@ -96,7 +96,7 @@ def _save_outcome(notebook: Path) -> Any:
 
 
 def _save_error(outcome: Any) -> str | None:
-    if outcome is None or getattr(outcome, "status", None) != "failed":
+    if outcome is None or getattr(outcome, "status", None) not in ("failed", "incomplete"):
         return None
     return str(getattr(outcome, "message", "") or "the snapshot of the last save failed")
 

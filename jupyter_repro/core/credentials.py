@@ -1,0 +1,47 @@
+"""Well-known credential files: never hashed, never copied into the store, only named.
+
+A cell that reads `~/.netrc` or `~/.aws/credentials` is recorded as having read that path
+(the lock must say the notebook depends on it), but nothing of its content leaves it: a
+hash of a short secret is as good as the secret to anyone who can guess candidates.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+_NAMES = frozenset(
+    {
+        ".netrc",
+        "_netrc",
+        ".pgpass",
+        ".git-credentials",
+        ".npmrc",
+        ".pypirc",
+        ".env",
+        ".envrc",
+        ".boto",
+        ".s3cfg",
+        ".dockercfg",
+        "credentials.db",
+        "access_tokens.db",
+        "application_default_credentials.json",
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "id_ecdsa_sk",
+        "id_ed25519_sk",
+    }
+)
+_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".keystore", ".jks")
+# Folders whose every file is a secret or a key: cloud CLIs and ssh.
+_FOLDERS = frozenset({".ssh", ".aws", ".azure", ".gnupg", "gcloud", ".kube", ".docker"})
+
+
+def is_credential_file(path: str | PurePath) -> bool:
+    """True for the files that hold secrets by convention, wherever they are."""
+    pure = PurePath(path)
+    name = pure.name
+    if name in _NAMES or name.startswith(".env.") or name.endswith(_SUFFIXES):
+        return True
+    return any(part in _FOLDERS for part in pure.parts[:-1])
