@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.config import Enforcement, ReproConfig
+from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.journal import Journal, kernel_distributions
@@ -32,6 +33,7 @@ from jupyter_repro.core.suppress import suppressed_rules, unknown_rules
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.declared import declared_dependencies
 from jupyter_repro.io.environment import installed_distributions, module_distributions
+from jupyter_repro.io.files import project_file
 from jupyter_repro.io.journals import choose_journal
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
@@ -307,12 +309,14 @@ def _lock(notebook: Path) -> tuple[Lock | None, str | None]:
 
 
 def _input_state(root: Path, relpath: str, locked_size: int | None) -> InputState:
-    path = Path(relpath) if os.path.isabs(relpath) else root / relpath
+    path = project_file(root, relpath)
+    if path is None:
+        return InputState(None, outside=True)  # named by the lock: reported, never read
     try:
         size = path.stat().st_size
     except OSError:
         return InputState(None)
-    if locked_size is not None and locked_size != size:
+    if (locked_size is not None and locked_size != size) or is_credential_file(path):
         return InputState(size)  # a different size needs no hash to tell
     try:
         from jupyter_repro.io.statcache import stat_cache_for

@@ -62,7 +62,8 @@ def notebook_from_json(data: Any, source: object) -> dict[str, Any]:
         raise BadInputError.invalid(
             source, f"invalid notebook: JSON nested more than {MAX_DEPTH} levels deep"
         )
-    return data
+    notebook: dict[str, Any] = data
+    return notebook
 
 
 def nesting_exceeds(data: Any, limit: int) -> bool:
@@ -154,9 +155,9 @@ def _old_shape(data: Mapping[str, Any], version: int) -> bool:
     if version == 1:
         return _list_of_objects(data.get("cells"))
     worksheets = data.get("worksheets")
-    return _list_of_objects(worksheets) and all(
-        _list_of_objects(sheet.get("cells", [])) for sheet in worksheets
-    )
+    if not isinstance(worksheets, list) or not _list_of_objects(worksheets):
+        return False
+    return all(_list_of_objects(sheet.get("cells", [])) for sheet in worksheets)
 
 
 def _list_of_objects(value: Any) -> bool:

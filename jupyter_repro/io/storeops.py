@@ -17,7 +17,7 @@ from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.locks import read_lock
 from jupyter_repro.io.project import LOCK_SUFFIX
 from jupyter_repro.io.statcache import stat_cache_for
-from jupyter_repro.io.store import HistoryEntry, Store, restore_target
+from jupyter_repro.io.store import HistoryEntry, Store, restore_target, store_lock
 
 STALE_TEMP_S = 3600  # a temporary object older than this belongs to a copy that died
 # A snapshot copies inputs in before it records the lock that refers to them: objects this
@@ -46,6 +46,11 @@ def restore_inputs(store: Store, entry: HistoryEntry, dest: Path) -> list[Restor
             why = "object missing" if record.stored else "not stored: above the size cap"
             raise StoreError(
                 f"the store lacks {key} of snapshot {entry.id} ({why}); nothing restored"
+            )
+        if not store.object_intact(digest, record.size):
+            raise StoreError(
+                f"the store's copy of {key} of snapshot {entry.id} is damaged (its size is "
+                f"not the {record.size} bytes locked); nothing restored"
             )
         plan.append((RestoredFile(key, target), digest))
     for item, digest in plan:
@@ -90,7 +95,23 @@ class GarbageReport:
 
 
 def collect_garbage(store: Store, grace_s: float, dry_run: bool) -> GarbageReport:
-    """Remove objects no snapshot or lock needs and older than `grace_s`."""
+    """Remove objects no snapshot or lock needs and older than `grace_s`.
+
+    Holds the store's lock exclusively from mark to sweep: a snapshot copies its inputs in
+    and records the lock naming them under the shared lock, so none of its objects can
+    be swept between the copy and the record, whatever the grace.
+    """
+    if not store.path.exists():
+        return GarbageReport(0, 0)
+    if not store.path.is_dir():
+        raise StoreError(f"{store.path} is not a folder: no store to collect")
+    if store.history.exists() and not store.history.is_dir():
+        raise StoreError(f"{store.history} is not a folder; nothing removed")
+    with store_lock(store.path, exclusive=True):
+        return _mark_and_sweep(store, grace_s, dry_run)
+
+
+def _mark_and_sweep(store: Store, grace_s: float, dry_run: bool) -> GarbageReport:
     wanted = referenced_hashes(store)
     removed, freed, now = 0, 0, time.time()
     for digest, path in list(store.object_files()):

@@ -2,7 +2,9 @@
 
 Every route needs Jupyter authentication, confines paths to the server root and answers
 errors as JSON `{"message": ...}` that the labextension shows as is. Work that touches
-the disk runs in a worker thread so the server's event loop stays responsive.
+the disk runs in a worker thread so the server's event loop stays responsive. Request
+bodies are capped (`MAX_BODY_BYTES`, refused with 413 before they are read whole) and
+must be JSON objects nested no deeper than `MAX_BODY_DEPTH`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from jupyter_repro.core.errors import (
     StoreError,
     UsageError,
 )
+from jupyter_repro.io.files import loads_json
+from jupyter_repro.io.notebooks import nesting_exceeds
 from jupyter_repro.server import actions
 from jupyter_repro.server.jobs import JobRegistry
 from jupyter_repro.server.paths import resolve_api_path
@@ -32,6 +36,9 @@ from jupyter_repro.server.status import notebook_status
 
 T = TypeVar("T")
 JOBS_SETTING = "jupyter_repro_jobs"
+# The largest body any route needs is the cells of a big notebook (POST status), sources only.
+MAX_BODY_BYTES = 32 << 20
+MAX_BODY_DEPTH = 64
 
 
 def http_status(error: ReproError) -> int:
@@ -47,8 +54,33 @@ def http_status(error: ReproError) -> int:
     return 500
 
 
+@tornado.web.stream_request_body
 class ReproHandler(APIHandler):
-    """Base: errors go out as JSON `{"message": ...}` the frontend shows."""
+    """Base: errors go out as JSON `{"message": ...}` the frontend shows.
+
+    The body is streamed in (tornado would otherwise buffer any size the server allows
+    before a handler runs) so an oversized one is refused as soon as it is announced.
+    """
+
+    _body_chunks: list[bytes] | None = None
+    _body_size = 0
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        declared = self.request.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise tornado.web.HTTPError(413, _too_large())
+        connection = self.request.connection
+        if connection is not None and hasattr(connection, "set_max_body_size"):
+            connection.set_max_body_size(MAX_BODY_BYTES)
+        await super().prepare()
+
+    def data_received(self, chunk: bytes) -> None:
+        self._body_size += len(chunk)
+        if self._body_size > MAX_BODY_BYTES:
+            raise tornado.web.HTTPError(413, _too_large())
+        if self._body_chunks is None:
+            self._body_chunks = []
+        self._body_chunks.append(chunk)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -71,19 +103,26 @@ class ReproHandler(APIHandler):
         return registry
 
     def body(self) -> dict[str, Any]:
-        if not self.request.body:
+        raw = b"".join(self._body_chunks or ())
+        if not raw:
             return {}
         try:
-            data = json.loads(self.request.body)
-        except ValueError:
+            data = loads_json(raw)
+        except ValueError:  # invalid JSON, or nested too deeply for the parser
             raise tornado.web.HTTPError(400, "the request body is not JSON") from None
         if not isinstance(data, dict):
             raise tornado.web.HTTPError(400, "the request body must be a JSON object")
+        if nesting_exceeds(data, MAX_BODY_DEPTH):
+            raise tornado.web.HTTPError(
+                400, f"the request body is nested more than {MAX_BODY_DEPTH} levels deep"
+            )
         return data
 
     def notebook(self, api_path: object, must_exist: bool = True) -> Path:
         if not isinstance(api_path, str) or not api_path.strip("/"):
             raise tornado.web.HTTPError(400, "no notebook path given")
+        if "\x00" in api_path:
+            raise tornado.web.HTTPError(400, "the notebook path contains a NUL character")
         path = resolve_api_path(self.root_dir, api_path)
         if must_exist and not path.is_file():
             raise tornado.web.HTTPError(404, f"no notebook at {api_path}")
@@ -107,8 +146,12 @@ class ReproHandler(APIHandler):
         self.finish(json.dumps(payload))
 
 
+def _too_large() -> str:
+    return f"the request body is larger than {MAX_BODY_BYTES >> 20} MiB"
+
+
 def _kernel_id(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and value and "\x00" not in value else None
 
 
 class StatusHandler(ReproHandler):
@@ -140,7 +183,7 @@ class StatusHandler(ReproHandler):
                     notebook,
                     cells,
                     kernel_id,
-                    journal if isinstance(journal, str) else None,
+                    journal if isinstance(journal, str) and "\x00" not in journal else None,
                 )
             )
         )

@@ -16,18 +16,17 @@ from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.lock import FileFacts
 from jupyter_repro.core.lockmodel import Lock, LockedEnvironment, LockedFile
 from jupyter_repro.io.environment import canonical_name, module_distributions
+from jupyter_repro.io.files import project_file
 from jupyter_repro.io.project import store_dir
 from jupyter_repro.io.statcache import Stat, stat_cache_for
 
 
-def _absolute(root: Path, key: str) -> Path:
-    path = Path(key)
-    return path if path.is_absolute() else root / path
-
-
-def disk_facts(root: Path, key: str) -> FileFacts:
-    """Size and hash of a file now, hashing only files whose stat changed (stat cache)."""
-    path = _absolute(root, key)
+def disk_facts(root: Path, key: str) -> FileFacts | None:
+    """Size and hash of a project file now, hashing only files whose stat changed (stat
+    cache). None for a file outside the project: whatever a lock names, it is not read."""
+    path = project_file(root, key)
+    if path is None:
+        return None
     try:
         stat = Stat.of(path)
     except OSError:
@@ -46,7 +45,7 @@ def ignored(key: str, globs: Sequence[str]) -> bool:
 def input_rows(
     recorded: Mapping[str, LockedFile],
     locked: Mapping[str, LockedFile],
-    now: Mapping[str, FileFacts],
+    now: Mapping[str, FileFacts | None],
 ) -> list[dict[str, Any]]:
     """One row per input: what the lock (or, before a save, the kernel) saw against disk now."""
     rows = []
@@ -54,7 +53,10 @@ def input_rows(
         entry = locked.get(key) or recorded[key]
         current = now.get(key, FileFacts(None, None))
         expected = entry.hash
-        if current.size is None:
+        if current is None:
+            current = FileFacts(None, None)
+            state, detail = "outside", "outside the project: not read"
+        elif current.size is None:
             state, detail = "missing", "gone from disk"
         elif expected and current.hash and expected != current.hash:
             state, detail = (

@@ -38,6 +38,7 @@ class InputState:
 
     size: int | None
     hash: str | None = None
+    outside: bool = False  # outside the project: reported, never read
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,17 @@ def _inputs(evidence: Evidence, config: ReproConfig, lock: Lock) -> list[Finding
         if now is None:
             continue  # not looked at (ignored by configuration)
         cell = _first_cell(entry, len(evidence.cells))
+        if now.outside:
+            findings.append(
+                finding(
+                    config,
+                    "absolute-path",
+                    cell,
+                    f"locked input {path} is outside the project (not read): copy it into "
+                    "the project or declare how to get it",
+                )
+            )
+            continue
         if now.size is None:
             findings.append(finding(config, "input-missing", cell, f"locked input {path} is gone"))
             continue
