@@ -133,15 +133,16 @@ def _upgraded(data: dict[str, Any], version: int, source: object) -> dict[str, A
     import nbformat
 
     too_old = (
-        f"notebook format v{version} cannot be read; convert it with "
-        "`jupyter nbconvert --to notebook --inplace` and try again"
+        f"notebook format v{version} is too old and could not be upgraded; convert it "
+        "with `jupyter nbconvert --to notebook --inplace` and try again"
     )
     if version < 1 or not _old_shape(data, version):
         raise BadInputError.invalid(source, too_old)
     try:
         node = nbformat.converter.convert(nbformat.from_dict(data), CURRENT_NBFORMAT)  # type: ignore[no-untyped-call]
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        # nbformat's converters index into the old structure without checking its shape.
+    except (nbformat.ValidationError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        # nbformat validates the old notebook, then its converters index into the old
+        # structure without checking its shape.
         raise BadInputError.invalid(source, too_old) from None
     upgraded: dict[str, Any] = _plain(node)
     for index, cell in enumerate(upgraded.get("cells", [])):

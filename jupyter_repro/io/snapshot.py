@@ -202,6 +202,7 @@ def _default_kernelspec(notebook: Path) -> dict[str, Any]:
 
 
 def _build(
+    data: Mapping[str, Any],
     notebook: Path,
     root: Path,
     relpath: str,
@@ -211,8 +212,6 @@ def _build(
     store: Store,
     cache: StatCache,
 ) -> tuple[Lock, Journal | None]:
-    data = _read_cells(notebook)
-    store.ensure()
     cells: list[dict[str, Any]] = list(data.get("cells", []))
     metadata: dict[str, Any] = data.get("metadata", {}) or {}
     journal = find_journal(root, relpath, kernel_id)
@@ -341,9 +340,11 @@ def _take_snapshot(
     with _path_lock(target):
         old = _existing(notebook)
         cache = stat_cache_for(store.path)
+        data = _read_cells(notebook)  # bad input stops here, before the store is touched
         store.ensure()
         with store_lock(store.path, exclusive=False):
             lock, journal = _build(
+                data,
                 notebook,
                 root,
                 relpath,

@@ -107,8 +107,7 @@ def test_a_corrupt_object_is_never_restored(project: Path) -> None:
     stored.write_text("tampered")
     with pytest.raises(StoreError, match="corrupt"):
         store.export(digest, project / "restored" / "a.csv")
-    assert not (project / "restored" / "a.csv").exists()
-    assert not list((project / "restored").iterdir())
+    assert not (project / "restored").exists()  # not even the folder made for it
 
 
 @pytest.mark.parametrize("dest", [".git", ".git/hooks", ".repro/objects"])
