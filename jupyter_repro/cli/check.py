@@ -22,6 +22,7 @@ from pathlib import Path
 from jupyter_repro.core.errors import UsageError
 from jupyter_repro.core.findings import RULES, Finding
 from jupyter_repro.io.inspection import NotebookReport, inspect_many
+from jupyter_repro.io.project import real_path
 
 HELP = "find reproducibility problems without running anything"
 FORMATS = ("text", "json", "github")
@@ -134,7 +135,7 @@ def targets(paths: Sequence[str], staged: bool, cwd: Path) -> list[Path]:
                 continue
             if given.with_suffix(".ipynb").is_file():
                 path = given.with_suffix(".ipynb")  # a paired script stands for its notebook
-        key = path.resolve()
+        key = real_path(path)
         if key not in seen:
             seen.add(key)
             result.append(path)
@@ -143,7 +144,7 @@ def targets(paths: Sequence[str], staged: bool, cwd: Path) -> list[Path]:
 
 def _shown(path: Path, cwd: Path) -> str:
     try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(cwd)).as_posix()
     except ValueError:
         return str(path)
 
