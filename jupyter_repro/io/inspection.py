@@ -222,7 +222,7 @@ class Inspector:
             lock_error,
             config.enforce,
             relpath,
-            _suppression_notes(cells),
+            (*_suppression_notes(cells), *_store_notes(root, lock)),
             evidence,
             root,
             config,
@@ -278,6 +278,21 @@ class Inspector:
         except (OSError, ValueError, ReproError) as exc:
             return PairState(shown, None, declared, str(exc).splitlines()[0] if str(exc) else "")
         return PairState(shown, cells, declared)
+
+
+def _store_notes(root: Path, lock: Lock | None) -> tuple[str, ...]:
+    """Stored copies of locked inputs that are gone or cut short (a stat each, no hashing)."""
+    if lock is None or not any(entry.stored for entry in lock.inputs.values()):
+        return ()
+    from jupyter_repro.io.store import Store
+
+    store = Store(root)
+    return tuple(
+        f"the store's copy of {key} is missing or damaged: `jupyter-repro snapshot` "
+        "stores it again while the file is unchanged"
+        for key, entry in sorted(lock.inputs.items())
+        if entry.stored and entry.hash and not store.object_intact(entry.hash, entry.size)
+    )
 
 
 def _suppression_notes(cells: Sequence[Cell]) -> tuple[str, ...]:

@@ -194,3 +194,17 @@ def test_a_save_whose_lock_was_kept_rather_than_refreshed_is_reported(
     assert outcome is not None and outcome.status == "incomplete"
     assert outcome.message == KEPT_NOTE
     assert any(KEPT_NOTE in record.getMessage() for record in caplog.records)
+
+
+def test_check_notices_a_damaged_store_copy_of_a_locked_input(project: Path) -> None:
+    from jupyter_repro.io.inspection import inspect_notebook
+
+    notebook = _project_with_input(project)
+    digest = take_snapshot(notebook).lock.inputs["data/a.csv"].hash
+    assert digest is not None
+    assert inspect_notebook(notebook).notes == ()
+    stored = Store(project).object_path(digest)
+    stored.chmod(0o644)
+    stored.write_bytes(b"a")
+    (note,) = inspect_notebook(notebook).notes
+    assert "data/a.csv" in note and "damaged" in note
