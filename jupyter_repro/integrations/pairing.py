@@ -37,6 +37,12 @@ def _jupytext() -> Any:
 
 def script_extension(fmt: str) -> str:
     extension = fmt.split(":", 1)[0]
+    if not extension.lstrip(".").isalnum():
+        # a folder prefix (`scripts//py:percent`, `../x//py`) would put the script elsewhere
+        raise UsageError(
+            f"paired format {fmt!r}: only a script beside the notebook is supported "
+            "(a format such as py:percent)"
+        )
     return extension if extension.startswith(".") else "." + extension
 
 

@@ -211,3 +211,14 @@ def test_files_we_write_keep_their_mode_or_follow_the_umask(project: Path) -> No
         os.umask(previous)
     for name in ("nb.ipynb", "nb.py", "nb.repro.json", ".repro/pairs.json"):
         assert (project / name).stat().st_mode & 0o777 == 0o664, name
+
+
+def test_a_pairing_into_another_folder_is_refused_not_a_crash(project: Path) -> None:
+    (project / "nb.ipynb").write_text(_nb([_cell()]))
+    result = jupyter_repro(project, "pair", "--to", "../../outside//py:percent", "nb.ipynb")
+    assert_refused(result, "beside the notebook")
+    assert not (project.parent.parent / "outside").exists()
+    notebook = json.loads(_nb([_cell()]))
+    notebook["metadata"]["jupytext"] = {"formats": "ipynb,scripts//py:percent"}
+    (project / "x.ipynb").write_text(json.dumps(notebook))
+    assert_refused(jupyter_repro(project, "sync", "x.ipynb"), "beside the notebook")
