@@ -14,7 +14,7 @@ import pytest
 
 from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.snapshot import take_snapshot
-from tests.snapshot.conftest import write_notebook
+from tests.support.snapshot_projects import write_notebook
 
 SECRET = "hunter2-do-not-record"
 

@@ -17,7 +17,7 @@ from jupyter_repro.io.snapshot import KEPT_NOTE, take_snapshot
 from jupyter_repro.io.store import Store
 from jupyter_repro.io.storeops import collect_garbage, restore_inputs
 from jupyter_repro.server.save_hook import SnapshotWorker
-from tests.snapshot.conftest import access, run_of, write_journal, write_notebook
+from tests.support.snapshot_projects import access, run_of, write_journal, write_notebook
 
 
 @pytest.fixture
