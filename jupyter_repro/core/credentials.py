@@ -7,6 +7,7 @@ hash of a short secret is as good as the secret to anyone who can guess candidat
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 
 _NAMES = frozenset(
@@ -39,9 +40,12 @@ _FOLDERS = frozenset({".ssh", ".aws", ".azure", ".gnupg", "gcloud", ".kube", ".d
 
 
 def is_credential_file(path: str | PurePath) -> bool:
-    """True for the files that hold secrets by convention, wherever they are."""
-    pure = PurePath(path)
-    name = pure.name
+    """True for the files that hold secrets by convention, wherever they are.
+
+    Plain string work: it runs for every input of every save.
+    """
+    parts = os.fspath(path).replace("\\", "/").split("/")
+    name = parts[-1]
     if name in _NAMES or name.startswith(".env.") or name.endswith(_SUFFIXES):
         return True
-    return any(part in _FOLDERS for part in pure.parts[:-1])
+    return not _FOLDERS.isdisjoint(parts[:-1])

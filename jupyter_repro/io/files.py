@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import stat as stat_module
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.core.errors import BadInputError
 
 # A notebook, lock or script larger than this is not one we were meant to read whole.
@@ -178,17 +180,21 @@ def project_file(root: Path, key: str) -> Path | None:
     """
     if "\x00" in key:
         return None
-    base = os.path.normpath(os.path.abspath(root))
-    full = os.path.normpath(key if os.path.isabs(key) else os.path.join(base, key))
-    if not full.startswith(base.rstrip(os.sep) + os.sep):
+    base = _folder_prefix(os.fspath(root))
+    full = os.path.normpath(key if os.path.isabs(key) else base + key)
+    if not full.startswith(base):
         return None
     return Path(full)
 
 
+@functools.lru_cache(maxsize=64)
+def _folder_prefix(root: str) -> str:
+    """`root` absolute and normalized, with a trailing separator."""
+    return os.path.normpath(os.path.abspath(root)).rstrip(os.sep) + os.sep
+
+
 def readable_project_file(root: Path, key: str) -> Path:
     """`project_file`, refusing outside paths and credential files with an OSError."""
-    from jupyter_repro.core.credentials import is_credential_file
-
     path = project_file(root, key)
     if path is None:
         raise OutsideProjectError(key)

@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import re
+import stat as stat_module
 import tempfile
 import time
 from collections.abc import Iterator
@@ -169,11 +170,14 @@ class Store:
     def object_intact(self, digest: str, size: int | None) -> bool:
         """The object is there and, when `size` is known, has that size (a cheap stat check
         that catches truncated copies; the hash is checked when the object is read)."""
-        try:
-            info = self.object_path(digest).stat()
-        except (OSError, StoreError):
+        hexdigest = digest.removeprefix(HASH_PREFIX)
+        if not digest.startswith(HASH_PREFIX) or not _HEX.match(hexdigest):
             return False
-        return size is None or info.st_size == size
+        try:  # plain strings, as in `has`: a save checks a thousand objects
+            info = os.stat(f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}")
+        except OSError:
+            return False
+        return stat_module.S_ISREG(info.st_mode) and (size is None or info.st_size == size)
 
     def put_file(self, source: Path, digest: str, size: int | None = None) -> bool:
         """Copy `source` in as object `digest`; False (nothing kept) when its content differs.
