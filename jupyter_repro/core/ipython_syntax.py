@@ -11,7 +11,8 @@ and keeps what matters for name analysis:
   their body; cell magics whose body is not Python (`%%bash`, `%%writefile`, `%%html`)
   drop it;
 - magics whose effect on the namespace cannot be seen (`%run`, `%load`, `%pylab`,
-  `%store -r` of everything) mark the cell opaque.
+  `%store -r` of everything) mark the cell opaque, and any name read after them in the
+  cell may be theirs (as after `from m import *`).
 
 `$name` expansions are not read as uses: in shell lines they are mostly shell variables
 (`!echo $HOME`), and IPython leaves an expansion that fails untouched.
@@ -24,7 +25,9 @@ import re
 from dataclasses import dataclass, field
 
 # Cell magics whose body runs as Python in the user namespace.
-PYTHON_CELL_MAGICS = frozenset({"time", "capture", "prun", "debug", "timeit"})
+PYTHON_CELL_MAGICS = frozenset(
+    {"time", "capture", "prun", "debug", "timeit", "snakeviz", "pyinstrument"}
+)
 # Cell magics whose body is not Python (or runs in another process).
 OTHER_CELL_MAGICS = frozenset(
     {
@@ -206,6 +209,8 @@ class Translation:
     # 1-based lines whose assignments run in a function of their own (%timeit): no bindings.
     scoped_lines: set[int] = field(default_factory=set)
     shell_lines: set[int] = field(default_factory=set)
+    # 1-based lines after which any name may be bound (`%pylab`, `%run`): like `import *`.
+    blind_lines: set[int] = field(default_factory=set)
 
 
 def needs_translation(source: str) -> bool:
@@ -268,12 +273,14 @@ class _Translator:
         name, args = match.group("name"), match.group("args")
         if name in OPAQUE_MAGICS:
             self.result.opaque = True
+            self.result.blind_lines.add(lineno)
         elif name not in KNOWN_LINE_MAGICS:
             self.result.magics_ok = False
         if name == "store" and args.split()[:1] == ["-r"]:
             names = [w for w in args.split()[1:] if w.isidentifier()]
             if not names:
                 self.result.opaque = True
+                self.result.blind_lines.add(lineno)
                 return f"{indent}pass"
             return f"{indent}{' = '.join(names)} = None"
         if name == "store":
@@ -332,6 +339,7 @@ def _cell_magic(lines: list[str], first: int, result: Translation) -> list[str]:
         offset = first + 1
         result.shell_lines |= {n + offset for n in inner.shell_lines}
         result.scoped_lines |= {n + offset for n in inner.scoped_lines}
+        result.blind_lines |= {n + offset for n in inner.blind_lines}
         if name == "timeit":
             result.scoped_lines |= set(range(offset + 1, offset + len(body) + 1))
         out.extend(inner.code.split("\n") if body else [])

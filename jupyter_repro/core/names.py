@@ -11,7 +11,10 @@ Scoping follows Python at notebook (module) level, in source order:
 - `defines` are names bound at module level: assignments, imports, `def`/`class` names,
   loop and `with` targets, walrus targets, and names a function declares `global`;
 - comprehension targets, `except ... as e` names, parameters and class-body names are
-  local to their scope and neither defined nor used.
+  local to their scope and neither defined nor used; names bound in a `%%timeit` body are
+  local to it;
+- after `from m import *`, `%pylab` or `%run` any unknown name may be defined: the rest
+  of the cell reads no `uses`.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class CellNames:
     opaque: bool = False
     # Names the cell deletes (`del x`) and does not bind again: gone for the cells below.
     deletes: frozenset[str] = frozenset()
+    # Modules imported only inside `try: ... except ImportError:`: the cell runs without them.
+    optional_imports: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def scan_cell(source: str) -> CellScan:
             _EMPTY, _EMPTY, _EMPTY, translation.magics_ok, False, _EMPTY, translation.opaque
         )
         return CellScan(names, (), (), (), frozenset(translation.shell_lines))
-    analyzer = Analyzer(translation.scoped_lines)
+    analyzer = Analyzer(translation.scoped_lines, frozenset(translation.blind_lines))
     try:
         analyzer.statements(tree.body, ())
     except RecursionError:
@@ -108,6 +113,7 @@ def scan_cell(source: str) -> CellScan:
         deferred=frozenset(analyzer.deferred - analyzer.defines),
         opaque=translation.opaque or analyzer.opaque,
         deletes=frozenset(analyzer.deleted),
+        optional_imports=frozenset(analyzer.optional_imports - analyzer.required_imports),
     )
     return CellScan(
         names,

@@ -58,6 +58,12 @@ KNOWN_MODULE_DISTRIBUTIONS = {
     "faiss": "faiss-cpu",
     "fitz": "pymupdf",
     "osgeo": "gdal",
+    "grpc": "grpcio",
+    "googleapiclient": "google-api-python-client",
+    "tensorflow_serving": "tensorflow-serving-api",
+    "Bio": "biopython",
+    "OpenSSL": "pyopenssl",
+    "slugify": "python-slugify",
 }
 
 

@@ -124,14 +124,23 @@ _STRING_METHODS = frozenset(
 
 
 class Analyzer:
-    def __init__(self, scoped_lines: set[int]) -> None:
+    def __init__(self, scoped_lines: set[int], blind_lines: frozenset[int] = frozenset()) -> None:
         self.scoped_lines = scoped_lines
+        # Lines after which any name may exist (`%pylab`, `%run`): star imports do the same.
+        self.blind_lines = blind_lines
+        self.blind = False
         self.bound: set[str] = set()
+        # Names bound on scoped lines (`%%timeit` bodies): readable there, defined nowhere.
+        self.scoped: set[str] = set()
         self.defines: set[str] = set()
         self.deleted: set[str] = set()  # module-level names the cell deletes and leaves unbound
         self.uses: set[str] = set()
         self.deferred: set[str] = set()
         self.imports: set[str] = set()
+        # Imports inside `try:` whose handler catches ImportError: the cell runs without them.
+        self.optional_depth = 0
+        self.optional_imports: set[str] = set()
+        self.required_imports: set[str] = set()
         self.opaque = False
         self.strings: list[StringLiteral] = []
         self.calls: list[Call] = []
@@ -140,7 +149,7 @@ class Analyzer:
 
     # names -----------------------------------------------------------------------------
     def load(self, name: str, env: tuple[set[str], ...]) -> None:
-        if name in self.bound or name in BUILTIN_NAMES:
+        if name in self.bound or name in BUILTIN_NAMES or name in self.scoped or self.blind:
             return
         if env and any(name in scope for scope in env):
             return
@@ -148,9 +157,13 @@ class Analyzer:
             self.uses.add(name)
 
     def bind(self, name: str, env: tuple[set[str], ...], line: int) -> None:
-        if env:
-            env[-1].add(name)
-        elif line not in self.scoped_lines:
+        # An `except ... as` scope holds only its own name: other bindings go through it.
+        scopes = [scope for scope in env if not isinstance(scope, _HandlerScope)]
+        if scopes:
+            scopes[-1].add(name)
+        elif line in self.scoped_lines:
+            self.scoped.add(name)
+        else:
             self.bound.add(name)
             self.defines.add(name)
             self.deleted.discard(name)
@@ -252,7 +265,7 @@ class Analyzer:
         literal = first.value if isinstance(first, ast.Constant) else None
         dynamic_import = name in ("__import__", "importlib.import_module")
         if dynamic_import and isinstance(literal, str) and not literal.startswith("."):
-            self.imports.add(literal.split(".", 1)[0])
+            self.module_imported(literal.split(".", 1)[0])
         keywords = tuple(k.arg for k in node.keywords if k.arg)
         self.calls.append(Call(name, node.lineno, len(node.args), keywords, literal))
 
@@ -332,11 +345,15 @@ class Analyzer:
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
             self.fragments.add(id(first.value))
 
+    def module_imported(self, top: str) -> None:
+        self.imports.add(top)
+        (self.optional_imports if self.optional_depth else self.required_imports).add(top)
+
     def import_names(self, node: ast.Import | ast.ImportFrom, env: tuple[set[str], ...]) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 top = alias.name.split(".", 1)[0]
-                self.imports.add(top)
+                self.module_imported(top)
                 local = alias.asname or top
                 self.aliases.append((local, alias.name if alias.asname else top))
                 if env is not None:
@@ -344,10 +361,11 @@ class Analyzer:
             return
         module = node.module or ""
         if node.level == 0 and module:
-            self.imports.add(module.split(".", 1)[0])
+            self.module_imported(module.split(".", 1)[0])
         for alias in node.names:
             if alias.name == "*":
                 self.opaque = True
+                self.blind = True
                 continue
             local = alias.asname or alias.name
             if node.level == 0:
@@ -358,6 +376,8 @@ class Analyzer:
     def statements(self, body: list[ast.stmt], env: tuple[set[str], ...]) -> None:
         for statement in body:
             self.statement(statement, env)
+            if statement.lineno in self.blind_lines:
+                self.blind = True
 
     def statement(self, node: ast.stmt, env: tuple[set[str], ...]) -> None:  # noqa: PLR0915
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -398,7 +418,10 @@ class Analyzer:
                     self.target(with_item.optional_vars, env)
             self.statements(node.body, env)
         elif isinstance(node, (ast.Try, ast.TryStar)):
+            optional = any(_catches_import_error(h.type) for h in node.handlers)
+            self.optional_depth += optional
             self.statements(node.body, env)
+            self.optional_depth -= optional
             for handler in node.handlers:
                 if handler.type is not None:
                     self.expr(handler.type, env)
@@ -409,6 +432,8 @@ class Analyzer:
             self.import_names(node, env)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             return
+        elif type(node).__name__ == "TypeAlias":  # Python 3.12: the value is read lazily
+            self.bind(node.name.id, env, node.lineno)  # type: ignore[attr-defined]
         elif isinstance(node, ast.Match):
             self.expr(node.subject, env)
             for case in node.cases:
@@ -432,7 +457,7 @@ class Analyzer:
         if handler.name is None:
             self.statements(handler.body, env)
             return
-        self.statements(handler.body, (*env, {handler.name}))
+        self.statements(handler.body, (*env, _HandlerScope({handler.name})))
 
     def pattern(self, node: ast.pattern, env: tuple[set[str], ...]) -> None:
         for child in ast.walk(node):
@@ -446,5 +471,20 @@ class Analyzer:
                 self.expr(child.cls, env)
 
 
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _catches_import_error(kind: ast.expr | None) -> bool:
+    """`except:`, `except ImportError`, `except (ModuleNotFoundError, OSError)`..."""
+    if kind is None:
+        return True
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any(dotted(k) in _IMPORT_ERRORS for k in kinds)
+
+
 class _ComprehensionScope(set[str]):
     comprehension = True
+
+
+class _HandlerScope(set[str]):
+    """The name of `except ... as name`: it shadows, but bindings in the handler go outside."""

@@ -30,8 +30,10 @@ def md(text: str) -> dict:
     return nbformat.v4.new_markdown_cell(text)
 
 
-def write(name: str, cells: list, expected: list[tuple[str, int | None]]) -> None:
-    nb = nbformat.v4.new_notebook(metadata=KERNEL)
+def write(
+    name: str, cells: list, expected: list[tuple[str, int | None]], metadata: dict | None = None
+) -> None:
+    nb = nbformat.v4.new_notebook(metadata=KERNEL if metadata is None else metadata)
     nb.cells = cells
     for index, cell in enumerate(nb.cells):
         cell.id = f"{name[:20]}-{index}"
@@ -158,6 +160,44 @@ def build() -> None:
         ],
         [],
     )
+    # PythonDataScienceHandbook 01.07-Timing-and-Profiling: cell magics whose body is Python.
+    write(
+        "python_cell_magics",
+        [
+            code("%timeit sum(range(100))", 1),
+            code("%%timeit\ntotal = 0\nfor i in range(1000):\n    total += i * (-1) ** i", 2),
+            code("import random\nL = [random.random() for i in range(10)]\n%time L.sort()", 3),
+            code("%%time\ntotal = 0\nfor i in range(1000):\n    total += i", 4),
+            code("%%prun -s cumulative\nrows = [total * k for k in range(3)]", 5),
+            code("print(total, i, rows)", 6),
+        ],
+        [("unseeded-random", 2)],
+    )
+    # WhirlwindTourOfPython 13-Modules-and-Packages and nbdime mixed-conflicts--1: names a
+    # star import or %pylab may have brought are possibly defined, in the cell and below.
+    write(
+        "star_imports",
+        [
+            code("from math import cos, pi\ncos(pi)", 1),
+            code("from math import *\nsin(pi) ** 2 + cos(pi) ** 2", 2),
+            code("%pylab inline\nfigure(1)\nx = [1, 2, 3]\nplot(x, sin(x))", 3),
+            code("print(sqrt(2), linspace(0, 1))", 4),
+        ],
+        [],
+    )
+    # Names bound inside an `except` handler are defined for the cells below.
+    write(
+        "handler_bindings",
+        [
+            code(
+                "try:\n    import ujson as json_lib\nexcept ImportError as missing:\n"
+                "    import json as json_lib\n    fallback_reason = str(missing)",
+                1,
+            ),
+            code("print(json_lib.dumps({}), fallback_reason)", 2),
+        ],
+        [],
+    )
     write(
         "absolute_paths",
         [
@@ -247,6 +287,26 @@ def build() -> None:
             code("import yaml\nimport sklearn.linear_model", 3),
         ],
         [("undeclared-dependency", 1), ("undeclared-dependency", 1)],
+    )
+    # Optional imports, generated modules and a declared distribution with a longer name.
+    write(
+        "dependency_look_alikes",
+        [
+            code(
+                "try:\n    import ujson as json_lib\n"
+                "except ImportError:\n    import json as json_lib",
+                1,
+            ),
+            code(
+                "!python -m grpc_tools.protoc -I protos --python_out=. --grpc_python_out=. "
+                "protos/route_guide.proto\n!wget -q https://example.org/helpers/plotting.py",
+                2,
+            ),
+            code("import route_guide_pb2, route_guide_pb2_grpc\nimport plotting", 3),
+            code("from tensorflow_serving.apis import predict_pb2", 4),
+            code("import grpc\nfrom googleapiclient import discovery", 5),
+        ],
+        [("undeclared-dependency", 4), ("undeclared-dependency", 4)],
     )
     write(
         "pep723_declared",
