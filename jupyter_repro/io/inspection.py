@@ -26,6 +26,7 @@ from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.journal import Journal, kernel_distributions
+from jupyter_repro.core.language import notebook_language
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
@@ -104,21 +105,6 @@ def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
             )
         )
     return tuple(cells)
-
-
-def language_of(notebook: Mapping[str, Any]) -> str:
-    """The notebook's language: kernelspec, language_info, else jupytext's main language."""
-    metadata = notebook.get("metadata") or {}
-    for key, field_name in (
-        ("kernelspec", "language"),
-        ("language_info", "name"),
-        ("jupytext", "main_language"),
-    ):
-        entry = metadata.get(key) if isinstance(metadata, Mapping) else None
-        value = entry.get(field_name) if isinstance(entry, Mapping) else None
-        if isinstance(value, str) and value:
-            return "python" if value.lower().startswith("python") else value
-    return "python"
 
 
 @functools.lru_cache(maxsize=1)
@@ -205,7 +191,7 @@ class Inspector:
         evidence = Evidence(
             path=relpath,
             cells=cells,
-            language=language_of(notebook),
+            language=notebook_language(notebook.get("metadata") or {}),
             journal=journal,
             lock=lock,
             inputs_now=self._inputs_now(root, lock, config) if lock is not None else {},

@@ -308,6 +308,27 @@ def build() -> None:
         ],
         [("undeclared-dependency", 4), ("undeclared-dependency", 4)],
     )
+    # jupytext R_sample.ipynb and julia_sample_script.ipynb: the language is only in
+    # jupytext's main_language. Only the language-independent rules apply.
+    write(
+        "r_notebook",
+        [
+            code("library(ggplot2)\ncars <- read.csv('/home/alice/cars.csv')", 1),
+            code("summary(cars)\nplot(cars$speed, runif(10))", 3),
+            code("x <- rnorm(5)", 2),
+        ],
+        [("out-of-order", 2)],
+        metadata={"jupytext": {"main_language": "R", "notebook_metadata_filter": "-all"}},
+    )
+    write(
+        "julia_notebook",
+        [
+            code("using Plots\nx = rand(10)", 1),
+            code('plot(x, y)\nprintln("/home/alice/out.png")', 2),
+        ],
+        [],
+        metadata={"jupytext": {"main_language": "julia"}},
+    )
     write(
         "pep723_declared",
         [

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import RULES, Finding
 from jupyter_repro.core.journal import Journal
+from jupyter_repro.core.language import is_python
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.names import CellScan, scan_cell
 
@@ -76,7 +77,7 @@ class Evidence:
 
     @property
     def is_python(self) -> bool:
-        return self.language.lower() in ("python", "python3", "ipython", "")
+        return is_python(self.language)
 
 
 def finding(config: ReproConfig, rule: str, cell: int | None, message: str) -> Finding:
