@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from jupyter_repro.core.errors import UsageError
-from jupyter_repro.core.findings import RULES, Finding
+from jupyter_repro.core.findings import RULES, Finding, cell_label
 from jupyter_repro.io.inspection import NotebookReport, inspect_many
 from jupyter_repro.io.project import real_path
 
@@ -150,7 +150,13 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def _where(report: NotebookReport, item: Finding) -> str:
-    return report.path if item.cell is None else f"{report.path}:cell {item.cell + 1}"
+    return report.path if item.cell is None else f"{report.path}:{cell_label(item.cell)}"
+
+
+CELL_NUMBERING = (
+    "cells are numbered from 1 counting all cells, markdown included "
+    "(as JupyterLab's status bar: Cell 3/9 is the third)"
+)
 
 
 def render_text(reports: Sequence[NotebookReport]) -> str:
@@ -170,6 +176,8 @@ def render_text(reports: Sequence[NotebookReport]) -> str:
     if unreadable:
         summary += f", {unreadable} unreadable"
     lines.append(summary)
+    if any(f.cell is not None for report in reports for f in report.findings):
+        lines.append(CELL_NUMBERING)
     return "\n".join(lines) + "\n"
 
 
@@ -199,7 +207,7 @@ def render_github(reports: Sequence[NotebookReport]) -> str:
         if report.error:
             lines.append(f"::error file={file},title=unreadable::{_escape(report.error)}")
         for item in report.findings:
-            where = "" if item.cell is None else f"cell {item.cell + 1}: "
+            where = "" if item.cell is None else f"{cell_label(item.cell)}: "
             message = _escape(f"{where}{item.message} (fix: {RULES[item.rule][1]})")
             lines.append(f"::{item.severity} file={file},title={item.rule}::{message}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -33,11 +33,16 @@ RULES: dict[str, tuple[Severity, str]] = {
 }
 
 
+def cell_label(index: int) -> str:
+    """A cell as people name it: counting all cells from 1, as JupyterLab's status bar."""
+    return f"cell {index + 1}"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in a notebook. `cell` counts all cells from 0, None for the notebook;
-    people read it as `cell + 1` (JupyterLab's "Cell 3/9"); `cell_id` follows the cell when
-    cells are inserted or deleted above it."""
+    people read it as `cell + 1` (JupyterLab's "Cell 3/9", `cell_label`); `cell_id` follows
+    the cell when cells are inserted or deleted above it."""
 
     rule: str
     cell: int | None

@@ -87,7 +87,20 @@ def build() -> None:
             code("y = x + 1", 1),
             code("print(y)", 2),
         ],
-        [("out-of-order", 1), ("out-of-order", 2)],
+        [("out-of-order", 1)],
+    )
+    # PythonDataScienceHandbook 06.00-Figure-Code: one cell run again above many, and the
+    # last cell run again: one finding for the first, none for the second.
+    write(
+        "rerun_noise",
+        [
+            code("import numpy as np", 1),
+            code("x = np.arange(3)", 2),
+            code("fig_a = x * 2", 10),
+            *[code(f"fig_{k} = x + {k}", k) for k in range(3, 10)],
+            code("print(fig_a)", 12),
+        ],
+        [("out-of-order", 3)],
     )
     write(
         "skipped_cell",

@@ -8,7 +8,7 @@ findings stop; the journal can still prove a name came from a cell that no longe
 from __future__ import annotations
 
 from jupyter_repro.core.config import ReproConfig
-from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.findings import Finding, cell_label
 from jupyter_repro.core.rules.evidence import Cell, Evidence, finding
 from jupyter_repro.core.state import HiddenName
 
@@ -32,7 +32,7 @@ def _message(name: str, cell: Cell, below: list[int], runtime: HiddenName | None
     elif runtime is not None and runtime.definer == "edited":
         origin = "was defined by an earlier version of a cell"
     elif below:
-        origin = f"is defined only in cell {below[0]} below"
+        origin = f"is defined only in {cell_label(below[0])} below"
     else:
         origin = "is defined by no cell (a deleted cell, or typed and removed)"
     return f"uses `{name}`, which {origin}: a fresh run top to bottom fails or differs"

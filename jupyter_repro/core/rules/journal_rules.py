@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from jupyter_repro.core.config import ReproConfig
-from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.findings import Finding, cell_label
 from jupyter_repro.core.journal import CurrentCell
 from jupyter_repro.core.names import analyze_cell
 from jupyter_repro.core.rules.evidence import Evidence, finding
 from jupyter_repro.core.state import HiddenName, LiveState, NameSets, live_state
 
 _STALE_REASONS = {
-    "re-run": "cell {upstream} was re-run after it",
+    "re-run": "{upstream} was re-run after it",
     "redefined": "another run redefined it afterwards",
-    "changed": "cell {upstream} was edited after it ran",
-    "upstream-stale": "cell {upstream}, which it reads from, is itself stale",
+    "changed": "{upstream} was edited after it ran",
+    "upstream-stale": "{upstream}, which it reads from, is itself stale",
 }
 
 
@@ -58,7 +58,8 @@ def check_journal(
     for stale in state.stale:
         if counts.get(stale.cell) is None:
             continue
-        reason = _STALE_REASONS[stale.reason].format(upstream=stale.upstream)
+        upstream = "a cell" if stale.upstream is None else cell_label(stale.upstream)
+        reason = _STALE_REASONS[stale.reason].format(upstream=upstream)
         findings.append(
             finding(
                 config, "stale-cell", stale.cell, f"its outputs used `{stale.name}`, but {reason}"

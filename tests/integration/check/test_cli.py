@@ -48,6 +48,17 @@ def test_text_output_names_file_cell_rule_severity_and_a_fix(project, capsys, mo
     assert lines[1].strip().startswith("fix: define the name in a cell above")
 
 
+def test_text_output_says_cells_count_from_one_over_all_cells(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    write_notebook(project / "nb.ipynb", HIDDEN)
+    main(["check", "nb.ipynb"])
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == (
+        "cells are numbered from 1 counting all cells, markdown included "
+        "(as JupyterLab's status bar: Cell 3/9 is the third)"
+    )
+
+
 def test_json_output_has_exactly_the_documented_shape(project, check_json):
     nb = write_notebook(project / "nb.ipynb", HIDDEN)
     _, notebooks = check_json(str(nb))
