@@ -74,6 +74,8 @@ class CellScan:
     # local name -> what it refers to: `np` -> "numpy", `shuffle` -> "random.shuffle".
     aliases: tuple[tuple[str, str], ...]
     shell_lines: frozenset[int]
+    # Names read inside arguments of calls that take a path: `open(DATA_FILE)`.
+    path_names: frozenset[str] = frozenset()
 
 
 _EMPTY = frozenset[str]()
@@ -121,6 +123,7 @@ def scan_cell(source: str) -> CellScan:
         tuple(analyzer.calls),
         tuple(analyzer.aliases),
         frozenset(translation.shell_lines),
+        frozenset(analyzer.path_names),
     )
 
 

@@ -65,6 +65,10 @@ class StringLiteral:
     # Why the string is probably not a path: concatenated onto something, or an argument
     # of a string method (`s.startswith("/api")`), or a docstring.
     fragment: bool
+    # Part of an argument of a call that takes a path (`open`, `read_csv`, `Path`...).
+    path_argument: bool = False
+    # The name the literal is assigned to (`DATA = "/srv/data"`), if any.
+    assigned_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,73 @@ def dotted(node: ast.expr) -> str | None:
 
 
 _PATH_STARTS = frozenset("/~\\")
+# Calls that take a path, by the last part of their name (`pd.read_csv`, `fig.savefig`).
+PATH_FUNCTIONS = frozenset(
+    {
+        "open",
+        "Path",
+        "PurePath",
+        "PosixPath",
+        "WindowsPath",
+        "listdir",
+        "scandir",
+        "walk",
+        "glob",
+        "iglob",
+        "chdir",
+        "makedirs",
+        "mkdir",
+        "remove",
+        "unlink",
+        "rmtree",
+        "copy",
+        "copy2",
+        "copyfile",
+        "copytree",
+        "move",
+        "rename",
+        "savefig",
+        "imread",
+        "imsave",
+        "imwrite",
+        "load",
+        "loadtxt",
+        "genfromtxt",
+        "fromfile",
+        "save",
+        "savez",
+        "savez_compressed",
+        "savetxt",
+        "dump",
+        "connect",
+        "File",
+        "ZipFile",
+        "TarFile",
+        "open_dataset",
+        "open_mfdataset",
+        "read_file",
+        "load_workbook",
+        "from_pretrained",
+        "load_model",
+        "save_model",
+        "add_dll_directory",
+    }
+)
+# Prefixes of the last part of the name: `read_csv`, `to_parquet`, `read_text`, `write_bytes`.
+PATH_FUNCTION_PREFIXES = ("read_", "to_", "write_")
+# Whole names: `os.path.join`, `sys.path.append`, `shutil.which` has no path argument.
+PATH_MODULE_PREFIXES = ("os.path.", "sys.path.", "shutil.", "glob.", "pathlib.")
+
+
+def takes_a_path(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return (
+        last in PATH_FUNCTIONS
+        or last.startswith(PATH_FUNCTION_PREFIXES)
+        or name.startswith(PATH_MODULE_PREFIXES)
+    )
+
+
 _STRING_METHODS = frozenset(
     {
         "startswith",
@@ -146,6 +217,9 @@ class Analyzer:
         self.calls: list[Call] = []
         self.aliases: list[tuple[str, str]] = []
         self.fragments: set[int] = set()  # ids of string nodes that are not whole values
+        self.path_arguments: set[int] = set()  # ids of string nodes inside a path argument
+        self.assigned: dict[int, str] = {}  # id of a literal assigned to a name -> the name
+        self.path_names: set[str] = set()  # names read inside arguments of path calls
 
     # names -----------------------------------------------------------------------------
     def load(self, name: str, env: tuple[set[str], ...]) -> None:
@@ -239,19 +313,41 @@ class Analyzer:
         value = str(node.value)
         # Only what could be a path is kept: most strings are not, and objects cost time.
         if value[:1] in _PATH_STARTS or value[1:2] == ":":
-            self.strings.append(StringLiteral(value, node.lineno, fragment))
+            self.strings.append(
+                StringLiteral(
+                    value,
+                    node.lineno,
+                    fragment,
+                    id(node) in self.path_arguments,
+                    self.assigned.get(id(node)),
+                )
+            )
 
     def fstring(self, node: ast.JoinedStr) -> None:
+        # The pieces after a `{}` are fragments: `f"{root}/raw/x.csv"` is relative to root.
+        self.fragments.update(id(piece) for piece in node.values[1:])
         head = node.values[0] if node.values else None
         if isinstance(head, ast.Constant) and isinstance(head.value, str) and len(node.values) > 1:
             self.fragments.add(id(head))
             # The literal head of an f-string is a whole value when it starts one.
-            self.strings.append(StringLiteral(head.value, node.lineno, False))
-            self.fragments.add(id(head))
+            self.strings.append(
+                StringLiteral(
+                    head.value,
+                    node.lineno,
+                    False,
+                    id(node) in self.path_arguments,
+                    self.assigned.get(id(node)),
+                )
+            )
 
     def call(self, node: ast.Call, env: tuple[set[str], ...]) -> None:
         name = dotted(node.func)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
+        string_method = name is None or not name.startswith(PATH_MODULE_PREFIXES)
+        if (
+            string_method
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _STRING_METHODS
+        ):
             for arg in node.args:
                 if isinstance(arg, ast.Constant):
                     self.fragments.add(id(arg))
@@ -259,6 +355,13 @@ class Analyzer:
                 self.fragments.add(id(node.func.value))
         if name is None:
             return
+        if takes_a_path(name):
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                for part in ast.walk(argument):
+                    if isinstance(part, ast.Name):
+                        self.path_names.add(part.id)
+                    else:
+                        self.path_arguments.add(id(part))
         if name in _OPAQUE_CALLS:
             self.opaque = True
         first = node.args[0] if node.args else None
@@ -393,6 +496,10 @@ class Analyzer:
             self.statements(node.body, (*env, set()))
             self.bind(node.name, env, node.lineno)
         elif isinstance(node, ast.Assign):
+            if isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                if names:
+                    self.assigned[id(node.value)] = names[-1]
             self.expr(node.value, env)
             for target in node.targets:
                 self.target(target, env)

@@ -214,9 +214,17 @@ def build() -> None:
     write(
         "absolute_paths",
         [
-            code("import pandas as pd\nframe = pd.read_csv('/home/alice/data/survey.csv')", 1),
+            code(
+                "import os\nimport pandas as pd\n"
+                "frame = pd.read_csv('/home/alice/data/survey.csv')",
+                1,
+            ),
             code("raw = open('~/Downloads/raw.txt').read()", 2),
-            code("out = r'C:\\Users\\bob\\results.xlsx'\nfolder = f'/mnt/shared/{out}'", 3),
+            code(
+                "out = r'C:\\Users\\bob\\results.xlsx'\nfolder = f'/mnt/shared/{out}'\n"
+                "frame.to_excel(out)\nos.makedirs(folder)",
+                3,
+            ),
             code("!cp /srv/exports/latest.csv data/\n%cd /home/alice/project", 4),
         ],
         [
@@ -253,6 +261,25 @@ def build() -> None:
                 "%cd data\nremainder = 7 % 3",
                 5,
             ),
+        ],
+        [],
+    )
+    # Strings that look like paths but are not used as paths of the project: a model
+    # version suffix, install steps writing system files, an API route.
+    write(
+        "absolute_path_not_used_as_path",
+        [
+            code(
+                "!echo 'deb https://packages.example.org/apt main' > "
+                "/etc/apt/sources.list.d/example.list\n!cat /usr/share/doc/readme.txt",
+                1,
+            ),
+            code(
+                "model_path = 'models/flowers'\nversion_suffix = '/versions/v0001/'\n"
+                "export_path = model_path + version_suffix\nroute = '/api/v1/items/list'",
+                2,
+            ),
+            code("print('/home/alice/old/location.csv moved')", 3),
         ],
         [],
     )

@@ -1,12 +1,14 @@
 """`absolute-path`: paths outside the project, as string literals, in shell commands and
 line magics (`!cp /srv/x.csv .`, `%cd /home/me`), or as reads the journal recorded.
 
-A literal counts when it looks like a file path used as a value: POSIX absolute with at
-least two parts or a file extension (`/data/raw/x.csv`, `/data.csv`), home-relative
-(`~/data`), Windows (`C:\\data`, `\\\\server\\share`). Not URLs, not `/dev/*`, not
-`/tmp/*` scratch files, not fragments concatenated onto something (`base + "/api/v1"`),
-not arguments of string methods (`s.startswith("/usr")`), not docstrings, not patterns
-(`*`, `{}`, `<>`, `?`).
+A literal counts when it is used as a path: an argument of a call that takes one
+(`open`, `pd.read_csv`, `Path`, `os.path.join`, `savefig`...), or assigned to a name that
+such a call reads (`DATA = "/srv/data"` then `open(DATA + "/x.csv")`); and when it looks
+like one: POSIX absolute (`/data/raw/x.csv`), home-relative (`~/data`), Windows
+(`C:\\data`, `\\\\server\\share`). Not URLs, not `/dev/*`, not `/tmp/*` scratch files, not
+system paths (`/etc/apt/...`, `/usr/...`: install steps), not fragments concatenated onto
+something (`base + "/versions/v1/"`), not arguments of string methods
+(`s.startswith("/usr")`), not docstrings, not patterns (`*`, `{}`, `<>`, `?`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ _SYSTEM = (
 )
 
 
-def looks_like_absolute_path(text: str) -> bool:
+def looks_like_absolute_path(text: str, used_as_path: bool = False) -> bool:
+    """`used_as_path`: the text is passed where a path goes, so `/data` is one too."""
     if len(text) > 4096 or "\n" in text or "://" in text:
         return False
     if _HOME.match(text) or _WINDOWS.match(text):
@@ -49,7 +52,7 @@ def looks_like_absolute_path(text: str) -> bool:
     if not _POSIX.match(text) or text.startswith(_SCRATCH) or text in ("/dev/null", "/tmp"):
         return False
     parts = [p for p in text.split("/") if p]
-    return len(parts) >= 2 or bool(parts and _EXTENSION.search(parts[-1]))
+    return len(parts) >= (1 if used_as_path else 2) or bool(parts and _EXTENSION.search(parts[-1]))
 
 
 _SHELL_CELLS = ("%%bash", "%%sh", "%%script", "%%system", "%%!", "%%zsh")
@@ -77,12 +80,15 @@ def shell_words(source: str) -> list[tuple[int, str]]:
 
 def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     findings: list[Finding] = []
+    path_names = {name for cell in evidence.code_cells for name in cell.scan.path_names}
     for cell in evidence.code_cells:
         seen: set[str] = set()
         if "!" in cell.source or "%" in cell.source:
             for line, raw in shell_words(cell.source):
                 word = raw.strip("'\"").rstrip(";")
-                if word not in seen and looks_like_absolute_path(word):
+                if word in seen or word.startswith(_SYSTEM):
+                    continue
+                if looks_like_absolute_path(word):
                     seen.add(word)
                     findings.append(
                         finding(
@@ -94,9 +100,12 @@ def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
                         )
                     )
         for literal in cell.scan.strings:
-            if literal.fragment or literal.value in seen:
+            used = literal.path_argument or literal.assigned_to in path_names
+            if not used or literal.fragment or literal.value in seen:
                 continue
-            if looks_like_absolute_path(literal.value):
+            if literal.value.startswith(_SYSTEM):
+                continue
+            if looks_like_absolute_path(literal.value, used_as_path=True):
                 seen.add(literal.value)
                 findings.append(
                     finding(
