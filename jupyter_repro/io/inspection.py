@@ -30,6 +30,7 @@ from jupyter_repro.core.language import notebook_language
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
+from jupyter_repro.core.rules.evidence import recorded_error
 from jupyter_repro.core.suppress import suppressed_rules, unknown_rules
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.declared import declared_dependencies
@@ -102,6 +103,7 @@ def cells_of(notebook: Mapping[str, Any]) -> tuple[Cell, ...]:
                 execution_count=count if type(count) is int else None,
                 cell_id=raw.get("id") if isinstance(raw.get("id"), str) else None,
                 tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+                recorded_error=recorded_error(raw),
             )
         )
     return tuple(cells)

@@ -199,6 +199,22 @@ def build() -> None:
         [],
     )
     # Names bound inside an `except` handler are defined for the cells below.
+    # WhirlwindTourOfPython 09-Errors-and-Exceptions: cells that show an error on purpose.
+    shown = code("print(Q)", 1)
+    shown.outputs = [
+        nbformat.v4.new_output(
+            "error", ename="NameError", evalue="name 'Q' is not defined", traceback=[]
+        )
+    ]
+    write(
+        "recorded_name_error",
+        [
+            shown,
+            code("print(undefined_on_purpose)", 2, tags=["raises-exception"]),
+            code("print(really_missing)", 3),
+        ],
+        [("hidden-state", 2)],
+    )
     write(
         "handler_bindings",
         [

@@ -23,6 +23,8 @@ class Cell:
     execution_count: int | None = None
     cell_id: str | None = None
     tags: tuple[str, ...] = ()
+    # The error the saved outputs show (`NameError: name 'Q' is not defined`), if any.
+    recorded_error: str | None = None
 
     @property
     def is_code(self) -> bool:
@@ -78,6 +80,15 @@ class Evidence:
     @property
     def is_python(self) -> bool:
         return is_python(self.language)
+
+
+def recorded_error(cell: Mapping[str, Any]) -> str | None:
+    """`ename: evalue` of the first error a saved cell's outputs show, None without one."""
+    outputs = cell.get("outputs")
+    for output in outputs if isinstance(outputs, list) else ():
+        if isinstance(output, Mapping) and output.get("output_type") == "error":
+            return f"{output.get('ename', '')}: {output.get('evalue', '')}"
+    return None
 
 
 def finding(config: ReproConfig, rule: str, cell: int | None, message: str) -> Finding:

@@ -38,6 +38,14 @@ def _message(name: str, cell: Cell, below: list[int], runtime: HiddenName | None
     return f"uses `{name}`, which {origin}: a fresh run top to bottom fails or differs"
 
 
+def _fails_on_purpose(cell: Cell, name: str) -> bool:
+    """The notebook shows this cell failing: a fresh run failing the same way reproduces it."""
+    if "raises-exception" in cell.tags:
+        return True
+    error = cell.recorded_error or ""
+    return error.startswith("NameError") and f"'{name}'" in error
+
+
 def check_hidden_state(
     evidence: Evidence, config: ReproConfig, runtime: dict[tuple[int, str], HiddenName]
 ) -> list[Finding]:
@@ -56,6 +64,8 @@ def check_hidden_state(
             for name in sorted(names.uses - defined):
                 known = runtime.get((cell.index, name))
                 if opaque_above and (known is None or known.definer != "deleted"):
+                    continue
+                if _fails_on_purpose(cell, name):
                     continue
                 below = [i for i in definers.get(name, []) if i > cell.index]
                 findings.append(
