@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from jupyter_repro.core.errors import UsageError
-from jupyter_repro.core.findings import RULES, Finding, cell_label
+from jupyter_repro.core.findings import CELL_NUMBERING, RULES, Finding, cell_label
 from jupyter_repro.io.inspection import NotebookReport, inspect_many
 from jupyter_repro.io.project import real_path
 
@@ -151,12 +151,6 @@ def _shown(path: Path, cwd: Path) -> str:
 
 def _where(report: NotebookReport, item: Finding) -> str:
     return report.path if item.cell is None else f"{report.path}:{cell_label(item.cell)}"
-
-
-CELL_NUMBERING = (
-    "cells are numbered from 1 counting all cells, markdown included "
-    "(as JupyterLab's status bar: Cell 3/9 is the third)"
-)
 
 
 def render_text(reports: Sequence[NotebookReport]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from jupyter_repro.cli.run import add_execution_arguments
 from jupyter_repro.core.errors import UsageError
+from jupyter_repro.core.findings import CELL_NUMBERING, cell_label
 from jupyter_repro.io.files import require_file
 
 HELP = "rerun from scratch and compare outputs, inputs and environment"
@@ -50,11 +51,12 @@ def _text(outcome: Any) -> str:
     for cell in v.cells:
         if cell.status in ("differs", "error"):
             label = " (nondeterministic)" if cell.nondeterministic else ""
-            lines.append(f"  cell {cell.cell}: {cell.status}{label}")
+            lines.append(f"  {cell_label(cell.cell)}: {cell.status}{label}")
             lines += [f"    likely cause: {cause}" for cause in cell.causes]
             lines += [f"    {line}" for line in (cell.diff or "").splitlines()]
     same = sum(c.status == "same" for c in v.cells)
-    lines.append(f"  {same} of {len(v.cells)} code cells reproduced their recorded outputs")
+    if v.verdict != "nothing-to-compare":
+        lines.append(f"  {same} of {len(v.cells)} code cells reproduced their recorded outputs")
     lines += [f"  input {i['path']}: {i['status']}" for i in v.inputs if i["status"] != "same"]
     lines += [
         f"  package {e['distribution']}: {e['locked']} -> {e['current'] or 'not installed'}"
@@ -64,6 +66,8 @@ def _text(outcome: Any) -> str:
     lines += [f"  note: {note}" for note in v.notes]
     if outcome.run.output:
         lines.append(f"  rerun notebook: {outcome.run.output}")
+    if any(c.status in ("differs", "error") for c in v.cells) or v.failure:
+        lines.append(f"  {CELL_NUMBERING}")
     return "\n".join(lines)
 
 

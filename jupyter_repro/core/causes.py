@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from jupyter_repro.core.compare import CellComparison
+from jupyter_repro.core.findings import cell_label
 from jupyter_repro.core.lockmodel import LockedFile
 
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
@@ -32,6 +33,13 @@ _RANDOMNESS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
     (re.compile(r"\btorch\.(?:rand|randn|randint|randperm)\w*"), re.compile(r"\bmanual_seed\s*\(")),
     (re.compile(r"\b(?:secrets\.\w+|os\.urandom|uuid\.uuid[14])"), None),
     (re.compile(r"\.sample\((?![^)]*random_state)"), None),
+)
+_TIMING_MAGIC = re.compile(r"^\s*%%?(?:timeit|time)\b", re.MULTILINE)
+# `rng = np.random.default_rng()`: a generator made without a seed, by name.
+_UNSEEDED_GENERATOR = re.compile(
+    r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<call>(?:[\w.]+\.)?"
+    r"(?:default_rng|RandomState|Generator\(\s*PCG64|Random))\(\s*\)",
+    re.MULTILINE,
 )
 _CLOCK = re.compile(
     r"\b(?:time\.(?:time|time_ns|perf_counter|monotonic|ctime|localtime|gmtime|strftime)\s*\(|"
@@ -95,10 +103,29 @@ def imported_modules(source: str) -> set[str]:
     return set(_IMPORT.findall(source))
 
 
+def _generator_cause(index: int, sources: Sequence[str]) -> str | None:
+    """Draws in this cell from an unseeded generator an earlier cell made: name that cell."""
+    source = sources[index] if index < len(sources) else ""
+    for maker in range(index - 1, -1, -1):
+        for match in _UNSEEDED_GENERATOR.finditer(sources[maker]):
+            name = match.group("name")
+            if re.search(rf"(?<![\w.]){re.escape(name)}\.\w+\s*\(", source):
+                return (
+                    f"unseeded generator `{name}` made in {cell_label(maker)} "
+                    f"({match.group('call')}())"
+                )
+    return None
+
+
 def _source_causes(index: int, sources: Sequence[str]) -> list[str]:
     source = sources[index] if index < len(sources) else ""
+    if _TIMING_MAGIC.search(source):
+        return ["timing output of %timeit or %time (masked by the `timings` normalizer)"]
     upstream = "\n".join(sources[: index + 1])
     causes = []
+    generator = _generator_cause(index, sources)
+    if generator is not None:
+        causes.append(generator)
     for use_pattern, seed_pattern in _RANDOMNESS:
         random_use = use_pattern.search(source)
         if random_use and (seed_pattern is None or not seed_pattern.search(upstream)):
@@ -120,7 +147,7 @@ def _input_causes(index: int, inputs: Sequence[Mapping[str, Any]]) -> list[str]:
             where = (
                 " (read by this cell)"
                 if readers == [index]
-                else f" (read by cell {', '.join(map(str, readers))})"
+                else f" (read by {', '.join(cell_label(r) for r in readers)})"
                 if readers
                 else ""
             )

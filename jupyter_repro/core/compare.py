@@ -7,7 +7,10 @@ data (`CellComparison`) that the verdict and the causes are built from.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
+import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -15,7 +18,10 @@ from typing import Any, Literal
 from jupyter_repro.core.normalize import NormalizerSet
 
 CellStatus = Literal["same", "differs", "error", "not-run"]
+Verdict = Literal["reproduced", "not-reproduced", "failed", "nothing-to-compare"]
 ImageComparator = Callable[[str, str], bool]
+# The share of pixels (0 to 1) that differ between two images of one size, None if unknown.
+PixelChange = Callable[[str, str], float | None]
 
 IGNORE_OUTPUT_TAGS = frozenset({"repro-ignore-output", "nbval-ignore-output"})
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif")
@@ -34,18 +40,51 @@ def _bytes_equal(left: str, right: str) -> bool:
     return "".join(left.split()) == "".join(right.split())
 
 
+def image_size(data: str) -> tuple[int, int] | None:
+    """(width, height) of a base64 PNG or GIF from its header; None for other formats."""
+    try:
+        head = base64.b64decode("".join(data[:64].split())[:32] + "==", validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+        return int(width), int(height)
+    if head.startswith((b"GIF87a", b"GIF89a")) and len(head) >= 10:
+        width, height = struct.unpack("<HH", head[6:10])
+        return int(width), int(height)
+    return None
+
+
+def _image_label(kind: str, data: str) -> str:
+    size = image_size(data)
+    return f"[{kind} {size[0]}x{size[1]}]" if size else f"[{kind}]"
+
+
 @dataclass(frozen=True)
 class OutputItem:
-    """One comparable piece of a cell's output: a stream, a representation, an error."""
+    """One comparable piece of a cell's output: a stream, a representation, an error.
+
+    `content` is normalized (what is compared); `raw` is what the output said (what a
+    diff shows).
+    """
 
     kind: str  # "stdout", "stderr", "text/plain", "image/png", "error", ...
     content: str
+    raw: str | None = None
 
     def render(self) -> list[str]:
         if self.kind in IMAGE_MIMES:
-            return [f"[{self.kind}, {len(self.content)} base64 characters]"]
+            return [_image_label(self.kind, self.content)]
         lines = self.content.splitlines() or [""]
         return [f"[{self.kind}]", *lines]
+
+    def render_raw(self) -> list[str]:
+        """The lines as the output showed them, when they match the normalized ones 1:1."""
+        if self.kind in IMAGE_MIMES or self.raw is None:
+            return self.render()
+        lines = self.raw.splitlines() or [""]
+        normalized = self.render()
+        return [f"[{self.kind}]", *lines] if len(lines) == len(normalized) - 1 else normalized
 
 
 def output_items(
@@ -74,7 +113,9 @@ def output_items(
         elif kind == "error":
             items.append(OutputItem("error", _error_text([output])))
     return [
-        item if item.kind in IMAGE_MIMES else OutputItem(item.kind, normalizers.apply(item.content))
+        item
+        if item.kind in IMAGE_MIMES
+        else OutputItem(item.kind, normalizers.apply(item.content), item.content)
         for item in items
     ]
 
@@ -95,11 +136,61 @@ def outputs_equal(
     )
 
 
-def readable_diff(expected: Sequence[OutputItem], actual: Sequence[OutputItem]) -> str:
-    """A unified diff of the normalized outputs, recorded (-) against rerun (+)."""
-    before = [line for item in expected for line in item.render()]
-    after = [line for item in actual for line in item.render()]
-    lines = list(difflib.unified_diff(before, after, "recorded", "rerun", lineterm="", n=2))
+def _image_change(
+    expected: Sequence[OutputItem], actual: Sequence[OutputItem], pixels: PixelChange | None
+) -> dict[int, str]:
+    """Rerun image items (by position) -> their label with the share of pixels changed."""
+    labels = {}
+    for position, (left, right) in enumerate(zip(expected, actual, strict=False)):
+        if left.kind not in IMAGE_MIMES or right.kind != left.kind:
+            continue
+        size = image_size(right.content)
+        if size is None or size != image_size(left.content):
+            continue
+        share = pixels(left.content, right.content) if pixels is not None else None
+        changed = "pixels changed" if share is None else f"{share:.0%} of pixels changed"
+        labels[position] = f"[{right.kind} {size[0]}x{size[1]}, {changed}]"
+    return labels
+
+
+def _lines(items: Sequence[OutputItem], labels: Mapping[int, str]) -> tuple[list[str], list[str]]:
+    """(normalized lines, shown lines) of items, one for one."""
+    compared: list[str] = []
+    shown: list[str] = []
+    for position, item in enumerate(items):
+        normalized, raw = item.render(), item.render_raw()
+        if position in labels:
+            normalized = raw = [labels[position]]
+        compared += normalized
+        shown += raw
+    return compared, shown
+
+
+def readable_diff(
+    expected: Sequence[OutputItem],
+    actual: Sequence[OutputItem],
+    pixels: PixelChange | None = None,
+) -> str:
+    """A unified diff, recorded (-) against rerun (+), of the outputs as they were printed:
+    lines are matched on their normalized form, so only lines that differ after
+    normalization show as changes, and they show as the output printed them."""
+    before, before_shown = _lines(expected, {})
+    after, after_shown = _lines(actual, _image_change(expected, actual, pixels))
+    lines = ["--- recorded", "+++ rerun"]
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for group in matcher.get_grouped_opcodes(2):
+        first, last = group[0], group[-1]
+        lines.append(
+            f"@@ -{first[1] + 1},{last[2] - first[1]} +{first[3] + 1},{last[4] - first[3]} @@"
+        )
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [f" {line}" for line in after_shown[j1:j2]]
+                continue
+            lines += [f"-{line}" for line in before_shown[i1:i2]]
+            lines += [f"+{line}" for line in after_shown[j1:j2]]
+    if len(lines) == 2:
+        return ""
     if len(lines) > MAX_DIFF_LINES:
         lines = [*lines[:MAX_DIFF_LINES], f"... {len(lines) - MAX_DIFF_LINES} more lines"]
     return "\n".join(lines)
@@ -147,6 +238,8 @@ def compare_cell(
     actual: Mapping[str, Any] | None,
     normalizers: NormalizerSet,
     images: ImageComparator,
+    *,
+    pixels: PixelChange | None = None,
 ) -> CellComparison:
     """Compare one code cell. A reference cell that never ran sets no expectation."""
     expected_outputs = expected.get("outputs", [])
@@ -163,7 +256,7 @@ def compare_cell(
     after = output_items(actual_outputs, normalizers)
     if outputs_equal(before, after, images):
         return CellComparison(index, "same")
-    return CellComparison(index, "differs", readable_diff(before, after))
+    return CellComparison(index, "differs", readable_diff(before, after, pixels))
 
 
 @dataclass(frozen=True)
@@ -198,9 +291,10 @@ def compare_notebooks(
     rerun: Sequence[Mapping[str, Any]],
     normalizers: NormalizerSet,
     images: ImageComparator = _bytes_equal,
+    pixels: PixelChange | None = None,
 ) -> list[CellComparison]:
     return [
-        compare_cell(p.index, p.expected, p.actual, normalizers, images)
+        compare_cell(p.index, p.expected, p.actual, normalizers, images, pixels=pixels)
         for p in pair_cells(reference, rerun)
     ]
 
@@ -210,7 +304,7 @@ class Verification:
     """The outcome of `verify`: the verdict and everything it was built from."""
 
     path: str
-    verdict: Literal["reproduced", "not-reproduced", "failed"]
+    verdict: Verdict
     cells: tuple[CellComparison, ...]
     inputs: tuple[Mapping[str, Any], ...] = ()
     environment: tuple[Mapping[str, Any], ...] = ()
@@ -219,7 +313,10 @@ class Verification:
 
     @property
     def exit_code(self) -> int:
-        return {"reproduced": 0, "not-reproduced": 1, "failed": 3}[self.verdict]
+        # Nothing compared proves nothing: a gate must not pass on it.
+        return {"reproduced": 0, "not-reproduced": 1, "nothing-to-compare": 1, "failed": 3}[
+            self.verdict
+        ]
 
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -236,11 +333,11 @@ class Verification:
         return result
 
 
-def verdict_of(
-    cells: Sequence[CellComparison], failed: bool
-) -> Literal["reproduced", "not-reproduced", "failed"]:
+def verdict_of(cells: Sequence[CellComparison], failed: bool) -> Verdict:
     if failed:
         return "failed"
     if any(c.status in ("differs", "error") for c in cells):
         return "not-reproduced"
+    if all(c.status == "not-run" for c in cells):
+        return "nothing-to-compare"  # no code cell recorded an output to compare with
     return "reproduced"

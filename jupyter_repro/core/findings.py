@@ -33,6 +33,12 @@ RULES: dict[str, tuple[Severity, str]] = {
 }
 
 
+CELL_NUMBERING = (
+    "cells are numbered from 1 counting all cells, markdown included "
+    "(as JupyterLab's status bar: Cell 3/9 is the third)"
+)
+
+
 def cell_label(index: int) -> str:
     """A cell as people name it: counting all cells from 1, as JupyterLab's status bar."""
     return f"cell {index + 1}"

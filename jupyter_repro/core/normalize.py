@@ -38,6 +38,19 @@ _MPL_REPR = re.compile(
 _MPL_LIST = re.compile(
     r"\[<matplotlib\.[\w.]+ at 0x\.\.\.>(?:, <matplotlib\.[\w.]+ at 0x\.\.\.>)*\]"
 )
+# %timeit: "10.2 µs ± 1.13 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)"
+# and the older "1000 loops, best of 3: 2.1 ms per loop"; %time: "CPU times: ..." and
+# "Wall time: 1.23 s".
+_DURATION = r"[\d.,]+\s*(?:ns|µs|us|ms|s|min|h)"
+_TIMEIT = re.compile(
+    rf"^{_DURATION} ± {_DURATION} per loop \(mean ± std\. dev\. of [\d,]+ runs?, "
+    r"[\d,]+ loops? each\)$"
+    rf"|^[\d,]+ loops?, best of \d+: {_DURATION} per loop$",
+    re.MULTILINE,
+)
+_TIME = re.compile(r"^(?:CPU times: .*|Wall time: .*)$", re.MULTILINE)
+# ipykernel runs each cell from a temporary file: /tmp/ipykernel_6033/2634842825.py
+_IPYKERNEL_FILE = re.compile(r"(?:[\w.~-]*[/\\])*ipykernel_\d+[/\\]\d+\.py")
 _FLOAT = re.compile(
     r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|"
     r"(?<![\w.])[-+]?\d+[eE][-+]?\d+(?![\w.])"
@@ -79,6 +92,16 @@ def mask_matplotlib_reprs(text: str) -> str:
     return _MPL_REPR.sub("<matplotlib object>", text)
 
 
+def mask_timings(text: str) -> str:
+    """The output of `%timeit` and `%time`: durations differ on every run."""
+    return _TIME.sub("<timing>", _TIMEIT.sub("<timing>", text))
+
+
+def mask_ipykernel_files(text: str) -> str:
+    """The temporary file ipykernel runs a cell from is named anew in every kernel."""
+    return _IPYKERNEL_FILE.sub("<cell file>", text)
+
+
 def round_floats(text: str, precision: int) -> str:
     """Print every float with `precision` significant digits: noise beyond it disappears."""
 
@@ -111,6 +134,8 @@ BUILTIN: dict[str, TextNormalizer] = {
     "addresses": mask_addresses,
     "uuids": mask_uuids,
     "timestamps": mask_timestamps,
+    "timings": mask_timings,
+    "ipykernel-files": mask_ipykernel_files,
 }
 
 

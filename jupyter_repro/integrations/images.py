@@ -43,6 +43,19 @@ def _decode(data: str) -> Any | None:
         return None
 
 
+def changed_pixel_share(left: str, right: str, tolerance: float = RMS_TOLERANCE) -> float | None:
+    """The share of pixels (0 to 1) that differ by more than `tolerance` in any channel;
+    None when the images cannot be decoded or differ in size."""
+    a, b = _decode(left), _decode(right)
+    if a is None or b is None or a.shape != b.shape:
+        return None
+    import numpy as np
+
+    changed = np.abs(a - b) > tolerance
+    per_pixel = changed.any(axis=-1) if changed.ndim == 3 else changed
+    return float(per_pixel.mean()) if per_pixel.size else 0.0
+
+
 def images_match(left: str, right: str, tolerance: float = RMS_TOLERANCE) -> bool:
     """True when both decode to the same size and differ by at most `tolerance` RMS."""
     if "".join(left.split()) == "".join(right.split()):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jupyter_repro.core.errors import BadInputError, ReproError, UsageError
+from jupyter_repro.core.findings import cell_label
 from jupyter_repro.integrations.pairing import notebook_for, read_any
 from jupyter_repro.integrations.papermill_engine import ENGINE_NAME, NOTEBOOK_VARIABLE, register
 from jupyter_repro.io.atomic import write_text_atomic
@@ -62,7 +63,7 @@ class RunResult:
     def message(self) -> str:
         if self.status == "ok":
             return f"{self.source}: ok in {self.seconds:.1f} s"
-        where = f"cell {self.cell}" if self.cell is not None else "the notebook"
+        where = cell_label(self.cell) if self.cell is not None else "the notebook"
         line = f", line `{self.line}`" if self.line else ""
         return f"{self.source}: {where}{line}: {self.error}"
 
@@ -281,6 +282,7 @@ def _locate_failure(result: dict[str, Any], executed: Any, running: int | None) 
             i
             for i, c in enumerate(cells)
             if c.cell_type == "code"
+            and "raises-exception" not in c.metadata.get("tags", [])
             and any(o.get("output_type") == "error" for o in c.get("outputs", []))
         ),
         None,

@@ -84,7 +84,7 @@ _INSPECTOR_KEY = pytest.StashKey[Any]()
 
 class CheckItem(_NotebookItem):
     def runtest(self) -> None:
-        from jupyter_repro.core.findings import RULES, cell_label
+        from jupyter_repro.core.findings import RULES
         from jupyter_repro.io.inspection import Inspector
 
         inspector = self.config.stash.get(_INSPECTOR_KEY, None)

@@ -23,7 +23,9 @@ TEMPLATE_NAME = "repro"
 
 
 def _rendered(outputs: list[Any], normalizers: NormalizerSet) -> str:
-    return "\n".join(line for item in output_items(outputs, normalizers) for line in item.render())
+    return "\n".join(
+        line for item in output_items(outputs, normalizers) for line in item.render_raw()
+    )
 
 
 def _counts(cells: tuple[CellComparison, ...]) -> str:

@@ -15,9 +15,11 @@ from jupyter_repro.core.compare import (
     verdict_of,
 )
 from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.core.findings import cell_label
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.normalize import NormalizerSet
-from jupyter_repro.integrations.images import images_match
+from jupyter_repro.core.rules.evidence import recorded_error
+from jupyter_repro.integrations.images import changed_pixel_share, images_match
 from jupyter_repro.integrations.pairing import load_notebook, notebook_for
 from jupyter_repro.integrations.papermill_run import RunRequest, RunResult, run_notebook
 from jupyter_repro.io.config import load_config
@@ -95,26 +97,36 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     result, rerun = run_notebook(request)
     distributions = rerun_distributions(root, relpath, started) if lock is not None else {}
     inputs, environment = _lock_checks(lock, root, distributions)
-    cells = compare_notebooks(reference.cells, rerun.cells, normalizers, images_match)
+    cells = compare_notebooks(
+        reference.cells, rerun.cells, normalizers, images_match, changed_pixel_share
+    )
     nondeterministic: frozenset[int] = frozenset()
+    notes = [] if lock is not None else ["no lock: outputs compared, inputs and environment not"]
+    if runs > 1 and result.status != "ok":
+        notes.append(f"--runs {runs}: the second run was skipped because the first run failed")
     if runs > 1 and result.status == "ok":
         second_request = replace(request, output=None, inplace=False, write_output=False)
         second, rerun2 = run_notebook(second_request)
         if second.status == "ok":
             between = compare_notebooks(rerun.cells, rerun2.cells, normalizers, images_match)
             nondeterministic = frozenset(c.cell for c in between if c.status == "differs")
+        else:
+            notes.append("the second run failed: nondeterministic cells could not be told apart")
     cells = _mark_failure(cells, result)
     sources = [c.source for c in reference.cells]
     cells = attach_causes(cells, sources, inputs, environment, nondeterministic)
-    notes = [] if lock is not None else ["no lock: outputs compared, inputs and environment not"]
     notes += [
-        f"cell {c.cell} is nondeterministic: its outputs differ between two reruns"
+        f"{cell_label(c.cell)} is nondeterministic: its outputs differ between two reruns"
         for c in cells
         if c.status == "same" and not c.ignored and c.cell in nondeterministic
     ]
+    notes += _expected_failure_note(reference.cells, result)
+    verdict = verdict_of(cells, failed=result.status != "ok")
+    if verdict == "nothing-to-compare":
+        notes.append("no code cell has recorded outputs: run the notebook, save it, then verify")
     verification = Verification(
         path=relative_to_root(reference_path, root),
-        verdict=verdict_of(cells, failed=result.status != "ok"),
+        verdict=verdict,
         cells=tuple(cells),
         inputs=tuple(inputs),
         environment=tuple(environment),
@@ -122,6 +134,22 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
         notes=tuple(notes),
     )
     return VerifyOutcome(verification, reference, rerun, result, normalizers)
+
+
+def _expected_failure_note(reference_cells: Any, result: RunResult) -> list[str]:
+    """The rerun failed where the saved notebook shows the same error: the error is
+    probably the point of the cell, which the `raises-exception` tag says."""
+    if result.status != "failed" or result.cell is None or result.error is None:
+        return []
+    if result.cell >= len(reference_cells):
+        return []
+    shown = recorded_error(reference_cells[result.cell])
+    if shown is None or shown.split(":", 1)[0] != result.error.split(":", 1)[0]:
+        return []
+    return [
+        f"{cell_label(result.cell)} raised {result.error.split(':', 1)[0]} as its recorded "
+        "output shows: if the error is intended, tag the cell raises-exception"
+    ]
 
 
 def _mark_failure(cells: list[CellComparison], result: RunResult) -> list[CellComparison]:

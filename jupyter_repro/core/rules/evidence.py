@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import RULES, Finding

@@ -82,7 +82,7 @@ def test_a_failing_notebook_exits_3_naming_the_cell_its_line_and_the_error(
     out_path = project / "failed.ipynb"
     code_, _, err = cli("run", notebook, "-o", out_path)
     assert code_ == 3
-    assert "cell 1, line `z = x / 0`: ZeroDivisionError: division by zero" in err
+    assert "cell 2, line `z = x / 0`: ZeroDivisionError: division by zero" in err
     executed = nbformat.read(out_path, 4)
     assert len(executed.cells) == 3 and executed.cells[2].outputs == []
 
@@ -96,7 +96,7 @@ def test_a_notebook_over_its_timeout_is_stopped_and_exits_3(
     notebook = write_notebook(project / "slow.ipynb", [code("import time"), code("time.sleep(30)")])
     code_, _, err = cli("run", notebook, option, "2")
     assert code_ == 3
-    assert f"cell 1, line `time.sleep(30)`: timed out: {scope} limit of 2 s" in err
+    assert f"cell 2, line `time.sleep(30)`: timed out: {scope} limit of 2 s" in err
 
 
 def test_several_notebooks_run_in_parallel_with_one_summary_table(project: Path, cli: Cli) -> None:

@@ -66,9 +66,9 @@ def test_an_unseeded_notebook_is_not_reproduced_and_the_randomness_is_named(
     code_, out, _ = cli("verify", notebook, "--runs", "2", "--report", report_path)
     assert code_ == 1
     assert out.startswith("random.ipynb: not-reproduced")
-    assert "cell 1: differs (nondeterministic)" in out
+    assert "cell 2: differs (nondeterministic)" in out
     assert "likely cause: unseeded randomness in the cell (np.random.rand)" in out
-    assert "cell 2" not in out
+    assert "cell 3" not in out
     html = report_path.read_text()
     assert "random.ipynb: not-reproduced" in html and "unseeded randomness" in html
     assert 'src="http' not in html and "<script src=" not in html
@@ -106,7 +106,7 @@ def test_a_changed_input_is_named_as_the_cause_from_the_lock(project: Path, cli:
     assert report["verdict"] == "not-reproduced"
     differing = [c for c in report["cells"] if c["status"] == "differs"]
     assert [c["cell"] for c in differing] == [1]
-    assert differing[0]["causes"][0] == "input data/counts.csv changed (read by cell 0)"
+    assert differing[0]["causes"][0] == "input data/counts.csv changed (read by cell 1)"
     assert report["inputs"][0]["status"] == "changed"
     assert report["environment"][0]["distribution"] == "numpy"
     assert report["environment"][0]["status"] == "changed"
@@ -129,3 +129,50 @@ def test_the_example_notebook_verifies_as_reproduced(example_project: Path, cli:
     code_, out, err = cli("verify", notebook, "--format", "json")
     assert code_ == 0, err + out
     assert json.loads(out)["verdict"] == "reproduced"
+
+
+def test_a_failure_after_a_cell_tagged_raises_exception_names_the_failing_cell(
+    project: Path, cli: Cli
+) -> None:
+    name_error = {
+        "output_type": "error",
+        "ename": "NameError",
+        "evalue": "name 'undefined_name' is not defined",
+        "traceback": [],
+    }
+    division = {
+        "output_type": "error",
+        "ename": "ZeroDivisionError",
+        "evalue": "division by zero",
+        "traceback": [],
+    }
+    notebook = write_notebook(
+        project / "tagged.ipynb",
+        [
+            code("1/0", [division], 1, tags=["raises-exception"]),
+            code("print('ok')", [stdout("ok\n")], 2),
+            code("undefined_name", [name_error], 3),
+        ],
+    )
+    code_, out, _ = cli("verify", notebook, "--runs", "2")
+    assert code_ == 3
+    assert "tagged.ipynb: cell 3, line `undefined_name`: NameError" in out
+    assert "note: --runs 2: the second run was skipped because the first run failed" in out
+    assert (
+        "note: cell 3 raised NameError as its recorded output shows: if the error is intended, "
+        "tag the cell raises-exception"
+    ) in out
+    code_, out, _ = cli("verify", notebook, "--format", "json")
+    statuses = [(c["cell"], c["status"]) for c in json.loads(out)["cells"]]
+    assert statuses == [(0, "same"), (1, "same"), (2, "same")]
+
+
+def test_a_notebook_without_recorded_outputs_has_nothing_to_compare_and_exits_1(
+    project: Path, cli: Cli
+) -> None:
+    notebook = write_notebook(project / "blank.ipynb", [code("x = 1"), code("print(x)")])
+    code_, out, _ = cli("verify", notebook)
+    assert code_ == 1
+    assert out.startswith("blank.ipynb: nothing-to-compare")
+    assert "no code cell has recorded outputs: run the notebook, save it, then verify" in out
+    assert "reproduced their recorded outputs" not in out

@@ -26,7 +26,7 @@ def test_a_changed_input_read_by_an_upstream_cell_is_named() -> None:
         ("data/b.csv", "same"),
     ]
     cells = attach_causes(_differs(3), ["", "read()", "", "show()"], inputs)
-    assert cells[0].causes == ("input data/a.csv changed (read by cell 1)",)
+    assert cells[0].causes == ("input data/a.csv changed (read by cell 2)",)
 
 
 def test_an_input_read_only_below_the_cell_is_not_its_cause() -> None:

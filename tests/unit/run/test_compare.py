@@ -47,7 +47,7 @@ def test_a_reference_cell_that_never_ran_sets_no_expectation() -> None:
         [code("print(2)")], [code("print(2)", [stdout("2\n")], 1)], NORMALIZERS
     )
     assert cells[0].status == "not-run"
-    assert verdict_of(cells, failed=False) == "reproduced"
+    assert verdict_of(cells, failed=False) == "nothing-to-compare"
 
 
 @pytest.mark.parametrize("tag", ["repro-ignore-output", "nbval-ignore-output"])
