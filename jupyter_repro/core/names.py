@@ -76,6 +76,8 @@ class CellScan:
     shell_lines: frozenset[int]
     # Names read inside arguments of calls that take a path: `open(DATA_FILE)`.
     path_names: frozenset[str] = frozenset()
+    # `csv_file = f"{BASE}/raw.csv"` -> ("csv_file", {"BASE"}): how values flow into names.
+    name_sources: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 _EMPTY = frozenset[str]()
@@ -124,6 +126,7 @@ def scan_cell(source: str) -> CellScan:
         tuple(analyzer.aliases),
         frozenset(translation.shell_lines),
         frozenset(analyzer.path_names),
+        tuple(analyzer.name_sources),
     )
 
 

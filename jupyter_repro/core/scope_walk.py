@@ -163,6 +163,8 @@ def takes_a_path(name: str) -> bool:
         last in PATH_FUNCTIONS
         or last.startswith(PATH_FUNCTION_PREFIXES)
         or name.startswith(PATH_MODULE_PREFIXES)
+        or ".read." in name  # spark.read.csv(...), frame.write.parquet(...)
+        or ".write." in name
     )
 
 
@@ -220,6 +222,8 @@ class Analyzer:
         self.path_arguments: set[int] = set()  # ids of string nodes inside a path argument
         self.assigned: dict[int, str] = {}  # id of a literal assigned to a name -> the name
         self.path_names: set[str] = set()  # names read inside arguments of path calls
+        # `name = <expression>` at notebook level: the names the expression reads.
+        self.name_sources: list[tuple[str, frozenset[str]]] = []
 
     # names -----------------------------------------------------------------------------
     def load(self, name: str, env: tuple[set[str], ...]) -> None:
@@ -496,10 +500,12 @@ class Analyzer:
             self.statements(node.body, (*env, set()))
             self.bind(node.name, env, node.lineno)
         elif isinstance(node, ast.Assign):
-            if isinstance(node.value, (ast.Constant, ast.JoinedStr)):
-                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
-                if names:
-                    self.assigned[id(node.value)] = names[-1]
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if names and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+                self.assigned[id(node.value)] = names[-1]
+            if names:
+                read = frozenset(n.id for n in ast.walk(node.value) if isinstance(n, ast.Name))
+                self.name_sources += [(name, read) for name in names if read]
             self.expr(node.value, env)
             for target in node.targets:
                 self.target(target, env)

@@ -40,6 +40,20 @@ def test_a_literal_assigned_to_a_name_later_used_as_a_path_is_reported() -> None
     ) == [0]
 
 
+def test_a_literal_reaching_a_path_call_through_other_names_is_reported() -> None:
+    assert _cells_with_findings(
+        "BASE = '/home/alice/project'",
+        "csv_file = f'{BASE}/data/raw.csv'\nlocation = csv_file",
+        "frame = pd.read_csv(location)",
+    ) == [0]
+
+
+def test_spark_readers_and_writers_take_paths() -> None:
+    assert _cells_with_findings(
+        "frame = spark.read.parquet('/mnt/lake/raw')\nframe.write.csv('/mnt/lake/out')"
+    ) == [0, 0]
+
+
 @pytest.mark.parametrize(
     "source",
     [

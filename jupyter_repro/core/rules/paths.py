@@ -78,9 +78,26 @@ def shell_words(source: str) -> list[tuple[int, str]]:
     return words
 
 
+def _path_names(evidence: Evidence) -> set[str]:
+    """Names whose value reaches a call that takes a path, directly or through other names
+    (`BASE` in `csv_file = f"{BASE}/raw.csv"` then `open(csv_file)`)."""
+    found = {name for cell in evidence.code_cells for name in cell.scan.path_names}
+    sources: dict[str, set[str]] = {}
+    for cell in evidence.code_cells:
+        for target, read in cell.scan.name_sources:
+            sources.setdefault(target, set()).update(read)
+    pending = list(found)
+    while pending:
+        for source in sources.get(pending.pop(), ()):
+            if source not in found:
+                found.add(source)
+                pending.append(source)
+    return found
+
+
 def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     findings: list[Finding] = []
-    path_names = {name for cell in evidence.code_cells for name in cell.scan.path_names}
+    path_names = _path_names(evidence)
     for cell in evidence.code_cells:
         seen: set[str] = set()
         if "!" in cell.source or "%" in cell.source:
