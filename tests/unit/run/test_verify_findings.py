@@ -12,7 +12,7 @@ import nbformat
 from jupyter_repro.core.causes import attach_causes
 from jupyter_repro.core.compare import CellComparison, compare_notebooks, verdict_of
 from jupyter_repro.core.normalize import NormalizerSet
-from tests.run.conftest import code, result, stdout
+from tests.support.run_projects import code, result, stdout
 
 NORMALIZERS = NormalizerSet()
 
