@@ -35,7 +35,8 @@ MAX_CELLS = 10_000
 
 
 def browser_cells(raw: Any) -> tuple[Cell, ...]:
-    """Cells sent by the browser as rule cells; anything but a list of objects is refused."""
+    """Cells sent by the browser as rule cells; anything but a list of objects is refused.
+    A cell's optional `error` is the `ename: evalue` its outputs show."""
     if not isinstance(raw, list) or len(raw) > MAX_CELLS:
         raise BadInputError(f"cells must be a list of at most {MAX_CELLS} cell objects")
     cells = []
@@ -51,6 +52,7 @@ def browser_cells(raw: Any) -> tuple[Cell, ...]:
                 execution_count=count if type(count) is int else None,
                 cell_id=cell["id"] if isinstance(cell.get("id"), str) else None,
                 tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+                recorded_error=cell["error"] if isinstance(cell.get("error"), str) else None,
             )
         )
     return tuple(cells)

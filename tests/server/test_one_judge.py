@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from jupyter_repro.core.rules.evidence import recorded_error
 from tests.conftest import EXAMPLES
 from tests.support.servers import RunningServer, start_server
 
@@ -73,6 +74,7 @@ def _browser_cells(notebook: Path) -> list[dict[str, Any]]:
             "source": "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
             "execution_count": c.get("execution_count"),
             "tags": c.get("metadata", {}).get("tags", []),
+            "error": recorded_error(c),
         }
         for c in cells
     ]
