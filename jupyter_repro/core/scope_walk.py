@@ -224,6 +224,7 @@ class Analyzer:
         self.path_names: set[str] = set()  # names read inside arguments of path calls
         # `name = <expression>` at notebook level: the names the expression reads.
         self.name_sources: list[tuple[str, frozenset[str]]] = []
+        self.reading: set[str] | None = None  # names read by the value being assigned
 
     # names -----------------------------------------------------------------------------
     def load(self, name: str, env: tuple[set[str], ...]) -> None:
@@ -264,6 +265,8 @@ class Analyzer:
             name: ast.Name = node  # type: ignore[assignment]
             ctx = type(name.ctx)
             if ctx is ast.Load:
+                if self.reading is not None:
+                    self.reading.add(name.id)
                 self.load(name.id, env)
             elif ctx is ast.Del:
                 self.load(name.id, env)
@@ -503,10 +506,11 @@ class Analyzer:
             names = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if names and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
                 self.assigned[id(node.value)] = names[-1]
-            if names:
-                read = frozenset(n.id for n in ast.walk(node.value) if isinstance(n, ast.Name))
-                self.name_sources += [(name, read) for name in names if read]
+            outer, self.reading = self.reading, set() if names else None
             self.expr(node.value, env)
+            if self.reading:
+                self.name_sources += [(name, frozenset(self.reading)) for name in names]
+            self.reading = outer
             for target in node.targets:
                 self.target(target, env)
         elif isinstance(node, ast.AugAssign):
