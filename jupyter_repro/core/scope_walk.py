@@ -237,7 +237,7 @@ class Analyzer:
 
     def bind(self, name: str, env: tuple[set[str], ...], line: int) -> None:
         # An `except ... as` scope holds only its own name: other bindings go through it.
-        scopes = [scope for scope in env if not isinstance(scope, _HandlerScope)]
+        scopes = [scope for scope in env if type(scope) is not _HandlerScope] if env else env
         if scopes:
             scopes[-1].add(name)
         elif line in self.scoped_lines:
