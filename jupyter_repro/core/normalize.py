@@ -41,7 +41,7 @@ _MPL_LIST = re.compile(
 # %timeit: "10.2 µs ± 1.13 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)"
 # and the older "1000 loops, best of 3: 2.1 ms per loop"; %time: "CPU times: ..." and
 # "Wall time: 1.23 s".
-_DURATION = r"[\d.,]+\s*(?:ns|µs|us|ms|s|min|h)"
+_DURATION = r"[\d.,]+\s*(?:ns|[\u00b5\u03bcu]s|ms|s|min|h)"
 _TIMEIT = re.compile(
     rf"^{_DURATION} ± {_DURATION} per loop \(mean ± std\. dev\. of [\d,]+ runs?, "
     r"[\d,]+ loops? each\)$"
