@@ -329,6 +329,10 @@ def _cell_magic(lines: list[str], first: int, result: Translation) -> list[str]:
     expr = _expansion_expr(args)
     if expr != "None":
         out[first] = expr
+    setup = _strip_options(name, args) if name == "timeit" else ""
+    if setup:  # `%%timeit -n 3 data = make()`: setup run in the timing's own scope
+        out[first] = setup
+        result.scoped_lines.add(first + 1)
     body = lines[first + 1 :]
     if name in OPAQUE_MAGICS:
         result.opaque = True

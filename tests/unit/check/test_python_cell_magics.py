@@ -43,3 +43,12 @@ def test_names_after_an_opaque_magic_in_the_same_cell_are_possibly_defined(magic
     names = analyze_cell(f"{magic}\nfigure(1)\nplot(linspace(0, 1), sin(x))")
     assert names.uses == frozenset()
     assert names.opaque
+
+
+@pytest.mark.parametrize(
+    "header", ["%%timeit data = list(range(10))", "%%timeit -n 3 -r 2 data = make()"]
+)
+def test_the_setup_statement_of_timeit_binds_for_its_body_only(header: str) -> None:
+    names = analyze_cell(f"{header}\nsorted(data)")
+    assert "data" not in names.uses
+    assert names.defines == frozenset()
