@@ -32,6 +32,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "restore the inputs of a snapshot from the store"),
     "env": ("env", "write requirements/conda/runtime files from a lock"),
     "gc": ("gc", "remove store objects no snapshot refers to"),
+    "dag": ("dag", "the graph of a project's notebooks: who writes the files who reads"),
+    "why": ("why", "the provenance of a file: which notebooks and inputs produced it"),
+    "status": ("status", "each notebook of a project fresh or stale, and why"),
+    "repro": ("repro", "rerun what is stale and everything downstream, with the run cache"),
+    "runs": ("runs", "list run records"),
+    "compare": ("compare", "two runs side by side: parameters, inputs, environment, metrics"),
     "git-setup": ("git_setup", "make a git repository review-friendly for notebooks"),
     "textconv": ("textconv", "print a notebook as its script (git diff driver)"),
     "kernel-setup": (

@@ -152,9 +152,7 @@ def judge(recorded: Recorded | None, now: Current) -> list[Reason]:
     return reasons
 
 
-def project_status(
-    pipeline: Pipeline, own: Mapping[str, Sequence[Reason]]
-) -> list[NotebookStatus]:
+def project_status(pipeline: Pipeline, own: Mapping[str, Sequence[Reason]]) -> list[NotebookStatus]:
     """Each notebook in run order, stale when it has reasons of its own or an upstream is."""
     stale: set[str] = set()
     result = []

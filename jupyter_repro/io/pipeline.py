@@ -9,6 +9,7 @@ files through the store's stat cache so unchanged files cost a stat.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 from collections.abc import Iterator, Mapping, Sequence
@@ -51,6 +52,12 @@ def _read_lock(path: Path) -> dict[str, Any]:
     from jupyter_repro.io.locks import read_lock
 
     return read_lock(path)
+
+
+def read_lock_of(notebook: Path) -> dict[str, Any] | None:
+    """The lock beside a notebook, or None."""
+    path = lock_path(notebook)
+    return _read_lock(path) if path.is_file() else None
 
 
 def _relpath(path: Path, root: Path) -> str:
@@ -180,10 +187,9 @@ class FileHasher:
             return None
 
     def save(self) -> None:
-        try:
+        # A read-only store only costs the next command a few hashes.
+        with contextlib.suppress(OSError):
             self.cache.save()
-        except OSError:
-            pass  # a read-only store only costs the next run a few hashes
 
 
 def recorded_facts(lock: Mapping[str, Any]) -> Recorded:

@@ -83,7 +83,7 @@ def notebook_for(path: Path) -> Path:
     return path
 
 
-def _read_cells(path: Path) -> dict[str, Any]:
+def read_cells(path: Path) -> dict[str, Any]:
     if path.suffix == ".ipynb":
         return read_notebook_json(path)
     require_file(path)
@@ -340,7 +340,7 @@ def _take_snapshot(
     with _path_lock(target):
         old = _existing(notebook)
         cache = stat_cache_for(store.path)
-        data = _read_cells(notebook)  # bad input stops here, before the store is touched
+        data = read_cells(notebook)  # bad input stops here, before the store is touched
         store.ensure()
         with store_lock(store.path, exclusive=False):
             lock, journal = _build(

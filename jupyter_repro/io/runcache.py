@@ -1,0 +1,76 @@
+"""The run cache on disk: `<project root>/.repro/runcache/<ab>/<key hex>.json`.
+
+An entry names, by content hash, the output files, the executed notebook and the lock of
+a successful run; the objects themselves live in the store (`io/store`). A lookup is a
+hit only when every object the entry names is still in the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from jupyter_repro.core.errors import StoreError
+from jupyter_repro.core.runcache import CacheEntry
+from jupyter_repro.io.atomic import write_text_atomic
+from jupyter_repro.io.hashing import HASH_PREFIX, hash_file
+from jupyter_repro.io.store import Store, restore_target
+
+CACHE_DIR = "runcache"
+
+
+def entry_path(store: Store, key: str) -> Path:
+    hexdigest = key.removeprefix(HASH_PREFIX)
+    return store.path / CACHE_DIR / hexdigest[:2] / f"{hexdigest}.json"
+
+
+def lookup(store: Store, key: str) -> CacheEntry | None:
+    """The entry for `key` when it exists and the store still holds all it names."""
+    try:
+        data = json.loads(entry_path(store, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    entry = CacheEntry.from_json(data) if isinstance(data, dict) else None
+    if entry is None or entry.key != key:
+        return None
+    return entry if all(store.has(digest) for digest in entry.objects()) else None
+
+
+def _put(store: Store, path: Path) -> str:
+    digest = hash_file(path)
+    if not store.put_file(path, digest):
+        raise StoreError(f"{path} changed while being copied into the store")
+    return digest
+
+
+def save(
+    store: Store,
+    key: str,
+    *,
+    notebook: str,
+    outputs: Mapping[str, str],
+    executed: Path,
+    lock: Path,
+    run_id: str | None,
+) -> CacheEntry:
+    """Copy the run's outputs, executed notebook and lock into the store; write the entry."""
+    store.ensure()
+    for relpath, digest in outputs.items():
+        if not store.put_file(store.root / relpath, digest):
+            raise StoreError(f"{relpath} changed since the run wrote it; not cached")
+    entry = CacheEntry(
+        key, notebook, dict(outputs), _put(store, executed), _put(store, lock), run_id
+    )
+    write_text_atomic(entry_path(store, key), json.dumps(entry.to_json(), indent=2) + "\n")
+    return entry
+
+
+def restore(store: Store, entry: CacheEntry, executed: Path, lock: Path) -> None:
+    """Write the entry's outputs in place (never outside the project), its executed notebook
+    to `executed` and its lock to `lock`."""
+    root = store.root
+    for relpath, digest in sorted(entry.outputs.items()):
+        store.export(digest, restore_target(root, relpath, root))
+    store.export(entry.executed, executed)
+    store.export(entry.lock, lock)
