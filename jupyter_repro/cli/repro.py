@@ -8,25 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jupyter_repro.cli.run import add_executor_arguments
 from jupyter_repro.core.errors import UsageError
 
 HELP = "rerun what is stale and everything downstream, with the run cache"
 EXIT_FAILED = 3
-
-
-def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--executor",
-        choices=("local", "dask"),
-        default="local",
-        help="where reruns execute: local kernels, or a Dask cluster (default: local)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="URL",
-        help="Dask scheduler (tcp://HOST:PORT); without it a LocalCluster is started",
-    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

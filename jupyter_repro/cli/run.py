@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,22 @@ def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="NAME",
         help="kernel to use (default: the notebook's, else this Python)",
+    )
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared with `repro`: where reruns execute."""
+    parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where reruns execute: local kernels, or a Dask cluster (default: local)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="URL",
+        help="Dask scheduler (tcp://HOST:PORT); without it a LocalCluster is started",
     )
 
 
@@ -89,6 +106,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep papermill/nbclient metadata (timings, empty tags)",
     )
     add_execution_arguments(parser)
+    add_executor_arguments(parser)
 
 
 def parameter_value(text: str) -> Any:
@@ -221,7 +239,27 @@ def exit_code(results: Sequence[Any]) -> int:
     return next((code for code in (4, 3, 2) if code in codes), 0)
 
 
+def _execute(batch: Sequence[Any], args: argparse.Namespace) -> list[Any]:
+    if args.executor == "local" and args.scheduler is None:
+        return execute_all(batch, args.jobs)
+    from jupyter_repro.integrations.executors import make_executor
+    from jupyter_repro.integrations.papermill_run import output_path
+
+    if args.inplace:
+        raise UsageError("--inplace runs locally only: drop --executor dask")
+    executor = make_executor(args.executor, args.jobs, args.scheduler)
+    try:  # a worker writes where the driver says: the default output is named here
+        futures = [executor.submit(replace(r, output=output_path(r))) for r in batch]
+        return [future.result() for future in futures]
+    finally:
+        executor.close()
+
+
 def run(args: argparse.Namespace) -> int:
-    results = execute_all(requests(args), args.jobs)
+    from jupyter_repro.io.runrecords import record_runs
+
+    batch = requests(args)
+    results = _execute(batch, args)
+    record_runs("run", batch, results)
     report(results, args.format)
     return exit_code(results)

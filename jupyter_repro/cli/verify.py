@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         kernel=args.kernel,
     )
     outcome = verify(request, runs=args.runs)
+    from jupyter_repro.io.runrecords import record_runs
+
+    record_runs("verify", [request], [outcome.run], [outcome.verification.verdict])
     if args.report is not None:
         from jupyter_repro.integrations.report import write_report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from jupyter_repro.core.pipeline import Pipeline, Provenance
@@ -119,9 +120,13 @@ def provenance_text(chain: Provenance, depth: int = 0) -> str:
     return "\n".join([head, *(provenance_text(item, depth + 1) for item in chain.inputs)])
 
 
-RENDERERS = {
+def pipeline_json_text(pipeline: Pipeline) -> str:
+    return json.dumps(pipeline_json(pipeline), indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Pipeline], str]] = {
     "text": pipeline_text,
     "dot": pipeline_dot,
     "mermaid": pipeline_mermaid,
-    "json": lambda pipeline: json.dumps(pipeline_json(pipeline), indent=2) + "\n",
+    "json": pipeline_json_text,
 }

@@ -119,12 +119,12 @@ def _connect(scheduler: str | None, workers: int) -> _Cluster:
     if scheduler is None:
         # A worker that dies is reported to us at once; we retry once ourselves.
         dask.config.set({"distributed.scheduler.allowed-failures": 0})
-        cluster = LocalCluster(
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
-        return _Cluster(Client(cluster), cluster)
+        return _Cluster(Client(cluster), cluster)  # type: ignore[no-untyped-call]
     try:
-        return _Cluster(Client(scheduler, timeout="10s"), None)
+        return _Cluster(Client(scheduler, timeout="10s"), None)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 

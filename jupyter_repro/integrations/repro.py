@@ -323,9 +323,9 @@ class _Scheduler:
                 )
             )
             return
-        run_id, note = _after_rerun(self.ctx, name, result)
+        ran_id, note = _after_rerun(self.ctx, name, result)
         seconds = time.perf_counter() - started
-        self._finish(Step(name, "ran", status.reasons, seconds, run_id, cache_note=note))
+        self._finish(Step(name, "ran", status.reasons, seconds, ran_id, cache_note=note))
 
     def run(self) -> list[Step]:
         try:

@@ -6,9 +6,10 @@ What a record says about files and the environment comes from the run's own jour
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def current_environment() -> tuple[str, dict[str, str]]:
 
 
 def journal_facts(
-    root: Path, relpath: str, cells: list[Mapping[str, Any]]
+    root: Path, relpath: str, cells: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]:
     """(inputs, outputs, imported distributions) as the notebook's newest journal saw them."""
     from jupyter_repro.io.environment import installed_distributions, module_distributions
@@ -184,3 +185,39 @@ def record_run(
     )
     write_record(root, record)
     return record
+
+
+def record_runs(
+    command: str,
+    requests: Sequence[Any],
+    results: Sequence[Any],
+    verdicts: Sequence[str] | None = None,
+) -> None:
+    """The records of a batch of `papermill_run` reruns (requests and their results);
+    `verdicts` replaces the results' status (verify's reproduced / not-reproduced).
+
+    A record that cannot be written costs the user only the record: the run stands.
+    """
+    from jupyter_repro.io.project import find_project_root
+
+    verdicts = verdicts or [result.status for result in results]
+    for request, result, verdict in zip(requests, results, verdicts, strict=True):
+        if result.status == "error":
+            continue  # bad input: nothing ran
+        source = request.source.absolute()
+        notebook = source.with_suffix(".ipynb") if source.suffix != ".ipynb" else source
+        if not notebook.is_file():
+            notebook = source
+        root = find_project_root(notebook)
+        with contextlib.suppress(OSError):
+            record_run(
+                root,
+                relative_to_root(notebook, root),
+                command=command,
+                verdict=verdict,
+                seconds=result.seconds,
+                parameters=dict(request.parameters),
+                seed=request.seed,
+                executed=Path(result.output) if result.output else None,
+                error=None if result.status == "ok" else result.message(),
+            )
