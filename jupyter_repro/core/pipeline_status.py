@@ -43,7 +43,7 @@ class Reason:
 class Recorded:
     """What a notebook's lock recorded about its last run."""
 
-    code_cells: Mapping[str, str]  # cell index (as the lock keys it) -> code fingerprint
+    code_cells: Mapping[int, str]  # cell index (among all cells) -> code fingerprint
     parameters: Mapping[str, str]
     seed: int | None
     inputs: Mapping[str, str | None]
@@ -57,8 +57,8 @@ class Current:
     """The same facts now; `files` holds the hash of every file the lock names (None: gone)."""
 
     exists: bool
-    code_cells: Mapping[str, str] = field(default_factory=dict)
-    parameter_cells: frozenset[str] = frozenset()
+    code_cells: Mapping[int, str] = field(default_factory=dict)
+    parameter_cells: frozenset[int] = frozenset()
     parameters: Mapping[str, str] = field(default_factory=dict)
     seed: int | None = None
     files: Mapping[str, str | None] = field(default_factory=dict)
@@ -80,8 +80,8 @@ class NotebookStatus:
         }
 
 
-def _ordered(cells: Mapping[str, str]) -> list[tuple[int, str]]:
-    return sorted((int(index), digest) for index, digest in cells.items())
+def _ordered(cells: Mapping[int, str]) -> list[tuple[int, str]]:
+    return sorted(cells.items())
 
 
 def code_reasons(recorded: Recorded, now: Current) -> list[Reason]:
@@ -94,12 +94,12 @@ def code_reasons(recorded: Recorded, now: Current) -> list[Reason]:
     changed = [
         index + 1
         for index, digest in current
-        if digest not in known and str(index) not in now.parameter_cells
+        if digest not in known and index not in now.parameter_cells
     ]
     kept = {digest for _, digest in current}
     removed = sum(digest not in kept for digest in locked)
     renewed_parameters = sum(
-        digest not in known for index, digest in current if str(index) in now.parameter_cells
+        digest not in known for index, digest in current if index in now.parameter_cells
     )
     removed = max(removed - renewed_parameters, 0)
     parts = []

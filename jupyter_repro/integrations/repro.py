@@ -23,7 +23,14 @@ from jupyter_repro.core.runcache import KeyParts, normalized_code, not_cacheable
 from jupyter_repro.integrations.executors import Executor
 from jupyter_repro.integrations.papermill_run import RunRequest, RunResult, default_output
 from jupyter_repro.io import runcache
-from jupyter_repro.io.pipeline import Now, Project, notebook_cells, own_reasons, read_lock_of
+from jupyter_repro.io.pipeline import (
+    Now,
+    Project,
+    hashes,
+    notebook_cells,
+    own_reasons,
+    read_lock_of,
+)
 from jupyter_repro.io.project import lock_path
 from jupyter_repro.io.store import Store
 
@@ -116,7 +123,7 @@ def _key_now(ctx: _Context, relpath: str) -> str | None:
     if lock is None:
         return None
     ctx.now.files.known.clear()  # upstream reruns may have rewritten files
-    inputs = {path: ctx.now.files(path) for path in lock.get("inputs", {})}
+    inputs = {path: ctx.now.files(path) for path in lock.inputs}
     return _key(ctx, relpath, inputs)
 
 
@@ -158,18 +165,16 @@ def _after_rerun(ctx: _Context, relpath: str, result: RunResult) -> tuple[str | 
     ctx.project.locks[relpath] = lock
     executed = Path(result.output) if result.output else None
     run_id = _record(ctx, relpath, "ok", result.seconds, executed=executed, error=None)
-    execution = lock.get("execution", {})
-    outputs = {p: e.get("hash") for p, e in lock.get("outputs", {}).items()}
+    execution = lock.execution
+    outputs = hashes(lock.outputs)
     note = not_cacheable(
         succeeded=executed is not None,
-        tracking_complete=bool(execution.get("tracking_complete")),
-        unattributed=list(execution.get("missing", []))
-        if not execution.get("tracking_complete")
-        else [],
+        tracking_complete=execution.tracking_complete,
+        unattributed=list(execution.missing) if not execution.tracking_complete else [],
         unseeded_random=_unseeded_random(notebook),
         outputs_hashed=all(outputs.values()),
     )
-    key = _key(ctx, relpath, {p: e.get("hash") for p, e in lock.get("inputs", {}).items()})
+    key = _key(ctx, relpath, hashes(lock.inputs))
     if note is None and key is None:
         note = "an input has no recorded hash"
     if note is None and key is not None and executed is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from jupyter_repro.core.errors import BadInputError, UsageError
 from jupyter_repro.core.lock import PARAMETER_TAGS, code_section, files_sections, parameters
+from jupyter_repro.core.lockmodel import Lock, LockedFile
 from jupyter_repro.core.pipeline import NotebookNode, Pipeline, PipelineError, build_pipeline
 from jupyter_repro.core.pipeline_status import Current, Reason, Recorded, judge
 from jupyter_repro.io.project import LOCK_SUFFIX, find_project_root, lock_path, store_dir
@@ -34,7 +35,7 @@ class Project:
 
     root: Path
     pipeline: Pipeline
-    locks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locks: dict[str, Lock] = field(default_factory=dict)
 
     def absolute(self, relpath: str) -> Path:
         return self.root / relpath
@@ -48,13 +49,13 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(current, name)
 
 
-def _read_lock(path: Path) -> dict[str, Any]:
+def _read_lock(path: Path) -> Lock:
     from jupyter_repro.io.locks import read_lock
 
     return read_lock(path)
 
 
-def read_lock_of(notebook: Path) -> dict[str, Any] | None:
+def read_lock_of(notebook: Path) -> Lock | None:
     """The lock beside a notebook, or None."""
     path = lock_path(notebook)
     return _read_lock(path) if path.is_file() else None
@@ -67,30 +68,24 @@ def _relpath(path: Path, root: Path) -> str:
         raise UsageError(f"{path}: outside the project at {root}") from None
 
 
-def _node_from_lock(relpath: str, lock: Mapping[str, Any]) -> NotebookNode:
-    return NotebookNode(
-        relpath,
-        {p: e.get("hash") for p, e in lock.get("inputs", {}).items()},
-        {p: e.get("hash") for p, e in lock.get("outputs", {}).items()},
-        "lock",
-    )
+def hashes(files: Mapping[str, LockedFile]) -> dict[str, str | None]:
+    return {path: entry.hash for path, entry in files.items()}
+
+
+def _node_from_lock(relpath: str, lock: Lock) -> NotebookNode:
+    return NotebookNode(relpath, hashes(lock.inputs), hashes(lock.outputs), "lock")
 
 
 def _node_from_journal(root: Path, notebook: Path, relpath: str) -> NotebookNode | None:
-    from jupyter_repro.io.journals import latest_journal
+    from jupyter_repro.io.journals import choose_journal
     from jupyter_repro.io.notebooks import read_notebook_json
 
-    journal = latest_journal(root, relpath)
+    journal = choose_journal(root, relpath)
     if journal is None:
         return None
     cells = read_notebook_json(notebook).get("cells", [])
     inputs, outputs = files_sections(journal, cells, {})
-    return NotebookNode(
-        relpath,
-        {p: e.get("hash") for p, e in inputs.items()},
-        {p: e.get("hash") for p, e in outputs.items()},
-        "journal",
-    )
+    return NotebookNode(relpath, hashes(inputs), hashes(outputs), "journal")
 
 
 def _candidates(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -128,10 +123,10 @@ def discover(paths: Sequence[Path]) -> Project:
     root = project_root_of(paths)
     locks_found, unlocked = _candidates(paths)
     nodes: dict[str, NotebookNode] = {}
-    locks: dict[str, dict[str, Any]] = {}
+    locks: dict[str, Lock] = {}
     for lock_file in sorted(set(locks_found)):
         lock = _read_lock(lock_file)
-        notebook = lock_file.parent / Path(str(lock.get("notebook", ""))).name
+        notebook = lock_file.parent / Path(lock.notebook).name
         relpath = _relpath(notebook, root)
         locks[relpath] = lock
         nodes[relpath] = _node_from_lock(relpath, lock)
@@ -192,16 +187,15 @@ class FileHasher:
             self.cache.save()
 
 
-def recorded_facts(lock: Mapping[str, Any]) -> Recorded:
-    env = lock.get("environment") or {}
+def recorded_facts(lock: Lock) -> Recorded:
     return Recorded(
-        code_cells=dict((lock.get("code") or {}).get("cells") or {}),
-        parameters=dict(lock.get("parameters") or {}),
-        seed=lock.get("seed"),
-        inputs={p: e.get("hash") for p, e in (lock.get("inputs") or {}).items()},
-        outputs={p: e.get("hash") for p, e in (lock.get("outputs") or {}).items()},
-        imported=dict(env.get("imported") or {}),
-        python=env.get("python"),
+        code_cells=dict(lock.code.cells),
+        parameters=dict(lock.parameters),
+        seed=lock.seed,
+        inputs=hashes(lock.inputs),
+        outputs=hashes(lock.outputs),
+        imported=dict(lock.environment.imported),
+        python=lock.environment.python,
     )
 
 
@@ -239,7 +233,7 @@ class Now:
             FileHasher(root),
         )
 
-    def current(self, relpath: str, lock: Mapping[str, Any] | None) -> Current:
+    def current(self, relpath: str, lock: Lock | None) -> Current:
         notebook = self.root / relpath
         if not notebook.is_file():
             return Current(exists=False)
@@ -248,9 +242,9 @@ class Now:
         names = {*recorded.inputs, *recorded.outputs} if recorded else set()
         return Current(
             exists=True,
-            code_cells=code_section(cells, None)["cells"],
+            code_cells=code_section(cells, None).cells,
             parameter_cells=frozenset(
-                str(i)
+                i
                 for i, cell in enumerate(cells)
                 if any(t in PARAMETER_TAGS for t in cell.get("metadata", {}).get("tags", ()))
             ),

@@ -16,6 +16,7 @@ from typing import Any
 
 from jupyter_repro.core.errors import ReproError, UsageError
 from jupyter_repro.core.lock import files_sections, imported_modules
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.runcache import environment_hash
 from jupyter_repro.core.runrecord import RunRecord, metrics_from_cells
 from jupyter_repro.io.atomic import write_text_atomic
@@ -90,9 +91,9 @@ def journal_facts(
 ) -> tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]:
     """(inputs, outputs, imported distributions) as the notebook's newest journal saw them."""
     from jupyter_repro.io.environment import installed_distributions, module_distributions
-    from jupyter_repro.io.snapshot import find_journal
+    from jupyter_repro.io.journals import choose_journal
 
-    journal = find_journal(root, relpath, None)
+    journal = choose_journal(root, relpath)
     if journal is None:
         return {}, {}, {}
     inputs, outputs = files_sections(journal, cells, {})
@@ -104,8 +105,8 @@ def journal_facts(
         if dist in installed
     }
     return (
-        {p: e.get("hash") for p, e in inputs.items()},
-        {p: e.get("hash") for p, e in outputs.items()},
+        {p: e.hash for p, e in inputs.items()},
+        {p: e.hash for p, e in outputs.items()},
         imported,
     )
 
@@ -123,12 +124,12 @@ def executed_metrics(executed: Path | None) -> dict[str, float | int]:
 Files = tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]
 
 
-def lock_facts(lock: Mapping[str, Any]) -> Files:
+def lock_facts(lock: Lock) -> Files:
     """(inputs, outputs, imported distributions) as a lock recorded them."""
     return (
-        {p: e.get("hash") for p, e in (lock.get("inputs") or {}).items()},
-        {p: e.get("hash") for p, e in (lock.get("outputs") or {}).items()},
-        dict((lock.get("environment") or {}).get("imported") or {}),
+        {p: e.hash for p, e in lock.inputs.items()},
+        {p: e.hash for p, e in lock.outputs.items()},
+        dict(lock.environment.imported),
     )
 
 
