@@ -101,7 +101,8 @@ def code_reasons(recorded: Recorded, now: Current) -> list[Reason]:
     renewed_parameters = sum(
         digest not in known for index, digest in current if index in now.parameter_cells
     )
-    removed = max(removed - renewed_parameters, 0)
+    # An edited cell drops one old fingerprint and brings one new: that is no removal.
+    removed = max(removed - renewed_parameters - len(changed), 0)
     parts = []
     if changed:
         parts.append("cell " + ", ".join(str(i) for i in changed) + " changed or added")
