@@ -107,6 +107,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_execution_arguments(parser)
     add_executor_arguments(parser)
+    # A rerun sent to a Dask worker: the driver writes its run record, not the worker.
+    parser.add_argument("--no-record", action="store_true", help=argparse.SUPPRESS)
 
 
 def parameter_value(text: str) -> Any:
@@ -260,6 +262,7 @@ def run(args: argparse.Namespace) -> int:
 
     batch = requests(args)
     results = _execute(batch, args)
-    record_runs("run", batch, results)
+    if not args.no_record:
+        record_runs("run", batch, results)
     report(results, args.format)
     return exit_code(results)

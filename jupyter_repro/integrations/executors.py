@@ -46,7 +46,7 @@ class LocalExecutor:
 def run_command(request: RunRequest) -> list[str]:
     """The `jupyter-repro run` command line a worker executes for `request`."""
     argv = [sys.executable, "-m", "jupyter_repro.cli", "run", str(request.source.resolve())]
-    argv += ["--format", "json"]
+    argv += ["--format", "json", "--no-record"]
     if request.output is not None:
         argv += ["-o", str(request.output)]
     if request.seed is not None:
@@ -124,7 +124,7 @@ def _connect(scheduler: str | None, workers: int) -> _Cluster:
         )
         return _Cluster(Client(cluster), cluster)  # type: ignore[no-untyped-call]
     try:
-        return _Cluster(Client(scheduler, timeout="10s"), None)  # type: ignore[no-untyped-call]
+        return _Cluster(Client(scheduler, timeout="5s"), None)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
