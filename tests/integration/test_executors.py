@@ -146,7 +146,7 @@ def test_a_task_whose_worker_dies_is_retried_once_on_another(
         "dies.ipynb", [KILL_WORKER_ONCE.replace("LIMIT", "1"), "open('out.txt', 'w').write('ok')"]
     )
     write_notebook(project / "dies.ipynb", spec)
-    code, out, err = cli(
+    code, _, err = cli(
         "run",
         project / "dies.ipynb",
         "--executor",

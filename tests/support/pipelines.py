@@ -115,6 +115,7 @@ def numpy_version() -> str:
 def chain_project(root: Path, count: int, width: int = 1) -> list[str]:
     """`count` notebooks in `width` independent chains: nb_i reads the file nb_(i-width)
     wrote (the first of each chain reads a source file). Returns the notebook names."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text('[project]\nname = "chain"\nversion = "0"\n')
     (root / "data").mkdir(parents=True, exist_ok=True)
     names = []
