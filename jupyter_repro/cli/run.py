@@ -107,8 +107,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_execution_arguments(parser)
     add_executor_arguments(parser)
-    # A rerun sent to a Dask worker: the driver writes its run record, not the worker.
-    parser.add_argument("--no-record", action="store_true", help=argparse.SUPPRESS)
 
 
 def parameter_value(text: str) -> Any:
@@ -262,7 +260,6 @@ def run(args: argparse.Namespace) -> int:
 
     batch = requests(args)
     results = _execute(batch, args)
-    if not args.no_record:
-        record_runs("run", batch, results)
+    record_runs("run", batch, results)
     report(results, args.format)
     return exit_code(results)

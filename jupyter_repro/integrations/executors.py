@@ -2,9 +2,10 @@
 
 `LocalExecutor` runs `papermill_run.run_reported` in a thread pool, as `run --jobs` does.
 `DaskExecutor` sends each rerun to a `dask.distributed` cluster (a scheduler at a URL, or
-a `LocalCluster` when none is given); on the worker the rerun is a `jupyter-repro run`
-subprocess, one at a time per worker process, so kernels never race for ports. A task
-whose worker dies is resubmitted once, then reported failed. Reruns run in place: the
+a `LocalCluster` when none is given); on the worker the rerun runs in a subprocess the
+worker keeps (`rerun_service`: imports paid once per worker), one at a time per worker
+process, so kernels never race for ports. A task whose worker dies is resubmitted once,
+then reported failed. Reruns run in place: the
 workers must see the project on a shared file system.
 """
 
@@ -14,13 +15,13 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jupyter_repro.core.errors import UsageError
 from jupyter_repro.integrations.papermill_run import RunRequest, RunResult, run_reported
+from jupyter_repro.integrations.rerun_service import request_json
 
 WORKER_ATTEMPTS = 2  # the first try and one retry after a worker died
 _one_rerun_per_worker = threading.Lock()
@@ -43,21 +44,6 @@ class LocalExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_command(request: RunRequest) -> list[str]:
-    """The `jupyter-repro run` command line a worker executes for `request`."""
-    argv = [sys.executable, "-m", "jupyter_repro.cli", "run", str(request.source.resolve())]
-    argv += ["--format", "json", "--no-record"]
-    if request.output is not None:
-        argv += ["-o", str(request.output)]
-    if request.seed is not None:
-        argv += ["--seed", str(request.seed)]
-    if request.kernel is not None:
-        argv += ["--kernel", request.kernel]
-    for name, value in request.parameters.items():
-        argv += ["-p", name, str(value)]
-    return argv
-
-
 def _die_with_parent() -> None:
     """In the child: be killed when the worker process dies (Linux), so a retried task never
     races an orphaned rerun of itself."""
@@ -72,22 +58,38 @@ def _die_with_parent() -> None:
         pass
 
 
-def rerun_on_worker(argv: Sequence[str]) -> dict[str, Any]:
-    """The Dask task: run `argv` (a `jupyter-repro run ... --format json`) as a subprocess."""
-    with _one_rerun_per_worker:
-        completed = subprocess.run(
-            list(argv),
-            capture_output=True,
+_service: subprocess.Popen[str] | None = None
+
+
+def _rerun_service() -> subprocess.Popen[str]:
+    """This worker's rerun process, started on first use and again if it died."""
+    global _service  # noqa: PLW0603 - one per worker process, by design
+    if _service is None or _service.poll() is not None:
+        _service = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_repro.integrations.rerun_service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             text=True,
-            check=False,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
         )
-    try:
-        runs = json.loads(completed.stdout)["runs"]
-        return dict(runs[0])
-    except (ValueError, KeyError, IndexError, TypeError):
-        error = completed.stderr.strip().splitlines()[-1:] or [f"exit code {completed.returncode}"]
-        return {"status": "error" if completed.returncode == 2 else "failed", "error": error[0]}
+    return _service
+
+
+def rerun_on_worker(request: dict[str, Any]) -> dict[str, Any]:
+    """The Dask task: hand one rerun to this worker's rerun process and wait for its result."""
+    with _one_rerun_per_worker:
+        service = _rerun_service()
+        assert service.stdin is not None and service.stdout is not None
+        try:
+            service.stdin.write(json.dumps(request) + "\n")
+            service.stdin.flush()
+            answer = service.stdout.readline()
+        except BrokenPipeError:
+            answer = ""
+    if not answer:
+        return {"status": "failed", "error": "the rerun process on the Dask worker died"}
+    result: dict[str, Any] = json.loads(answer)
+    return result
 
 
 def _result(source: str, data: dict[str, Any]) -> RunResult:
@@ -140,9 +142,9 @@ class DaskExecutor:
     def _run(self, request: RunRequest) -> RunResult:
         from distributed.scheduler import KilledWorker
 
-        argv = run_command(request)
+        payload = request_json(request)
         for _ in range(WORKER_ATTEMPTS):
-            future = self._cluster.client.submit(rerun_on_worker, argv, pure=False)
+            future = self._cluster.client.submit(rerun_on_worker, payload, pure=False)
             try:
                 return _result(str(request.source), future.result())
             except KilledWorker:
