@@ -53,6 +53,10 @@ def serve(requests: Iterable[str], answers: IO[str]) -> None:
 
 
 def main() -> None:
+    # jsonschema compiles some 35 lark grammars at import when `rfc3987_syntax` is installed,
+    # to check URI formats no notebook validation uses (python-jsonschema/jsonschema#1428):
+    # 4 s of this process's start on a busy machine. Without it jsonschema skips that check.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # Answers get a descriptor of their own: whatever else writes to stdout goes to stderr.
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
