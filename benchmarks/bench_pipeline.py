@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.pipelines import Spec, chain_project, write_notebook
+from tests.support.pipeline_projects import Spec, chain_project, write_notebook
 
 CLI = [sys.executable, "-m", "jupyter_repro.cli"]
 SLEEP_SECONDS = 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.pipelines import Spec, write_locked
+from tests.support.pipeline_projects import Spec, write_locked
 from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.server

@@ -8,8 +8,7 @@ from pathlib import Path
 from jupyter_repro.core.journal import CellRun, FileAccess, JournalHeader
 from jupyter_repro.core.lock import hash_text
 from jupyter_repro.io.journals import JournalWriter
-from tests.integration.conftest import Cli
-from tests.support.pipelines import Spec, chain_project, write_locked, write_notebook
+from tests.support.pipeline_projects import Cli, Spec, chain_project, write_locked, write_notebook
 
 
 def three_notebooks(root: Path) -> None:

@@ -1,4 +1,5 @@
-"""Projects of locked notebooks written without running them: for pipeline tests and benchmarks.
+"""Pipeline fixtures: projects of locked notebooks written without running them (for tests
+and benchmarks), a project folder, and the CLI called in-process from a chosen folder.
 
 Each notebook's lock is what a snapshot after a clean run would say: its code fingerprints
 match the notebook, and its inputs and outputs the files on disk.
@@ -8,11 +9,14 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from jupyter_repro.cli.main import main
 from jupyter_repro.core.lock import code_section, hash_text, parameters, serialize_lock
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.environment import installed_distributions
@@ -133,3 +137,28 @@ def chain_project(root: Path, count: int, width: int = 1) -> list[str]:
         write_locked(root, spec)
         names.append(name)
     return names
+
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    return root
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """`jupyter-repro ARGS` in-process, from a given folder: (exit code, stdout, stderr)."""
+
+    def run(*args: object, cwd: Path | None = None) -> tuple[int, str, str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import Cli
-from tests.support.pipelines import Spec, write_notebook
+from tests.support.pipeline_projects import Cli, Spec, write_notebook
 
 pytest.importorskip("distributed")
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
