@@ -85,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("outputs: not compared (an executed notebook is gone)\n")
     for c in differing:
         sys.stdout.write(f"cell {c.cell + 1}: {c.status}\n")
-        if c.diff:
-            sys.stdout.write("".join(f"    {line}\n" for line in c.diff.splitlines()))
+        if c.diff:  # the shared differ says recorded/rerun: here they are run a and run b
+            diff = c.diff.replace("--- recorded", "--- a", 1).replace("+++ rerun", "+++ b", 1)
+            sys.stdout.write("".join(f"    {line}\n" for line in diff.splitlines()))
     if not differences and not differing:
         sys.stdout.write("the two runs are the same\n")
     if args.report is not None and left is not None and right is not None:

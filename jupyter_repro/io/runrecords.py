@@ -60,8 +60,9 @@ def read_records(root: Path, notebook: str | None = None) -> list[RunRecord]:
 
 
 def find_record(root: Path, ident: str) -> RunRecord:
-    """The record whose id is `ident` or starts with it; UsageError when none or several."""
-    matches = [r for r in read_records(root) if r.id == ident or r.id.startswith(ident)]
+    """The record whose id is `ident`, starts with it or ends with it (its random part);
+    UsageError when none or several."""
+    matches = [r for r in read_records(root) if r.id.startswith(ident) or r.id.endswith(ident)]
     exact = [r for r in matches if r.id == ident]
     if exact:
         return exact[0]

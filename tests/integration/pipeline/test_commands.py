@@ -177,3 +177,20 @@ def test_status_over_many_notebooks_reads_each_lock_once(project: Path, cli: Cli
     code, out, _ = cli("status", project, "--format", "json")
     assert code == 0
     assert len(json.loads(out)["notebooks"]) == 12
+
+
+def test_the_example_pipeline_is_prepare_then_model_then_report(cli: Cli) -> None:
+    example = Path(__file__).resolve().parents[3] / "examples" / "pipeline"
+    code, out, err = cli("dag", example, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [n["path"] for n in data["notebooks"]] == [
+        "prepare.ipynb",
+        "model.ipynb",
+        "report.ipynb",
+    ]
+    assert [(e["from"], e["to"]) for e in data["edges"]] == [
+        ("model.ipynb", "report.ipynb"),
+        ("prepare.ipynb", "model.ipynb"),
+        ("prepare.ipynb", "report.ipynb"),
+    ]
