@@ -116,8 +116,9 @@ def code_reasons(recorded: Recorded, now: Current) -> list[Reason]:
 def _file_reasons(
     files: Mapping[str, str | None], now: Mapping[str, str | None], what: str
 ) -> list[Reason]:
+    """Files `now` has no entry for (outside the project: never read) are not judged."""
     changed = sorted(p for p, digest in files.items() if now.get(p) and now[p] != digest)
-    missing = sorted(p for p in files if now.get(p) is None)
+    missing = sorted(p for p in files if p in now and now[p] is None)
     reasons = [Reason(f"{what}-changed", p) for p in changed]
     reasons.extend(Reason(f"{what}-missing", p) for p in missing)
     return reasons

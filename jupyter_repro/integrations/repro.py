@@ -27,6 +27,7 @@ from jupyter_repro.io.pipeline import (
     Now,
     Project,
     hashes,
+    inside_project,
     notebook_cells,
     own_reasons,
     read_lock_of,
@@ -174,6 +175,8 @@ def _after_rerun(ctx: _Context, relpath: str, result: RunResult) -> tuple[str | 
         unseeded_random=_unseeded_random(notebook),
         outputs_hashed=all(outputs.values()),
     )
+    if note is None and not all(inside_project(path) for path in outputs):
+        note = "it wrote files outside the project"
     key = _key(ctx, relpath, hashes(lock.inputs))
     if note is None and key is None:
         note = "an input has no recorded hash"

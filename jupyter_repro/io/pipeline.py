@@ -14,7 +14,7 @@ import os
 import platform
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError, UsageError
@@ -159,6 +159,12 @@ def select(project: Project, names: Sequence[Path]) -> list[str]:
 # Facts of now ---------------------------------------------------------------------------
 
 
+def inside_project(relpath: str) -> bool:
+    """A lock's path that names a file of the project (never opened otherwise)."""
+    posix = PurePosixPath(relpath)
+    return not posix.is_absolute() and ".." not in posix.parts and bool(posix.parts)
+
+
 class FileHasher:
     """Hashes of project files now, through the store's stat cache; None for a missing file."""
 
@@ -168,6 +174,9 @@ class FileHasher:
         self.known: dict[str, str | None] = {}
 
     def __call__(self, relpath: str) -> str | None:
+        """The file's hash now; None when it is missing, unreadable or outside the project."""
+        if not inside_project(relpath):
+            return None
         if relpath not in self.known:
             self.known[relpath] = self._hash(self.root / relpath)
         return self.known[relpath]
@@ -240,6 +249,7 @@ class Now:
         cells = notebook_cells(notebook)
         recorded = recorded_facts(lock) if lock else None
         names = {*recorded.inputs, *recorded.outputs} if recorded else set()
+        names = {name for name in names if inside_project(name)}
         return Current(
             exists=True,
             code_cells=code_section(cells, None).cells,

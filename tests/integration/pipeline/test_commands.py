@@ -194,3 +194,15 @@ def test_the_example_pipeline_is_prepare_then_model_then_report(cli: Cli) -> Non
         ("prepare.ipynb", "model.ipynb"),
         ("prepare.ipynb", "report.ipynb"),
     ]
+
+
+def test_status_never_opens_a_file_outside_the_project_that_a_lock_names(
+    project: Path, cli: Cli
+) -> None:
+    outside = project.parent / "outside.txt"
+    outside.write_text("secret")
+    write_locked(project, Spec("peek.ipynb", ["x = 1"], reads=["../outside.txt"]))
+    outside.write_text("changed since the lock")
+    code, out, _ = cli("status", project)
+    assert code == 0
+    assert out.split() == ["fresh", "peek.ipynb"]
