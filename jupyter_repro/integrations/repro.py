@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lock import parameters
 from jupyter_repro.core.pipeline_status import NotebookStatus, Reason, project_status
 from jupyter_repro.core.runcache import KeyParts, normalized_code, not_cacheable
@@ -156,7 +157,9 @@ def _unseeded_random(notebook: Path) -> bool:
     return any(f.rule == "unseeded-random" for f in inspect_notebook(notebook).findings)
 
 
-def _after_rerun(ctx: _Context, relpath: str, result: RunResult) -> tuple[str | None, str | None]:
+def _after_rerun(
+    ctx: _Context, relpath: str, result: RunResult, started: float
+) -> tuple[str | None, str | None]:
     """Snapshot the rerun into the lock and the store; cache it when allowed. (run id, note)"""
     from jupyter_repro.io.snapshot import take_snapshot
 
@@ -180,19 +183,32 @@ def _after_rerun(ctx: _Context, relpath: str, result: RunResult) -> tuple[str | 
     key = _key(ctx, relpath, hashes(lock.inputs))
     if note is None and key is None:
         note = "an input has no recorded hash"
+    if note is None and not _journaled_since(ctx.project.root, relpath, started):
+        note = "the rerun left no journal: the lock may describe an earlier session"
     if note is None and key is not None and executed is not None:
         clean = {p: d for p, d in outputs.items() if d is not None}
-        runcache.save(
-            ctx.store,
-            key,
-            notebook=relpath,
-            outputs=clean,
-            executed=executed,
-            lock=snapshot.lock_file,
-            run_id=run_id,
-        )
+        try:
+            runcache.save(
+                ctx.store,
+                key,
+                notebook=relpath,
+                outputs=clean,
+                executed=executed,
+                lock=snapshot.lock_file,
+                run_id=run_id,
+            )
+        except StoreError as exc:  # the run stands; only its cache entry is lost
+            note = exc.message
     ctx.now.files.known.clear()
     return run_id, note
+
+
+def _journaled_since(root: Path, relpath: str, started: float) -> bool:
+    """Did the rerun that started at `started` (epoch seconds) write the notebook's journal?"""
+    from jupyter_repro.io.journals import choose_journal
+
+    journal = choose_journal(root, relpath)
+    return journal is not None and journal.header.started >= started - 1.0
 
 
 def _record(
@@ -282,7 +298,8 @@ class _Scheduler:
         self.executor: Executor | None = None
         self.on_step = on_step
         self.done: dict[str, Step] = {}
-        self.running: dict[Future[RunResult], tuple[str, float]] = {}
+        # future -> (notebook, perf_counter and epoch time at submission)
+        self.running: dict[Future[RunResult], tuple[str, float, float]] = {}
 
     def _upstream(self, name: str) -> list[str]:
         return [u for u in self.ctx.project.pipeline.upstream[name] if u in self.statuses]
@@ -292,7 +309,7 @@ class _Scheduler:
         self.on_step(step)
 
     def _start_ready(self) -> None:
-        busy = {name for name, _ in self.running.values()}
+        busy = {name for name, _, _ in self.running.values()}
         for name in self.order:
             if name in self.done or name in busy:
                 continue
@@ -314,10 +331,10 @@ class _Scheduler:
             if self.executor is None:
                 self.executor = self.factory()
             future = self.executor.submit(_request(self.ctx, name))
-            self.running[future] = (name, time.perf_counter())
+            self.running[future] = (name, time.perf_counter(), time.time())
 
     def _collect(self, future: Future[RunResult]) -> None:
-        name, started = self.running.pop(future)
+        name, started, started_at = self.running.pop(future)
         result = future.result()
         status = self.statuses[name]
         if result.status != "ok":
@@ -331,7 +348,7 @@ class _Scheduler:
                 )
             )
             return
-        ran_id, note = _after_rerun(self.ctx, name, result)
+        ran_id, note = _after_rerun(self.ctx, name, result, started_at)
         seconds = time.perf_counter() - started
         self._finish(Step(name, "ran", status.reasons, seconds, ran_id, cache_note=note))
 
