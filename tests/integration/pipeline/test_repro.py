@@ -68,6 +68,8 @@ def test_repro_reruns_the_stale_notebook_and_its_downstream_then_hits_the_cache(
     assert code == 0, err
     assert steps(out) == {"first.ipynb": "cached", "second.ipynb": "cached"}
     assert (project / "out.txt").read_text() == "GOODBYE!"  # restored from the store
+    code, out, _ = cli("repro", "--no-run-cache", "--format", "json", cwd=project)
+    assert steps(out) == {"first.ipynb": "up-to-date", "second.ipynb": "up-to-date"}
 
     code, out, _ = cli("runs", project / "second.ipynb", "--format", "json", cwd=project)
     runs = json.loads(out)["runs"]
@@ -78,8 +80,19 @@ def test_repro_reruns_the_stale_notebook_and_its_downstream_then_hits_the_cache(
     ]
     assert runs[1]["metrics"] == {"length": 7}
     assert runs[1]["inputs"] == {"mid.txt": runs[2]["inputs"]["mid.txt"]}
-    code, out, _ = cli("compare", runs[0]["id"], runs[1]["id"], "--format", "json", cwd=project)
+    report = project / "compare.html"
+    code, out, _ = cli(
+        "compare",
+        runs[0]["id"],
+        runs[1]["id"],
+        "--format",
+        "json",
+        "--report",
+        report,
+        cwd=project,
+    )
     assert code == 1
+    assert "{'length': 7}" in report.read_text()
     sections = {(d["section"], d["name"]) for d in json.loads(out)["differences"]}
     assert ("metrics", "length") in sections and ("inputs", "mid.txt") in sections
 
