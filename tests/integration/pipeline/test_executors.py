@@ -101,7 +101,8 @@ def independent(root: Path, count: int) -> list[Path]:
     paths = []
     for i in range(count):
         spec = Spec(f"nb{i}.ipynb", [f"open('out{i}.txt', 'w').write('{i}')"])
-        paths.append(write_notebook(root / spec.name, spec) and root / spec.name)
+        write_notebook(root / spec.name, spec)
+        paths.append(root / spec.name)
     return paths
 
 

@@ -138,3 +138,17 @@ def test_a_notebook_not_in_the_project_is_bad_input(project: Path, cli: Cli) -> 
     code, _, err = cli("repro", project / "nowhere.ipynb", cwd=project)
     assert code == 2
     assert "nowhere.ipynb: not a notebook of this project" in err
+
+
+def test_verify_writes_a_run_record_with_its_verdict(project: Path, cli: Cli) -> None:
+    (project / "raw.txt").write_text("hello")
+    notebook = project / "first.ipynb"
+    write_notebook(notebook, FIRST)
+    code, _, err = cli("run", notebook, "--inplace")
+    assert code == 0, err
+    code, _, err = cli("verify", notebook)
+    assert code == 0, err
+    code, out, _ = cli("runs", notebook, "--format", "json", cwd=project)
+    runs = json.loads(out)["runs"]
+    assert [(r["command"], r["verdict"]) for r in runs] == [("run", "ok"), ("verify", "reproduced")]
+    assert runs[1]["outputs"] == {"mid.txt": runs[0]["outputs"]["mid.txt"]}
