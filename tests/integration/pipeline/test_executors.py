@@ -78,7 +78,7 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with Client(address, timeout="5s") as client:
+                with Client(address, timeout="5s") as client:  # type: ignore[no-untyped-call]
                     client.wait_for_workers(2, timeout=60)
                 break
             except OSError:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from jupyter_repro.core.runcache import (
     CACHE_FORMAT,
@@ -23,7 +25,9 @@ PARTS = KeyParts(
 )
 
 
-def code(source: str, tags: tuple[str, ...] = (), outputs: list[dict] | None = None) -> dict:
+def code(
+    source: str, tags: tuple[str, ...] = (), outputs: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {
         "cell_type": "code",
         "source": source,
@@ -57,21 +61,28 @@ def test_normalized_code_ignores_trailing_whitespace_blank_cells_and_markdown() 
     assert normalized_code(plain) != normalized_code([code("x = 2\ny = 2")])
 
 
-def test_failed_unattributed_incomplete_or_unseeded_runs_are_not_cacheable() -> None:
-    ok = {
-        "succeeded": True,
-        "tracking_complete": True,
-        "unattributed": [],
-        "unseeded_random": False,
-        "outputs_hashed": True,
-    }
-    assert not_cacheable(**ok) is None
-    assert not_cacheable(**{**ok, "succeeded": False}) == "the run failed"
-    assert "could not be attributed" in str(
-        not_cacheable(**{**ok, "unattributed": ["cell 2: pyarrow read"]})
+def why_not(
+    *,
+    succeeded: bool = True,
+    tracking_complete: bool = True,
+    unattributed: Sequence[str] = (),
+    unseeded_random: bool = False,
+) -> str | None:
+    return not_cacheable(
+        succeeded=succeeded,
+        tracking_complete=tracking_complete,
+        unattributed=unattributed,
+        unseeded_random=unseeded_random,
+        outputs_hashed=True,
     )
-    assert not_cacheable(**{**ok, "tracking_complete": False}) == "tracking was incomplete"
-    assert "no seed" in str(not_cacheable(**{**ok, "unseeded_random": True}))
+
+
+def test_failed_unattributed_incomplete_or_unseeded_runs_are_not_cacheable() -> None:
+    assert why_not() is None
+    assert why_not(succeeded=False) == "the run failed"
+    assert "could not be attributed" in str(why_not(unattributed=["cell 2: pyarrow read"]))
+    assert why_not(tracking_complete=False) == "tracking was incomplete"
+    assert "no seed" in str(why_not(unseeded_random=True))
 
 
 def test_an_entry_of_another_format_or_malformed_is_a_miss() -> None:
