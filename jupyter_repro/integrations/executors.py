@@ -120,10 +120,10 @@ def _connect(scheduler: str | None, workers: int) -> _Cluster:
         ) from None
     if scheduler is None:
         # A worker that dies is reported to us at once; we retry once ourselves.
-        dask.config.set({"distributed.scheduler.allowed-failures": 0})
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         return _Cluster(Client(cluster), cluster)  # type: ignore[no-untyped-call]
     try:
         return _Cluster(Client(scheduler, timeout="5s"), None)  # type: ignore[no-untyped-call]

@@ -186,3 +186,16 @@ def test_an_unreachable_scheduler_is_a_one_line_error(project: Path, cli: Cli) -
     assert code == 2 and out == ""
     assert err.startswith(f"jupyter-repro run: cannot reach the Dask scheduler at {address}")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_on_a_local_cluster_too_a_task_whose_worker_dies_is_retried_once(
+    project: Path, cli: Cli
+) -> None:
+    spec = Spec(
+        "dies.ipynb", [KILL_WORKER_ONCE.replace("LIMIT", "1"), "open('out.txt', 'w').write('ok')"]
+    )
+    write_notebook(project / "dies.ipynb", spec)
+    code, _, err = cli("run", project / "dies.ipynb", "--executor", "dask", "-j", "2")
+    assert code == 0, err
+    assert (project / "attempts.txt").read_text() == "xx"
+    assert (project / "out.txt").read_text() == "ok"
