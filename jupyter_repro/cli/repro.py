@@ -114,5 +114,7 @@ def run(args: argparse.Namespace) -> int:
         if skipped:
             message += f"; not run because of it: {', '.join(skipped)}"
         sys.stderr.write(message + "\n")
-        return EXIT_FAILED
+        # A notebook that failed says 3; bad input (a missing kernel) 2; a bug of ours 4.
+        codes = {s.exit_code for s in steps if s.outcome == "failed"}
+        return next((code for code in (4, 3, 2) if code in codes), EXIT_FAILED)
     return 0

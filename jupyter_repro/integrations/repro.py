@@ -55,6 +55,7 @@ class Step:
     run_id: str | None = None
     message: str | None = None
     cache_note: str | None = None  # why no cache entry was stored
+    exit_code: int = 0  # of a failed rerun: 3 the notebook failed, 2 bad input, 4 our bug
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -344,7 +345,13 @@ class _Scheduler:
             )
             self._finish(
                 Step(
-                    name, "failed", status.reasons, result.seconds, run_id, message=result.message()
+                    name,
+                    "failed",
+                    status.reasons,
+                    result.seconds,
+                    run_id,
+                    message=result.message(),
+                    exit_code=result.exit_code,
                 )
             )
             return

@@ -204,8 +204,8 @@ def record_runs(
 
     verdicts = verdicts or [result.status for result in results]
     for request, result, verdict in zip(requests, results, verdicts, strict=True):
-        if result.status == "error":
-            continue  # bad input: nothing ran
+        if result.status in ("error", "internal-error"):
+            continue  # bad input or a bug of ours: no notebook ran
         source = request.source.absolute()
         notebook = source.with_suffix(".ipynb") if source.suffix != ".ipynb" else source
         if not notebook.is_file():
