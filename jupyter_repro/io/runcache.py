@@ -15,7 +15,7 @@ from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import HASH_PREFIX, hash_file
-from jupyter_repro.io.store import Store, restore_target
+from jupyter_repro.io.store import Store, restore_target, store_lock
 
 CACHE_DIR = "runcache"
 
@@ -56,13 +56,14 @@ def save(
 ) -> CacheEntry:
     """Copy the run's outputs, executed notebook and lock into the store; write the entry."""
     store.ensure()
-    for relpath, digest in outputs.items():
-        if not store.put_file(store.root / relpath, digest):
-            raise StoreError(f"{relpath} changed since the run wrote it; not cached")
-    entry = CacheEntry(
-        key, notebook, dict(outputs), _put(store, executed), _put(store, lock), run_id
-    )
-    write_text_atomic(entry_path(store, key), json.dumps(entry.to_json(), indent=2) + "\n")
+    with store_lock(store.path, exclusive=False):  # gc sweeps under the exclusive lock
+        for relpath, digest in outputs.items():
+            if not store.put_file(store.root / relpath, digest):
+                raise StoreError(f"{relpath} changed since the run wrote it; not cached")
+        entry = CacheEntry(
+            key, notebook, dict(outputs), _put(store, executed), _put(store, lock), run_id
+        )
+        write_text_atomic(entry_path(store, key), json.dumps(entry.to_json(), indent=2) + "\n")
     return entry
 
 
@@ -70,7 +71,9 @@ def restore(store: Store, entry: CacheEntry, executed: Path, lock: Path) -> None
     """Write the entry's outputs in place (never outside the project), its executed notebook
     to `executed` and its lock to `lock`."""
     root = store.root
-    for relpath, digest in sorted(entry.outputs.items()):
-        store.export(digest, restore_target(root, relpath, root))
-    store.export(entry.executed, executed)
-    store.export(entry.lock, lock)
+    targets = [(d, restore_target(root, p, root)) for p, d in sorted(entry.outputs.items())]
+    with store_lock(store.path, exclusive=False):
+        for digest, target in targets:
+            store.export(digest, target)
+        store.export(entry.executed, executed)
+        store.export(entry.lock, lock)
