@@ -3,19 +3,22 @@
 Files are hashed by reading them in chunks, never through a memory map: a file truncated
 by another process while mapped is a SIGBUS that kills the server or the kernel. Only
 regular files are hashed, and never past the size they had when opened, so a FIFO or
-`/dev/zero` named by a lock cannot hang us. blake3 releases the GIL while it hashes a
-large chunk and spreads it over its own threads, so reading stays the only serial part.
+`/dev/zero` named by a lock cannot hang us. For a large file, blake3 (which releases the
+GIL and spreads a large chunk over its own threads) hashes one buffer in a helper thread
+while the next is read into the other, so reading and hashing overlap.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 from jupyter_repro.io.files import open_regular, read_chunks
 
 HASH_PREFIX = "blake3:"
 _CHUNK = 1 << 20
-_LARGE_CHUNK = 8 << 20
+_LARGE_CHUNK = 4 << 20
 _MULTITHREAD_ABOVE = 8 << 20
 
 
@@ -41,9 +44,31 @@ def hash_file(path: Path | str, limit: int | None = None) -> str:
         size = info.st_size if limit is None else min(info.st_size, limit)
         if size > _MULTITHREAD_ABOVE:
             hasher = blake3(max_threads=blake3.AUTO)
-            chunk = _LARGE_CHUNK
+            _hash_overlapped(fd, size, hasher)
         else:
-            hasher, chunk = blake3(), _CHUNK
-        for view in read_chunks(fd, size, chunk):
-            hasher.update(view)
+            hasher = blake3()
+            for view in read_chunks(fd, size, _CHUNK):
+                hasher.update(view)
     return HASH_PREFIX + hasher.hexdigest()
+
+
+def _hash_overlapped(fd: int, size: int, hasher: Any) -> None:
+    """Read `size` bytes into two buffers in turn, hashing one while the other fills."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    buffers = (memoryview(bytearray(_LARGE_CHUNK)), memoryview(bytearray(_LARGE_CHUNK)))
+    pending: Future[None] | None = None
+    remaining, turn = size, 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jupyter-repro-hash") as pool:
+        while remaining > 0:
+            buffer = buffers[turn]  # its previous hash finished before the last submit
+            count = os.readv(fd, [buffer[: min(_LARGE_CHUNK, remaining)]])
+            if count == 0:
+                break
+            remaining -= count
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(hasher.update, buffer[:count])
+            turn = 1 - turn
+        if pending is not None:
+            pending.result()
