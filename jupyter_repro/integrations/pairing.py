@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from jupyter_repro.core.errors import BadInputError, UsageError
+from jupyter_repro.core.errors import BadInputError, StoreError, UsageError
 from jupyter_repro.io.atomic import write_if_changed, write_text_atomic
-from jupyter_repro.io.files import read_text
+from jupyter_repro.io.files import loads_json, read_regular_bytes, read_text
 from jupyter_repro.io.hashing import hash_text
 from jupyter_repro.io.notebooks import read_notebook
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root, store_dir
@@ -164,7 +164,7 @@ def _record_file(notebook_path: Path) -> tuple[Path, str]:
 def _read_record(notebook_path: Path) -> str | None:
     record, key = _record_file(notebook_path)
     try:
-        value = json.loads(record.read_text(encoding="utf-8")).get(key)
+        value = loads_json(read_regular_bytes(record)).get(key)
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
@@ -173,13 +173,16 @@ def _read_record(notebook_path: Path) -> str | None:
 def _record_sync(notebook_path: Path, fingerprint: str) -> None:
     record, key = _record_file(notebook_path)
     try:
-        data = json.loads(record.read_text(encoding="utf-8"))
+        data = loads_json(read_regular_bytes(record))
         data = data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         data = {}
     if data.get(key) != fingerprint:
         data[key] = fingerprint
-        write_text_atomic(record, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        try:
+            write_text_atomic(record, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        except OSError as exc:  # `.repro` is a file, or the project is read-only
+            raise StoreError(f"{record}: cannot write: {exc.strerror or exc}") from None
 
 
 def _script_unchanged_since_lock(notebook_path: Path, script: Path) -> bool:
@@ -187,7 +190,7 @@ def _script_unchanged_since_lock(notebook_path: Path, script: Path) -> bool:
     from jupyter_repro.io.hashing import hash_file
 
     try:
-        lock = json.loads(lock_path(notebook_path).read_text(encoding="utf-8"))
+        lock = loads_json(read_regular_bytes(lock_path(notebook_path)))
         locked = lock["code"]["script"]["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError):
         return False

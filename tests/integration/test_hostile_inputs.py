@@ -222,3 +222,9 @@ def test_a_pairing_into_another_folder_is_refused_not_a_crash(project: Path) -> 
     notebook["metadata"]["jupytext"] = {"formats": "ipynb,scripts//py:percent"}
     (project / "x.ipynb").write_text(json.dumps(notebook))
     assert_refused(jupyter_repro(project, "sync", "x.ipynb"), "beside the notebook")
+
+
+def test_pair_with_a_store_that_is_a_file_is_refused(project: Path) -> None:
+    (project / "nb.ipynb").write_text(_nb([_cell()]))
+    (project / ".repro").write_text("not a folder")
+    assert_refused(jupyter_repro(project, "pair", "nb.ipynb"), ".repro")
