@@ -75,6 +75,24 @@ def test_a_nul_byte_in_a_path_is_a_client_error(
     assert_client_error(status, reply, server)
 
 
+def test_a_symlink_loop_named_as_a_notebook_is_a_client_error(
+    server: RunningServer, project: Path
+) -> None:
+    loop_a, loop_b = project / "loop-a.ipynb", project / "loop-b.ipynb"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    try:
+        for method, route, body in [
+            ("GET", "jupyter-repro/status?path=proj/loop-a.ipynb", None),
+            ("POST", "jupyter-repro/snapshot", {"path": "proj/loop-a.ipynb"}),
+        ]:
+            status, reply = server.request(method, route, body)
+            assert_client_error(status, reply, server)
+    finally:
+        loop_a.unlink()
+        loop_b.unlink()
+
+
 def _raw(server: RunningServer, route: str, data: bytes) -> tuple[int, Any]:
     import urllib.error
     import urllib.request
