@@ -93,6 +93,7 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     )
     lock = read_lock_for(reference_path)
     relpath = relative_to_root(reference_path, root)
+    checked = _check_notes(reference_path)
     started = time.time()
     result, rerun = run_notebook(request)
     distributions = rerun_distributions(root, relpath, started) if lock is not None else {}
@@ -102,6 +103,7 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
     )
     nondeterministic: frozenset[int] = frozenset()
     notes = [] if lock is not None else ["no lock: outputs compared, inputs and environment not"]
+    notes += checked
     if runs > 1 and result.status != "ok":
         notes.append(f"--runs {runs}: the second run was skipped because the first run failed")
     if runs > 1 and result.status == "ok":
@@ -134,6 +136,38 @@ def verify(request: RunRequest, runs: int = 1) -> VerifyOutcome:
         notes=tuple(notes),
     )
     return VerifyOutcome(verification, reference, rerun, result, normalizers)
+
+
+# Findings of `check` that explain why a rerun may not give the recorded outputs.
+_EXPLAINING_RULES = frozenset(
+    {
+        "out-of-order",
+        "skipped-cell",
+        "hidden-state",
+        "edited-after-run",
+        "stale-cell",
+        "input-changed",
+        "input-missing",
+    }
+)
+_MAX_CHECK_NOTES = 5
+
+
+def _check_notes(reference_path: Path) -> list[str]:
+    """Before the rerun, the notebook is judged as `check` judges it (the one judge): the
+    findings that explain a mismatch are said up front."""
+    from jupyter_repro.io.inspection import Inspector
+
+    report = Inspector().judge(reference_path)
+    explaining = [f for f in report.findings if f.rule in _EXPLAINING_RULES]
+    notes = [
+        f"check, before the rerun: {cell_label(f.cell) + ': ' if f.cell is not None else ''}"
+        f"{f.message} [{f.rule}]"
+        for f in explaining[:_MAX_CHECK_NOTES]
+    ]
+    if len(explaining) > _MAX_CHECK_NOTES:
+        notes.append(f"check, before the rerun: {len(explaining) - _MAX_CHECK_NOTES} more findings")
+    return notes
 
 
 def _expected_failure_note(reference_cells: Any, result: RunResult) -> list[str]:

@@ -176,3 +176,21 @@ def test_a_notebook_without_recorded_outputs_has_nothing_to_compare_and_exits_1(
     assert out.startswith("blank.ipynb: nothing-to-compare")
     assert "no code cell has recorded outputs: run the notebook, save it, then verify" in out
     assert "reproduced their recorded outputs" not in out
+
+
+def test_verify_says_up_front_what_check_finds_that_explains_a_mismatch(
+    project: Path, cli: Cli
+) -> None:
+    notebook = write_notebook(
+        project / "order.ipynb",
+        [
+            code("print(total)", [stdout("2\n")], 2),
+            code("total = 2", [], 1),
+        ],
+    )
+    _, out, err = cli("verify", notebook, "--format", "json")
+    report = json.loads(out)
+    assert report["verdict"] == "failed", err
+    checked = [n for n in report["notes"] if n.startswith("check, before the rerun:")]
+    assert any("[out-of-order]" in n for n in checked), report["notes"]
+    assert any("cell 1:" in n and "[hidden-state]" in n for n in checked), report["notes"]
