@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jupyter_repro.core.errors import BadInputError
 
-HELP = "create the paired py:percent script of a notebook"
+HELP = "create the paired script of a notebook (py:percent, or the pairing it declares)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--to",
         default=None,
         metavar="FORMAT",
-        help="jupytext format of the script (default: paired-format of the "
-        "configuration, py:percent)",
+        help="jupytext format of the script (default: the pairing the notebook declares, "
+        "else paired-format of the configuration, py:percent, in the notebook's language)",
     )
 
 
@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
             raise BadInputError.invalid(notebook, "expected a notebook (.ipynb)")
     pairs = []
     for notebook in args.notebooks:
-        fmt = args.to or load_config(find_project_root(notebook)).paired_format
-        pairs.append({"notebook": str(notebook), "script": str(pair(notebook, fmt)), "format": fmt})
+        default = load_config(find_project_root(notebook)).paired_format
+        paired = pair(notebook, default, to=args.to)
+        pairs.append({"notebook": str(notebook), "script": str(paired.path), "format": paired.fmt})
     if args.format == "json":
         sys.stdout.write(json.dumps({"pairs": pairs}, indent=2) + "\n")
     else:

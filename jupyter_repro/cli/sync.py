@@ -33,7 +33,7 @@ def _conflict_text(result: Any) -> str:
         "conflicting cells:"
     ]
     for cell, in_notebook, in_script in result.conflicts:
-        lines.append(f"  cell {cell}:")
+        lines.append(f"  cell {cell + 1}:")  # people count cells from 1
         lines += [f"    notebook: {line}" for line in in_notebook.splitlines() or ["(none)"]]
         lines += [f"    script:   {line}" for line in in_script.splitlines() or ["(none)"]]
     lines.append("  keep one side with: jupyter-repro sync --use notebook|script")

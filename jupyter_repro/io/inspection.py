@@ -40,7 +40,7 @@ from jupyter_repro.io.journals import choose_journal
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, relative_to_root, store_dir
-from jupyter_repro.io.scriptcells import read_script_notebook, script_code_cells, script_format
+from jupyter_repro.io.scriptcells import read_script_notebook, script_format, script_pair_cells
 
 
 @dataclass(frozen=True)
@@ -249,20 +249,20 @@ class Inspector:
         }
 
     def _pair(self, notebook: Path, data: Mapping[str, Any], config: ReproConfig) -> PairState:
-        from jupyter_repro.io.lockfacts import paired_script
+        from jupyter_repro.io.pairpaths import declared_formats, paired_script
 
         metadata = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
-        jupytext_meta = metadata.get("jupytext") if isinstance(metadata, Mapping) else None
-        declared = isinstance(jupytext_meta, Mapping) and bool(jupytext_meta.get("formats"))
+        metadata = metadata if isinstance(metadata, Mapping) else {}
+        declared = declared_formats(metadata) is not None
         if notebook.suffix != ".ipynb":
-            return PairState(path=notebook.name, code_cells=None, declared=False)
-        script = paired_script(notebook, metadata if isinstance(metadata, Mapping) else {})
+            return PairState(path=notebook.name, cells=None, declared=False)
+        script = paired_script(notebook, metadata)
         if script is None:
             return PairState(path=None, declared=declared)
-        shown = relative_to_root(script, self.project_root(notebook.parent.resolve()))
+        root = self.project_root(notebook.parent.resolve())
+        shown = relative_to_root(script.path, root)
         try:
-            root = self.project_root(notebook.parent.resolve())
-            cells = script_code_cells(script, config.paired_format, store_dir(root))
+            cells = script_pair_cells(script.path, script.fmt, store_dir(root))
         except (OSError, ValueError, ReproError) as exc:
             return PairState(shown, None, declared, str(exc).splitlines()[0] if str(exc) else "")
         return PairState(shown, cells, declared)

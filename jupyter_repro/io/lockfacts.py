@@ -1,4 +1,4 @@
-"""Facts a lock needs from disk: the kernel's environment and the notebook's paired script.
+"""Facts a lock needs from disk: the kernel's environment (the paired script: io.pairpaths).
 
 The environment is read from the search path the kernel recorded in its journal, so the
 server describes the kernel's interpreter, not its own. Reading it is cached on the
@@ -158,32 +158,3 @@ def environment_facts(
         variables=recorded_variables(names, allowlist, values),
     )
     return facts, notes
-
-
-def paired_script(notebook: Path, metadata: Mapping[str, Any]) -> Path | None:
-    """The notebook's paired text file, from its jupytext formats, else `<stem>.py` beside it."""
-    formats = (
-        metadata.get("jupytext", {}).get("formats")
-        if isinstance(metadata.get("jupytext"), Mapping)
-        else None
-    )
-    if isinstance(formats, str) and formats:
-        entries = [f.split(":", 1)[0] for f in formats.split(",")]
-        nb_prefix = next(
-            (e.rsplit("//", 1)[0] for e in entries if e.endswith("ipynb") and "//" in e), ""
-        )
-        base = notebook.parent
-        if nb_prefix and base.name == nb_prefix.rstrip("/").rsplit("/", 1)[-1]:
-            base = base.parent
-        for entry in entries:
-            prefix, _, ext = entry.rpartition("//")
-            ext = ext.lstrip(".")
-            if ext in ("ipynb", "") or "/" in ext:
-                continue
-            folder = base / prefix if prefix else notebook.parent
-            candidate = folder / f"{notebook.stem}.{ext}"
-            if candidate.is_file():
-                return candidate
-        return None
-    beside = notebook.with_suffix(".py")
-    return beside if beside.is_file() else None

@@ -1,4 +1,4 @@
-"""The code cells of a paired script as jupytext reads them, cached by the script's content.
+"""The cells of a paired script as jupytext reads them, cached by the script's content.
 
 Reading a script takes jupytext, and through it nbformat and jsonschema: 0.3-1.5 s of
 imports, longer than the whole of a `check`. The cells of a given text in a given format
@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
+from jupyter_repro.core.pairs import PairCell, pair_cell, pair_cells_of
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.files import read_text
 from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.journals import ensure_store
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def script_format(script: Path, paired_format: str) -> str:
@@ -42,23 +43,18 @@ def read_script_notebook(script: Path, fmt: str, text: str | None = None) -> Map
     return notebook
 
 
-def script_code_cells(script: Path, paired_format: str, store: Path) -> tuple[str, ...]:
-    """The sources of the script's code cells, from the cache when this text was read before."""
-    fmt = script_format(script, paired_format)
+def script_pair_cells(script: Path, fmt: str, store: Path) -> tuple[PairCell, ...]:
+    """The script's cells as the pair comparison sees them (core.pairs), from the cache
+    when this text was read before in this format."""
     text = read_text(script, "script")
     key = hash_bytes(f"{CACHE_VERSION}\0{fmt}\0{text}".encode()).removeprefix("blake3:")
     entry = store / "cache" / "script-cells" / f"{key}.json"
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, TypeError):
         cached = json.loads(entry.read_text(encoding="utf-8"))
-        if isinstance(cached, list) and all(isinstance(c, str) for c in cached):
-            return tuple(cached)
-    notebook = read_script_notebook(script, fmt, text)
-    cells = tuple(
-        "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-        for c in notebook.get("cells", [])
-        if c.get("cell_type") == "code"
-    )
+        if isinstance(cached, list):
+            return tuple(pair_cell(kind, text, tags) for kind, text, tags in cached)
+    cells = pair_cells_of(read_script_notebook(script, fmt, text).get("cells", []))
     with contextlib.suppress(OSError):
         ensure_store(store)  # git-ignored by its own .gitignore: no tracked file changes
-        write_text_atomic(entry, json.dumps(list(cells)))
+        write_text_atomic(entry, json.dumps([[c.kind, c.text, list(c.tags)] for c in cells]))
     return cells

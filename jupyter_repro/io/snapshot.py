@@ -43,9 +43,10 @@ from jupyter_repro.io.files import (
     require_file,
 )
 from jupyter_repro.io.git import git_state
-from jupyter_repro.io.lockfacts import environment_facts, paired_script
+from jupyter_repro.io.lockfacts import environment_facts
 from jupyter_repro.io.locks import write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
+from jupyter_repro.io.pairpaths import paired_script
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
 from jupyter_repro.io.store import Store, store_lock
@@ -224,7 +225,8 @@ def _build(
         root,
     )
     stored, notes = _store_inputs(root, digests, cache, store, config.store_max_file_size)
-    script = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
+    paired = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
+    script = paired.path if paired is not None else None
     script_facts = _disk_facts(cache, root, str(script)) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
     lock = build_lock(

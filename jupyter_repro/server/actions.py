@@ -69,23 +69,28 @@ def snapshot(notebook: Path, kernel_id: str | None) -> dict[str, Any]:
     }
 
 
-def pair(notebook: Path) -> dict[str, Any]:
+def pair(notebook: Path, notary: Any = None) -> dict[str, Any]:
+    """Pair with the configured format; `notary` (the contents manager's) keeps trust."""
     from jupyter_repro.integrations.pairing import pair as make_pair
 
     root, relpath = _root_and_relpath(notebook)
     fmt = load_config(root).for_notebook(relpath).paired_format
-    script = make_pair(notebook, fmt)
-    return {"notebook": relpath, "script": relative_to_root(script, root), "format": fmt}
+    paired = make_pair(notebook, fmt, notary=notary)
+    return {
+        "notebook": relpath,
+        "script": relative_to_root(paired.path, root),
+        "format": paired.fmt,
+    }
 
 
-def sync(notebook: Path, use: str | None) -> dict[str, Any]:
+def sync(notebook: Path, use: str | None, notary: Any = None) -> dict[str, Any]:
     from jupyter_repro.integrations.pairing import sync as sync_pair
 
     if use not in (None, "notebook", "script"):
         raise UsageError(f"use must be 'notebook' or 'script', not {use!r}")
     root, relpath = _root_and_relpath(notebook)
     fmt = load_config(root).for_notebook(relpath).paired_format
-    result = sync_pair(notebook, fmt, use)  # type: ignore[arg-type]
+    result = sync_pair(notebook, fmt, use, notary)  # type: ignore[arg-type]
     return {
         "notebook": relpath,
         "script": relative_to_root(result.script, root),

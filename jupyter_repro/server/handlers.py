@@ -227,7 +227,8 @@ class PairHandler(ReproHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         notebook = self.notebook(self.body().get("path"))
-        self.reply(await self.off_loop(lambda: actions.pair(notebook)))
+        notary = self.contents_manager.notary  # pairing keeps the notebook's trust
+        self.reply(await self.off_loop(lambda: actions.pair(notebook, notary)))
 
 
 class SyncHandler(ReproHandler):
@@ -238,7 +239,9 @@ class SyncHandler(ReproHandler):
         use = body.get("use")
         self.reply(
             await self.off_loop(
-                lambda: actions.sync(notebook, use if isinstance(use, str) else None)
+                lambda: actions.sync(
+                    notebook, use if isinstance(use, str) else None, self.contents_manager.notary
+                )
             )
         )
 

@@ -62,7 +62,7 @@ def _pair_json(pair: PairState | None, findings: Sequence[Finding], fmt: str) ->
     if pair is None:
         return {"path": None, "in_sync": None, "declared": False, "error": None, "format": fmt}
     in_sync: bool | None = None
-    if pair.path is not None and pair.code_cells is not None:
+    if pair.path is not None and pair.cells is not None:
         in_sync = not any(f.rule == "pair-out-of-sync" for f in findings)
     return {
         "path": pair.path,

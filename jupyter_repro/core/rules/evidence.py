@@ -12,6 +12,7 @@ from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.language import is_python
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.names import CellScan, scan_cell
+from jupyter_repro.core.pairs import PairCell
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,10 @@ class InputState:
 
 @dataclass(frozen=True)
 class PairState:
-    """The paired script: its path, and its code cells as jupytext reads them (None: unreadable)."""
+    """The paired script: its path, and its cells as jupytext reads them (None: unreadable)."""
 
     path: str | None
-    code_cells: tuple[str, ...] | None = None
+    cells: tuple[PairCell, ...] | None = None
     declared: bool = False  # the notebook's jupytext metadata names a pairing
     error: str | None = None
 

@@ -2,18 +2,15 @@
 
 Checked when the configuration asks for pairs (`require-pair`), or when the notebook's
 own jupytext metadata declares a pairing: a pair someone set up must stay in line.
-Code is compared cell by cell, ignoring trailing whitespace.
+"In sync" is `core.pairs`, the definition `sync` uses too.
 """
 
 from __future__ import annotations
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import Finding
+from jupyter_repro.core.pairs import pair_cell, pair_difference
 from jupyter_repro.core.rules.evidence import Evidence, finding
-
-
-def _normal(source: str) -> str:
-    return "\n".join(line.rstrip() for line in source.strip("\n").splitlines())
 
 
 def check_pairing(evidence: Evidence, config: ReproConfig) -> list[Finding]:
@@ -30,7 +27,7 @@ def check_pairing(evidence: Evidence, config: ReproConfig) -> list[Finding]:
                 "no paired script: code review and diffs see only the JSON",
             )
         ]
-    if pair.code_cells is None:
+    if pair.cells is None:
         return [
             finding(
                 config,
@@ -39,22 +36,8 @@ def check_pairing(evidence: Evidence, config: ReproConfig) -> list[Finding]:
                 f"the paired script {pair.path} cannot be read: {pair.error}",
             )
         ]
-    mine = [c for c in evidence.code_cells if c.source.strip()]
-    theirs = [s for s in pair.code_cells if s.strip()]
-    for cell, script in zip(mine, theirs, strict=False):
-        if _normal(cell.source) != _normal(script):
-            return [
-                finding(
-                    config, "pair-out-of-sync", cell.index, f"the code differs from {pair.path}"
-                )
-            ]
-    if len(mine) != len(theirs):
-        return [
-            finding(
-                config,
-                "pair-out-of-sync",
-                None,
-                f"the notebook has {len(mine)} code cells and {pair.path} has {len(theirs)}",
-            )
-        ]
-    return []
+    notebook = [pair_cell(c.cell_type, c.source, c.tags, c.index) for c in evidence.cells]
+    difference = pair_difference(notebook, pair.cells, pair.path)
+    if difference is None:
+        return []
+    return [finding(config, "pair-out-of-sync", difference.cell, difference.message)]

@@ -89,7 +89,7 @@ def test_sync_refuses_when_both_sides_changed_and_shows_the_conflicting_cells(
     code_, out, _ = cli("sync", notebook)
     assert code_ == 1
     assert (
-        "cell 1:" in out and "cell 2:" in out and "alpha = 1" in out and "print(alpha + 1)" in out
+        "cell 2:" in out and "cell 3:" in out and "alpha = 1" in out and "print(alpha + 1)" in out
     )
     assert (notebook.read_bytes(), script.read_bytes()) == snapshot
     assert cli("sync", notebook, "--use", "script")[0] == 0
@@ -97,13 +97,10 @@ def test_sync_refuses_when_both_sides_changed_and_shows_the_conflicting_cells(
 
 
 def test_sync_without_a_record_uses_the_lock_script_fingerprint(notebook: Path, cli: Cli) -> None:
-    from jupyter_repro.io.hashing import hash_file
-
     cli("pair", notebook)
+    assert cli("snapshot", notebook)[0] == 0  # the lock records the script's file hash
     shutil.rmtree(notebook.parents[1] / ".repro")  # a fresh clone: no store
     script = notebook.with_suffix(".py")
-    lock = {"code": {"script": {"path": "nb/analysis.py", "fingerprint": hash_file(script)}}}
-    notebook.with_name("analysis.repro.json").write_text(json.dumps(lock))
     edited = nbformat.read(notebook, 4)
     edited.cells[2].source = "print(alpha, 'edited in Lab')"
     nbformat.write(edited, notebook)

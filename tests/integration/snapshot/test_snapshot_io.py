@@ -218,6 +218,10 @@ def test_git_state_ignores_the_files_the_save_itself_writes(project: Path, tmp_p
 def test_the_paired_script_is_fingerprinted(project: Path, tmp_path: Path) -> None:
     setup_run(project, tmp_path)
     (project / "analysis.py").write_text("# %%\nx = 1\n")
+    assert take_snapshot(project / "analysis.ipynb").lock.to_json()["code"]["script"] is None
+    notebook = json.loads((project / "analysis.ipynb").read_text())
+    notebook["metadata"]["jupytext"] = {"formats": "ipynb,py:percent"}  # declared: the pair
+    (project / "analysis.ipynb").write_text(json.dumps(notebook))
     lock = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert lock["code"]["script"]["path"] == "analysis.py"
     (project / "analysis.py").write_text("# %%\nx = 2\n")

@@ -91,6 +91,11 @@ def test_pairing_is_checked_when_required(project: Path, check_json):
     assert _rules(check_json(str(nb))[1]) == [("unpaired", None)]
     script = project / "nb.py"
     script.write_text("# %%\nx = 1\n\n# %%\ny = x\n")
+    # A same-named script the notebook does not declare is not its pair (jupytext would not
+    # keep it in sync): still unpaired until `pair` declares it.
+    assert _rules(check_json(str(nb))[1]) == [("unpaired", None)]
+    metadata = {"jupytext": {"formats": "ipynb,py:percent"}}
+    nb = write_notebook(project / "nb.ipynb", [("x = 1", 1), ("y = x", 2)], metadata=metadata)
     assert _rules(check_json(str(nb))[1]) == []
     script.write_text("# %%\nx = 1\n\n# %%\ny = x * 2\n")
     assert _rules(check_json(str(nb))[1]) == [("pair-out-of-sync", 1)]

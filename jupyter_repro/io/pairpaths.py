@@ -1,0 +1,124 @@
+"""Where a notebook's paired text file is: jupytext's own paired paths, cached by their inputs.
+
+Whether a notebook is paired is read from its metadata alone (`jupytext.formats`): a
+same-named `.py` beside a notebook that declares no pairing is not its pair (it may be a
+module), and deciding so costs no import. Only a declared pairing asks jupytext where
+its files are (`jupytext.paired_paths`, prefixes, suffixes and `auto` extensions
+included). Importing jupytext takes seconds (nbformat, jsonschema), longer than a whole
+`check`, and the answer depends only on the notebook's path, its formats and its
+language: it is kept in the store under the hash of those, so the pre-commit `check` of a
+paired notebook finds its script without jupytext once a save, `pair` or `sync` has asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.io.atomic import write_text_atomic
+from jupyter_repro.io.hashing import hash_bytes
+from jupyter_repro.io.journals import ensure_store
+from jupyter_repro.io.project import find_project_root, store_dir
+
+CACHE_VERSION = 1
+_READ_KEYS = ("extension", "format_name")
+
+
+@dataclass(frozen=True)
+class PairedFile:
+    """A text file a notebook is paired with, and the jupytext format to read it with
+    (extension and format name, e.g. `py:percent`)."""
+
+    path: Path
+    fmt: str
+
+
+def declared_formats(metadata: Mapping[str, Any]) -> str | None:
+    """The notebook's `jupytext.formats` when it declares a pairing, else None."""
+    jupytext_meta = metadata.get("jupytext")
+    formats = jupytext_meta.get("formats") if isinstance(jupytext_meta, Mapping) else None
+    if isinstance(formats, list):
+        formats = ",".join(str(f) for f in formats)
+    if not isinstance(formats, str) or "," not in formats.strip(","):
+        return None  # "ipynb" alone pairs with nothing
+    return formats
+
+
+def _language_facts(metadata: Mapping[str, Any]) -> list[Any]:
+    """What jupytext's `auto` extension is resolved from."""
+    facts = []
+    for section, key in (
+        ("language_info", "file_extension"),
+        ("kernelspec", "language"),
+        ("jupytext", "main_language"),
+    ):
+        block = metadata.get(section)
+        facts.append(block.get(key) if isinstance(block, Mapping) else None)
+    return facts
+
+
+def _jupytext_paired_files(
+    notebook: Path, formats: str, metadata: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(path, short format) of every text file of the pairing, as jupytext computes them."""
+    from jupytext.formats import long_form_multiple_formats, short_form_one_format
+    from jupytext.paired_paths import (
+        InconsistentPath,
+        find_base_path_and_format,
+        paired_paths,
+    )
+
+    try:
+        long_forms = long_form_multiple_formats(
+            formats, dict(metadata), auto_ext_requires_language_info=False
+        )
+        _, main_fmt = find_base_path_and_format(str(notebook), long_forms)
+        paths = paired_paths(str(notebook), main_fmt, long_forms)
+    except (InconsistentPath, ValueError):
+        # JupytextFormatError is a ValueError: formats jupytext cannot read pair nothing
+        return []
+    # The format to read the file with: its extension and format name (no prefix, suffix).
+    return [
+        (path, short_form_one_format({k: v for k, v in fmt.items() if k in _READ_KEYS}))
+        for path, fmt in paths
+        if fmt.get("extension") not in (".ipynb", None)
+    ]
+
+
+def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFile, ...]:
+    """Every text file the notebook's metadata pairs it with, present on disk or not."""
+    formats = declared_formats(metadata)
+    if formats is None:
+        return ()
+    notebook = notebook.absolute()
+    key_text = json.dumps([CACHE_VERSION, str(notebook), formats, _language_facts(metadata)])
+    key = hash_bytes(key_text.encode()).removeprefix("blake3:")
+    store = store_dir(find_project_root(notebook))
+    entry = store / "cache" / "paired-paths" / f"{key}.json"
+    found: list[tuple[str, str]] | None = None
+    with contextlib.suppress(OSError, ValueError):
+        cached = json.loads(entry.read_text(encoding="utf-8"))
+        if isinstance(cached, list) and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
+            for p in cached
+        ):
+            found = [(p[0], p[1]) for p in cached]
+    if found is None:
+        found = _jupytext_paired_files(notebook, formats, metadata)
+        with contextlib.suppress(OSError):
+            ensure_store(store)  # git-ignored by its own .gitignore
+            write_text_atomic(entry, json.dumps([list(p) for p in found]))
+    return tuple(PairedFile(Path(path), fmt) for path, fmt in found)
+
+
+def paired_script(notebook: Path, metadata: Mapping[str, Any]) -> PairedFile | None:
+    """The notebook's paired text file that exists, in the order of its formats; None when
+    the notebook declares no pairing or none of its paired files exists."""
+    for paired in paired_files(notebook, metadata):
+        if paired.path.is_file():
+            return paired
+    return None
