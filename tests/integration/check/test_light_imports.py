@@ -1,9 +1,11 @@
-"""What the static analysis costs at import: it never pulls in IPython."""
+"""What the static analysis costs at import: no IPython, and no jupytext for an unpaired notebook."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_analysis_does_not_import_ipython() -> None:
@@ -14,3 +16,39 @@ def test_analysis_does_not_import_ipython() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _check_imports_jupytext(notebook: str) -> bool:
+    code = (
+        "import sys; from jupyter_repro.cli.main import main; "
+        f"main(['check', '--format', 'json', {notebook!r}]); "
+        "print('jupytext' in sys.modules, file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stderr.strip().splitlines()[-1] == "True"
+
+
+def _notebook(path: Path, metadata: dict[str, object]) -> Path:
+    cell = {"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1"}
+    cell |= {"execution_count": 1, "outputs": []}
+    notebook = {"cells": [cell], "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+def test_a_same_named_script_without_a_declared_pairing_costs_no_jupytext(
+    tmp_path: Path,
+) -> None:
+    notebook = _notebook(tmp_path / "analysis.ipynb", {})
+    (tmp_path / "analysis.py").write_text("import analysis_helpers\n")  # a module, not a pair
+    assert not _check_imports_jupytext(str(notebook))
+
+
+def test_a_declared_pair_costs_jupytext_once_then_is_read_from_the_store(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    notebook = _notebook(tmp_path / "analysis.ipynb", {"jupytext": {"formats": "ipynb,py"}})
+    (tmp_path / "analysis.py").write_text("x = 1\n")
+    assert _check_imports_jupytext(str(notebook))
+    assert not _check_imports_jupytext(str(notebook))
