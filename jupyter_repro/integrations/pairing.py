@@ -239,7 +239,9 @@ def pair(
         _pairing_metadata(notebook, fmt)
     else:
         target = paired_file(notebook_path, notebook, default_fmt)
-        if not paired_files(notebook_path, notebook.metadata):
+        if paired_files(notebook_path, notebook.metadata):  # keep the declared pairing
+            notebook.metadata["jupytext"].setdefault("notebook_metadata_filter", METADATA_FILTER)
+        else:
             _pairing_metadata(notebook, target.fmt)
     script = target.path
     if script.exists() and script.resolve() == notebook_path.resolve():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.journals import ensure_store
 from jupyter_repro.io.project import find_project_root, store_dir
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _READ_KEYS = ("extension", "format_name")
 
 
@@ -83,7 +84,10 @@ def _jupytext_paired_files(
         return []
     # The format to read the file with: its extension and format name (no prefix, suffix).
     return [
-        (path, short_form_one_format({k: v for k, v in fmt.items() if k in _READ_KEYS}))
+        (
+            os.path.relpath(path, notebook.parent),
+            short_form_one_format({k: v for k, v in fmt.items() if k in _READ_KEYS}),
+        )
         for path, fmt in paths
         if fmt.get("extension") not in (".ipynb", None)
     ]
@@ -94,7 +98,7 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
     formats = declared_formats(metadata)
     if formats is None:
         return ()
-    notebook = notebook.absolute()
+    given, notebook = notebook, notebook.absolute()
     key_text = json.dumps([CACHE_VERSION, str(notebook), formats, _language_facts(metadata)])
     key = hash_bytes(key_text.encode()).removeprefix("blake3:")
     store = store_dir(find_project_root(notebook))
@@ -112,7 +116,8 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
         with contextlib.suppress(OSError):
             ensure_store(store)  # git-ignored by its own .gitignore
             write_text_atomic(entry, json.dumps([list(p) for p in found]))
-    return tuple(PairedFile(Path(path), fmt) for path, fmt in found)
+    # Stored relative to the notebook's folder: shown as the notebook was named.
+    return tuple(PairedFile(given.parent / path, fmt) for path, fmt in found)
 
 
 def paired_script(notebook: Path, metadata: Mapping[str, Any]) -> PairedFile | None:

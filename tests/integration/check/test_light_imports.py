@@ -1,4 +1,4 @@
-"""What the static analysis costs at import: no IPython, and no jupytext for an unpaired notebook."""
+"""What check costs at import: no IPython, and no jupytext for a notebook declaring no pair."""
 
 from __future__ import annotations
 

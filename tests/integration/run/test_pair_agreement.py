@@ -20,7 +20,13 @@ def _cells(*cells: Any) -> list[Any]:
 
 def _scrolled(source: str) -> Any:
     cell = code(source, count=1)
-    cell.metadata.update({"scrolled": True, "collapsed": False, "execution": {"iopub.status.idle": "2026-01-01T00:00:00Z"}})
+    cell.metadata.update(
+        {
+            "scrolled": True,
+            "collapsed": False,
+            "execution": {"iopub.status.idle": "2026-01-01T00:00:00Z"},
+        }
+    )
     return cell
 
 
