@@ -2,7 +2,9 @@
 
 - `.repro/` in `.gitignore` (the store: journals, snapshots, reruns);
 - `*.ipynb diff=jupyter-repro` in `.gitattributes` and the diff driver's textconv in the
-  repository's git config, so `git diff` shows a notebook as its script;
+  repository's git config, so `git diff` shows a notebook as its script. The textconv names
+  this interpreter by its absolute path: git runs it from any shell, with or without the
+  virtualenv activated (the repository-local config is per machine anyway);
 - `*.repro.json linguist-generated=true`, so forges fold lock diffs by default.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +25,11 @@ HELP = "make a git repository review-friendly for notebooks"
 IGNORE_LINE = ".repro/"
 ATTRIBUTE_LINES = ("*.ipynb diff=jupyter-repro", "*.repro.json linguist-generated=true")
 DRIVER_KEY = "diff.jupyter-repro.textconv"
-DRIVER_VALUE = "jupyter-repro textconv"
+
+
+def driver_command() -> str:
+    """The textconv command: this interpreter, by absolute path, running our CLI."""
+    return f"{shlex.quote(sys.executable)} -m jupyter_repro.cli textconv"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,13 +82,14 @@ def run(args: argparse.Namespace) -> int:
         current = _git(root, "config", "--local", "--get", DRIVER_KEY)
     except UsageError:
         current = ""
-    if current != DRIVER_VALUE:
-        _git(root, "config", "--local", DRIVER_KEY, DRIVER_VALUE)
-        changes.append(f'git config {DRIVER_KEY} "{DRIVER_VALUE}"')
+    command = driver_command()
+    if current != command:
+        _git(root, "config", "--local", DRIVER_KEY, command)
+        changes.append(f"git config --local {DRIVER_KEY} = {command}")
     if args.format == "json":
         sys.stdout.write(json.dumps({"root": str(root), "changes": changes}, indent=2) + "\n")
     elif changes:
         sys.stdout.write("\n".join(changes) + "\n")
     else:
-        sys.stdout.write(f"{root}: already set up\n")
+        sys.stdout.write(f"{root}: already set up (textconv: {command})\n")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,9 +41,9 @@ def test_git_setup_is_idempotent(repository: Path, cli: Cli) -> None:
     assert files[0] == "__pycache__/\n.repro/\n"
     assert "*.ipynb diff=jupyter-repro" in files[1]
     assert "*.repro.json linguist-generated=true" in files[1]
-    assert _git(repository, "config", "diff.jupyter-repro.textconv").strip() == (
-        "jupyter-repro textconv"
-    )
+    textconv = _git(repository, "config", "diff.jupyter-repro.textconv").strip()
+    assert textconv == f"{sys.executable} -m jupyter_repro.cli textconv"
+    assert textconv in out  # it says what it wrote
     code_, out, _ = cli("git-setup", repository)
     assert code_ == 0 and "already set up" in out
     assert (
