@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jupyter_repro.core.errors import BadInputError
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.journals import ensure_store
@@ -79,9 +80,9 @@ def _jupytext_paired_files(
         )
         _, main_fmt = find_base_path_and_format(str(notebook), long_forms)
         paths = paired_paths(str(notebook), main_fmt, long_forms)
-    except (InconsistentPath, ValueError):
-        # JupytextFormatError is a ValueError: formats jupytext cannot read pair nothing
-        return []
+    except (InconsistentPath, ValueError) as exc:  # JupytextFormatError is a ValueError
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BadInputError.invalid(notebook, f"jupytext formats {formats!r}: {reason}") from None
     # The format to read the file with: its extension and format name (no prefix, suffix).
     return [
         (
@@ -94,7 +95,11 @@ def _jupytext_paired_files(
 
 
 def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFile, ...]:
-    """Every text file the notebook's metadata pairs it with, present on disk or not."""
+    """Every text file the notebook's metadata pairs it with, present on disk or not.
+
+    BadInputError when jupytext refuses the formats (a path climbing out of the notebook's
+    folder, an unknown format).
+    """
     formats = declared_formats(metadata)
     if formats is None:
         return ()
@@ -113,6 +118,14 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
             found = [(p[0], p[1]) for p in cached]
     if found is None:
         found = _jupytext_paired_files(notebook, formats, metadata)
+        root = store.parent.resolve()
+        for path, _ in found:
+            target = (notebook.parent / path).resolve()
+            if root != target and root not in target.parents:
+                # Nothing outside the project is written or read because metadata names it.
+                raise BadInputError.invalid(
+                    notebook, f"jupytext formats {formats!r} pair a file outside the project"
+                )
         with contextlib.suppress(OSError):
             ensure_store(store)  # git-ignored by its own .gitignore
             write_text_atomic(entry, json.dumps([list(p) for p in found]))
@@ -122,8 +135,12 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
 
 def paired_script(notebook: Path, metadata: Mapping[str, Any]) -> PairedFile | None:
     """The notebook's paired text file that exists, in the order of its formats; None when
-    the notebook declares no pairing or none of its paired files exists."""
-    for paired in paired_files(notebook, metadata):
+    the notebook declares no pairing, a pairing jupytext refuses, or none of its files exists."""
+    try:
+        declared = paired_files(notebook, metadata)
+    except BadInputError:
+        return None
+    for paired in declared:
         if paired.path.is_file():
             return paired
     return None

@@ -219,9 +219,15 @@ def test_a_pairing_into_another_folder_is_refused_not_a_crash(project: Path) -> 
     assert_refused(result, "beside the notebook")
     assert not (project.parent.parent / "outside").exists()
     notebook = json.loads(_nb([_cell()]))
+    notebook["metadata"]["jupytext"] = {"formats": "ipynb,../../outside//py:percent"}
+    (project / "x.ipynb").write_text(json.dumps(notebook))
+    for command in ("pair", "sync"):
+        assert_refused(jupyter_repro(project, command, "x.ipynb"), "jupytext formats")
+    assert not (project.parent.parent / "outside").exists()
+    # A subfolder of the notebook's is a pairing jupytext itself makes: sync asks for the pair.
     notebook["metadata"]["jupytext"] = {"formats": "ipynb,scripts//py:percent"}
     (project / "x.ipynb").write_text(json.dumps(notebook))
-    assert_refused(jupyter_repro(project, "sync", "x.ipynb"), "beside the notebook")
+    assert_refused(jupyter_repro(project, "sync", "x.ipynb"), "no paired script")
 
 
 def test_pair_with_a_store_that_is_a_file_is_refused(project: Path) -> None:
