@@ -23,8 +23,9 @@ from jupyter_repro.core.errors import ReproError
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "find reproducibility problems without running anything"),
     "snapshot": ("snapshot", "write the lock and a history entry, as a save in JupyterLab does"),
-    "pair": ("pair", "create the paired py:percent script of a notebook"),
+    "pair": ("pair", "create the paired script of a notebook"),
     "sync": ("sync", "bring a notebook and its paired script in line, by content"),
+    "mv": ("mv", "rename a notebook with its paired script, lock and history"),
     "run": ("run", "rerun notebooks from scratch in a fresh kernel with papermill"),
     "verify": ("verify", "rerun from scratch and compare outputs, inputs and environment"),
     "diff": ("diff", "what changed between two locks or snapshots"),

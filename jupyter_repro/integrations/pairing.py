@@ -11,6 +11,7 @@ fingerprint, both committed, so a fresh clone knows them), never to modification
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,25 +123,36 @@ def pair_fingerprint(notebook: Any) -> str:
 # Notebooks --------------------------------------------------------------------------------
 
 
-def _notary(notary: Any | None) -> Any:
-    if notary is not None:
-        return notary
+def _notary(config_parent: Any | None) -> Any:
+    """A notary of this thread (its signature database is an SQLite connection, which
+    only the thread that opened it may use), configured as `config_parent` is (the
+    server's contents manager: the same database and secret as the server's own notary)."""
     from nbformat.sign import NotebookNotary
 
-    return NotebookNotary()  # type: ignore[no-untyped-call]
+    return NotebookNotary(parent=config_parent)  # type: ignore[no-untyped-call]
 
 
 def _is_trusted(notebook: Any, notary: Any) -> bool:
-    return bool(notary.check_signature(notebook))
+    """Whether the notary trusts it; a signature database or secret that cannot be opened
+    (a read-only home) trusts nothing, as Jupyter itself then does."""
+    import sqlite3
+
+    try:
+        return bool(notary.check_signature(notebook))
+    except (OSError, sqlite3.Error):
+        return False
 
 
-def _write_notebook(path: Path, notebook: Any, trusted: bool = False, notary: Any = None) -> None:
+def _write_notebook(path: Path, notebook: Any, notary: Any = None) -> None:
     """Write a notebook; one that was trusted stays trusted (its new content is signed)."""
     import nbformat
 
     write_text_atomic(path, nbformat.writes(notebook) + "\n")  # type: ignore[no-untyped-call]
-    if trusted:
-        _notary(notary).sign(notebook)
+    if notary is not None:
+        import sqlite3
+
+        with contextlib.suppress(OSError, sqlite3.Error):  # unsigned: untrusted, as before
+            notary.sign(notebook)
 
 
 def _refuse_unknown_cells(path: Path, notebook: Any) -> None:
@@ -221,17 +233,19 @@ def paired_format(notebook: Any, default: str) -> str:
 
 
 def pair(
-    notebook_path: Path, default_fmt: str, to: str | None = None, notary: Any = None
+    notebook_path: Path, default_fmt: str, to: str | None = None, trust_config: Any = None
 ) -> PairedFile:
     """Record the pairing in the notebook and write the paired script.
 
     The format is `to` when given, else the pairing the notebook already declares (an
     `ipynb,md` notebook gets its `.md`), else `default_fmt` in the notebook's language.
-    A trusted notebook stays trusted.
+    A trusted notebook stays trusted (`trust_config`: where the notary's configuration
+    comes from, the server's contents manager in JupyterLab).
     """
     notebook = load_notebook(notebook_path)
     _refuse_unknown_cells(notebook_path, notebook)
-    trusted = _is_trusted(notebook, _notary(notary))
+    notary = _notary(trust_config)
+    keep_trust = notary if _is_trusted(notebook, notary) else None
     before = json.dumps(notebook.metadata.get("jupytext"), sort_keys=True)
     if to is not None:
         fmt = _language_format(notebook_path, notebook, to, explicit=True)
@@ -254,7 +268,7 @@ def pair(
         )
     text = script_text(notebook, target.fmt)
     if json.dumps(notebook.metadata.get("jupytext"), sort_keys=True) != before:
-        _write_notebook(notebook_path, notebook, trusted, notary)
+        _write_notebook(notebook_path, notebook, keep_trust)
     script.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(script, text)
     _record_sync(notebook_path, pair_fingerprint(notebook))
@@ -376,18 +390,19 @@ def _conflicting_cells(notebook: Any, script_nb: Any) -> list[tuple[int, str, st
 
 
 def _update_notebook(
-    notebook_path: Path, notebook: Any, script_nb: Any, fmt: str, notary: Any
+    notebook_path: Path, notebook: Any, script_nb: Any, fmt: str, trust_config: Any
 ) -> None:
     from jupytext.combine import combine_inputs_with_outputs
 
-    trusted = _is_trusted(notebook, _notary(notary))
+    notary = _notary(trust_config)
+    keep_trust = notary if _is_trusted(notebook, notary) else None
     metadata = notebook.metadata.get("jupytext")
     combined = combine_inputs_with_outputs(script_nb, notebook, fmt=fmt)
     if metadata is not None:  # the notebook's own pairing stays as it was
         combined.metadata["jupytext"] = metadata
     else:
         _pairing_metadata(combined, fmt)
-    _write_notebook(notebook_path, combined, trusted, notary)
+    _write_notebook(notebook_path, combined, keep_trust)
 
 
 def _create_notebook(script: Path, notebook_path: Path, fmt: str) -> SyncResult:
@@ -417,7 +432,7 @@ def sync(
     path: Path,
     default_fmt: str,
     use: Literal["notebook", "script"] | None = None,
-    notary: Any = None,
+    trust_config: Any = None,
 ) -> SyncResult:
     """Bring a notebook and its paired script in line, deciding the direction by content."""
     notebook_path = path if path.suffix == ".ipynb" else notebook_for(path)
@@ -445,7 +460,7 @@ def sync(
         write_if_changed(script, script_text(notebook, fmt))
         _record_sync(notebook_path, nb_print)
         return SyncResult("notebook-to-script", notebook_path, script)
-    _update_notebook(notebook_path, notebook, script_nb, fmt, notary)
+    _update_notebook(notebook_path, notebook, script_nb, fmt, trust_config)
     _record_sync(notebook_path, script_print)
     return SyncResult("script-to-notebook", notebook_path, script)
 

@@ -69,13 +69,14 @@ def snapshot(notebook: Path, kernel_id: str | None) -> dict[str, Any]:
     }
 
 
-def pair(notebook: Path, notary: Any = None) -> dict[str, Any]:
-    """Pair with the configured format; `notary` (the contents manager's) keeps trust."""
+def pair(notebook: Path, trust_config: Any = None) -> dict[str, Any]:
+    """Pair with the configured format; a trusted notebook stays trusted (`trust_config`:
+    the contents manager, whose notary configuration is the server's)."""
     from jupyter_repro.integrations.pairing import pair as make_pair
 
     root, relpath = _root_and_relpath(notebook)
     fmt = load_config(root).for_notebook(relpath).paired_format
-    paired = make_pair(notebook, fmt, notary=notary)
+    paired = make_pair(notebook, fmt, trust_config=trust_config)
     return {
         "notebook": relpath,
         "script": relative_to_root(paired.path, root),
@@ -83,14 +84,14 @@ def pair(notebook: Path, notary: Any = None) -> dict[str, Any]:
     }
 
 
-def sync(notebook: Path, use: str | None, notary: Any = None) -> dict[str, Any]:
+def sync(notebook: Path, use: str | None, trust_config: Any = None) -> dict[str, Any]:
     from jupyter_repro.integrations.pairing import sync as sync_pair
 
     if use not in (None, "notebook", "script"):
         raise UsageError(f"use must be 'notebook' or 'script', not {use!r}")
     root, relpath = _root_and_relpath(notebook)
     fmt = load_config(root).for_notebook(relpath).paired_format
-    result = sync_pair(notebook, fmt, use, notary)  # type: ignore[arg-type]
+    result = sync_pair(notebook, fmt, use, trust_config)  # type: ignore[arg-type]
     return {
         "notebook": relpath,
         "script": relative_to_root(result.script, root),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_repro.server.handlers import route_table
+from jupyter_repro.server.renames import register_rename_listener
 from jupyter_repro.server.save_hook import register_save_hook
 
 
@@ -13,6 +14,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(".*$", route_table(base_url))
     register_save_hook(serverapp)
+    register_rename_listener(serverapp)  # locks and history follow renames
     serverapp.log.info("jupyter-repro server extension loaded")
 
 

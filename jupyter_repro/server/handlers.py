@@ -227,8 +227,8 @@ class PairHandler(ReproHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         notebook = self.notebook(self.body().get("path"))
-        notary = self.contents_manager.notary  # pairing keeps the notebook's trust
-        self.reply(await self.off_loop(lambda: actions.pair(notebook, notary)))
+        manager = self.contents_manager  # its notary configuration: pairing keeps trust
+        self.reply(await self.off_loop(lambda: actions.pair(notebook, manager)))
 
 
 class SyncHandler(ReproHandler):
@@ -240,7 +240,7 @@ class SyncHandler(ReproHandler):
         self.reply(
             await self.off_loop(
                 lambda: actions.sync(
-                    notebook, use if isinstance(use, str) else None, self.contents_manager.notary
+                    notebook, use if isinstance(use, str) else None, self.contents_manager
                 )
             )
         )
