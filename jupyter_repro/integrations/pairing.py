@@ -181,7 +181,8 @@ def _language_format(path: Path, notebook: Any, fmt: str, explicit: bool) -> str
     from jupytext.languages import _SCRIPT_EXTENSIONS
 
     extension = script_extension(fmt)
-    if extension not in _SCRIPT_EXTENSIONS:
+    auto = extension == ".auto"  # jupytext's "the notebook's own script extension"
+    if extension not in _SCRIPT_EXTENSIONS and not auto:
         return fmt  # a text format that holds any language: md, Rmd, myst...
     metadata = notebook.metadata
     language = metadata.get("kernelspec", {}).get("language") or metadata.get(
@@ -195,9 +196,10 @@ def _language_format(path: Path, notebook: Any, fmt: str, explicit: bool) -> str
             f"jupytext knows no script extension for language {language!r}; "
             "pair it with a text format such as --to md",
         )
+    own = own or (".py" if auto else None)
     if own is None or own == extension:
         return fmt
-    if explicit:
+    if explicit and not auto:
         raise BadInputError.invalid(
             path,
             f"a {language or own} notebook cannot be paired with a {extension} script; "

@@ -128,3 +128,9 @@ def test_unpaired_with_a_declared_markdown_pairing_is_fixed_by_creating_the_mark
     assert not (project / "notes.py").exists()
     assert json.loads(notebook.read_text())["metadata"]["jupytext"]["formats"] == "ipynb,md"
     assert _rules(cli, notebook) == []
+
+
+def test_an_auto_format_resolves_to_the_notebook_language(project: Path, cli: Cli) -> None:
+    notebook = _groovy(project / "factorial.ipynb", declared=False)
+    code_, out, _ = cli("pair", notebook, "--to", "auto:percent")
+    assert code_ == 0 and "factorial.groovy" in out and "groovy:percent" in out
