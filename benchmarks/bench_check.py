@@ -150,6 +150,22 @@ def _pre_commit_case(check: list[str], repeat: int) -> tuple[float, float, float
     return statistics.median(firsts), statistics.median(laters), statistics.median(bare)
 
 
+def _module_beside_case(check: list[str], repeat: int) -> tuple[float, float]:
+    """(first check in a fresh clone, `python -c pass`) of a notebook declaring no pairing
+    with a same-named module beside it: whether it is paired is read from its metadata."""
+    with tempfile.TemporaryDirectory() as tmp:
+        checks, bare = [], []
+        for round_ in range(repeat):
+            clone = Path(tmp) / f"clone{round_}"
+            clone.mkdir()
+            (clone / "pyproject.toml").write_text("")
+            (clone / "helpers.ipynb").write_text(json.dumps(_notebook(round_, 10)))
+            (clone / "helpers.py").write_text("def helper():\n    return 1\n")
+            checks.append(_seconds([*check, "helpers.ipynb"], clone)[0])
+            bare.append(_seconds([sys.executable, "-c", "pass"], clone)[0])
+    return statistics.median(checks), statistics.median(bare)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--notebooks", type=int, default=1000)
@@ -164,6 +180,11 @@ def main() -> None:
         f"({first / bare_start:4.2f}x python -c pass), later {later * 1000:6.1f} ms "
         f"({later / bare_start:4.2f}x; CPU {cpu_ratio:4.2f}x)   budget 300 ms and 5x: "
         f"{'ok' if later < 0.3 and later / bare_start <= 5 else 'OVER'}"
+    )
+    beside, beside_bare = _module_beside_case(check, args.repeat * 3)
+    print(
+        f"same-named module beside, no pairing declared: {beside * 1000:6.1f} ms "
+        f"({beside / beside_bare:4.2f}x python -c pass)"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
