@@ -15,6 +15,7 @@ replaces: it keeps the inputs, outputs and environment it cannot refresh and say
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import threading
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.credentials import is_credential_file
-from jupyter_repro.core.errors import BadInputError, StoreError
+from jupyter_repro.core.errors import BadInputError, ReproError, StoreError
 from jupyter_repro.core.journal import Journal
 from jupyter_repro.core.lock import (
     FileFacts,
@@ -46,7 +47,7 @@ from jupyter_repro.io.git import git_state
 from jupyter_repro.io.lockfacts import environment_facts
 from jupyter_repro.io.locks import write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
-from jupyter_repro.io.pairpaths import paired_script
+from jupyter_repro.io.pairpaths import PairedFile, paired_script
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
 from jupyter_repro.io.store import Store, store_lock
@@ -197,6 +198,16 @@ def _file_facts(
     return facts, digests
 
 
+def _read_pair_once(paired: PairedFile, store: Store) -> None:
+    """Read the paired script's cells now, into the store's cache: a save has just rewritten
+    the script, and the `check` of the commit that follows (pre-commit) then finds its cells
+    without importing jupytext. A script jupytext cannot read is `check`'s to report."""
+    from jupyter_repro.io.scriptcells import script_pair_cells
+
+    with contextlib.suppress(ReproError, OSError):
+        script_pair_cells(paired.path, paired.fmt, store.path)
+
+
 def _default_kernelspec(notebook: Path) -> dict[str, Any]:
     """A header-less `# %%` script has no kernelspec: it runs in this environment's Python."""
     return {"name": "python3", "language": "python"} if notebook.suffix == ".py" else {}
@@ -227,6 +238,8 @@ def _build(
     stored, notes = _store_inputs(root, digests, cache, store, config.store_max_file_size)
     paired = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
     script = paired.path if paired is not None else None
+    if paired is not None:
+        _read_pair_once(paired, store)
     script_facts = _disk_facts(cache, root, str(script)) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
     lock = build_lock(

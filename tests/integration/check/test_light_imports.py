@@ -52,3 +52,16 @@ def test_a_declared_pair_costs_jupytext_once_then_is_read_from_the_store(
     (tmp_path / "analysis.py").write_text("x = 1\n")
     assert _check_imports_jupytext(str(notebook))
     assert not _check_imports_jupytext(str(notebook))
+
+
+def test_the_check_after_a_snapshot_reads_the_rewritten_script_without_jupytext(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    notebook = _notebook(tmp_path / "analysis.ipynb", {"jupytext": {"formats": "ipynb,py"}})
+    (tmp_path / "analysis.py").write_text("x = 1\n")
+    assert _check_imports_jupytext(str(notebook))
+    (tmp_path / "analysis.py").write_text("# %%\nx = 1\n")  # a save rewrote the script
+    snapshot = [sys.executable, "-m", "jupyter_repro.cli", "snapshot", str(notebook)]
+    subprocess.run(snapshot, capture_output=True, check=True)
+    assert not _check_imports_jupytext(str(notebook))  # what pre-commit runs next
