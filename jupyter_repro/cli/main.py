@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "what changed between two locks or snapshots"),
     "log": ("log", "list a notebook's snapshots"),
     "restore": ("restore", "restore the inputs of a snapshot from the store"),
-    "env": ("env", "write requirements/conda/runtime files from a lock"),
+    "env": ("env", "write requirements/pylock/docker/conda/runtime files from a lock"),
     "gc": ("gc", "remove store objects no snapshot refers to"),
     "dag": ("dag", "the graph of a project's notebooks: who writes the files who reads"),
     "why": ("why", "the provenance of a file: which notebooks and inputs produced it"),
