@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from tests.conftest import EXAMPLES
 
@@ -40,8 +40,10 @@ def test_pip_resolves_the_example_requirements_to_exactly_the_pinned_set(tmp_pat
     requirements.write_text(done.stdout)
     report = tmp_path / "report.json"
     resolved = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"]
-        + ["--report", str(report), "-r", str(requirements)],
+        [
+            *(sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"),
+            *("--quiet", "--report", str(report), "-r", str(requirements)),
+        ],
         capture_output=True,
         text=True,
         check=False,
