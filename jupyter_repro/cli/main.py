@@ -38,6 +38,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "repro": ("repro", "rerun what is stale and everything downstream, with the run cache"),
     "runs": ("runs", "list run records"),
     "compare": ("compare", "two runs side by side: parameters, inputs, environment, metrics"),
+    "remote": ("remote", "add or list the remotes that push and pull use"),
+    "push": ("push", "send the inputs and snapshots of notebooks to a remote store"),
+    "pull": ("pull", "fetch the inputs of notebooks (or of one snapshot) from a remote store"),
     "git-setup": ("git_setup", "make a git repository review-friendly for notebooks"),
     "textconv": ("textconv", "print a notebook as its script (git diff driver)"),
     "kernel-setup": (

@@ -1,0 +1,118 @@
+"""`jupyter-repro pull [NB...] [--snapshot ID] [--force]`: fetch the inputs locks name.
+
+History entries come first (each accepted only if its id is its lock's), then the objects
+the chosen locks need that the store lacks (each kept only if it hashes to its name), then
+missing inputs are put in place. An input that exists with other content is kept and
+reported unless `--force`. Nothing is written outside the project, and no input is placed
+before every object has arrived intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from jupyter_repro.cli.push import add_transfer_arguments, progress_bar, project_and_notebooks
+from jupyter_repro.core.errors import StoreError
+from jupyter_repro.io.store import Store
+
+HELP = "fetch the inputs of notebooks (or of one snapshot) from a remote store"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_transfer_arguments(parser)
+    parser.add_argument("--snapshot", metavar="ID", help="the inputs of this snapshot")
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite inputs whose content changed"
+    )
+
+
+def chosen_locks(
+    store: Store, relpaths: list[str], snapshot: str | None
+) -> dict[str, dict[str, Any]]:
+    """notebook -> the lock whose inputs to fetch: the snapshot's, else the current one."""
+    from jupyter_repro.io.lockrefs import history_lock
+    from jupyter_repro.io.locks import read_lock_for
+
+    if snapshot is not None:
+        entry = store.find(snapshot, relpaths[0] if len(relpaths) == 1 else None)
+        return {entry.notebook: history_lock(entry)}
+    locks: dict[str, dict[str, Any]] = {}
+    for relpath in relpaths or store.notebooks():
+        lock = read_lock_for(store.root / relpath)
+        entries = store.entries(relpath)
+        if lock is None and entries:
+            lock = history_lock(entries[-1])
+        if lock is not None:
+            locks[relpath] = lock
+    return locks
+
+
+def place_inputs(
+    store: Store, locks: dict[str, dict[str, Any]], force: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """Write missing (or, forced, changed) inputs; (placed, kept as changed, not placeable)."""
+    from jupyter_repro.io.hashing import hash_file
+    from jupyter_repro.io.remote import lock_input_hashes
+    from jupyter_repro.io.store import restore_target
+
+    root = store.root
+    plan: list[tuple[str, str, Path]] = []
+    kept: list[str] = []
+    skipped: list[str] = []
+    for _, lock in sorted(locks.items()):
+        for key, digest in sorted(lock_input_hashes(lock).items()):
+            if Path(key).is_absolute():
+                skipped.append(f"{key}: outside the project, never written")
+                continue
+            if not store.has(digest):
+                skipped.append(f"{key}: neither the store nor the remote has {digest}")
+                continue
+            target = restore_target(root, key, root)
+            if target.is_file() and hash_file(target) == digest:
+                continue
+            if target.exists() and not force:
+                kept.append(key)
+                continue
+            plan.append((key, digest, target))
+    for key, digest, target in plan:
+        try:
+            store.export(digest, target)
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot write {key}: {exc.strerror or exc}") from None
+    return [key for key, _, _ in plan], kept, skipped
+
+
+def run(args: argparse.Namespace) -> int:
+    from jupyter_repro.cli.push import report_out
+    from jupyter_repro.io.remote import RemoteStore, lock_input_hashes
+    from jupyter_repro.io.remotes import choose_remote
+    from jupyter_repro.io.store import notebook_key
+
+    root, relpaths = project_and_notebooks(args.notebooks)
+    name, url = choose_remote(root, args.remote)
+    store = Store(root)
+    remote = RemoteStore(name, url)
+    history = remote.pull_history(store, [notebook_key(r) for r in relpaths] or None)
+    locks = chosen_locks(store, relpaths, args.snapshot)
+    digests = {d for lock in locks.values() for d in lock_input_hashes(lock).values()}
+    plan = remote.plan_pull(store, digests)
+    with progress_bar(f"pull {name}", plan.total) as advance:
+        remote.pull(store, plan, advance)
+    placed, kept, skipped = place_inputs(store, locks, args.force)
+    payload = {
+        **plan.to_json(),
+        "history": history,
+        "placed": placed,
+        "kept": kept,
+        "skipped": skipped,
+    }
+    lines = [
+        f"{len(plan.objects)} object(s) fetched, {history} snapshot(s), "
+        f"{len(placed)} input(s) put in place"
+    ]
+    lines += [f"  changed here, kept (use --force to overwrite): {key}" for key in kept]
+    lines += [f"  not placed: {reason}" for reason in skipped]
+    report_out(args.format, "pull", name, payload, lines)
+    return 1 if kept or skipped else 0
