@@ -113,6 +113,9 @@ class RemoteStore:
             raise self._failure("cannot open", exc) from None
         self.root = self.root.rstrip("/")
         self.local = getattr(self.fs, "protocol", None) in ("file", ("file", "local"))
+        self._reachable = False
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        self.bucketed = bool(set(protocols) & set(EXTRAS))
 
     def _failure(self, doing: str, exc: BaseException) -> RemoteError:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -124,15 +127,24 @@ class RemoteStore:
 
     # listings ---------------------------------------------------------------------------
 
-    def _find(self, folder: str) -> list[str]:
+    def _check_reachable(self) -> None:
+        """The remote's folder (or, on an object store, its bucket) must exist."""
+        if self._reachable:
+            return
         try:
-            if not self.fs.exists(self.root):
-                raise FileNotFoundError(f"{self.root} does not exist")
-            return [str(p) for p in self.fs.find(f"{self.root}/{folder}")]
-        except FileNotFoundError as exc:
-            if folder and self.fs.exists(self.root):
-                return []
+            anchor = self.root.lstrip("/").split("/", 1)[0] if self.bucketed else self.root
+            if not (self.fs.isdir(self.root) or (anchor and self.fs.exists(anchor))):
+                raise FileNotFoundError(f"{anchor or self.root} does not exist")
+        except self._errors as exc:
             raise self._failure("unreachable", exc) from None
+        self._reachable = True
+
+    def _find(self, folder: str) -> list[str]:
+        self._check_reachable()
+        try:
+            return [str(p) for p in self.fs.find(f"{self.root}/{folder}")]
+        except FileNotFoundError:
+            return []
         except self._errors as exc:
             raise self._failure("cannot list", exc) from None
 
@@ -201,10 +213,11 @@ class RemoteStore:
 
     def plan_push(self, store: Store, digests: Iterable[str], entries: Iterable[Path]) -> Plan:
         """What the remote lacks: objects the store has, and history entries."""
-        try:
-            self.fs.makedirs(self.root, exist_ok=True)
-        except self._errors as exc:
-            raise self._failure("unreachable", exc) from None
+        if not self.bucketed:  # folders of object stores are implied; buckets are not ours
+            try:
+                self.fs.makedirs(self.root, exist_ok=True)
+            except self._errors as exc:
+                raise self._failure("unreachable", exc) from None
         wanted = set(digests)
         there = self.objects() if wanted else set()
         missing = sorted(wanted - there)
