@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from jupyter_repro.cli.push import add_transfer_arguments, progress_bar, project_and_notebooks
 from jupyter_repro.core.errors import StoreError
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.store import Store
 
 HELP = "fetch the inputs of notebooks (or of one snapshot) from a remote store"
@@ -28,9 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def chosen_locks(
-    store: Store, relpaths: list[str], snapshot: str | None
-) -> dict[str, dict[str, Any]]:
+def chosen_locks(store: Store, relpaths: list[str], snapshot: str | None) -> dict[str, Lock]:
     """notebook -> the lock whose inputs to fetch: the snapshot's, else the current one."""
     from jupyter_repro.io.lockrefs import history_lock
     from jupyter_repro.io.locks import read_lock_for
@@ -38,7 +36,7 @@ def chosen_locks(
     if snapshot is not None:
         entry = store.find(snapshot, relpaths[0] if len(relpaths) == 1 else None)
         return {entry.notebook: history_lock(entry)}
-    locks: dict[str, dict[str, Any]] = {}
+    locks: dict[str, Lock] = {}
     for relpath in relpaths or store.notebooks():
         lock = read_lock_for(store.root / relpath)
         entries = store.entries(relpath)
@@ -50,7 +48,7 @@ def chosen_locks(
 
 
 def place_inputs(
-    store: Store, locks: dict[str, dict[str, Any]], force: bool
+    store: Store, locks: dict[str, Lock], force: bool
 ) -> tuple[list[str], list[str], list[str]]:
     """Write missing (or, forced, changed) inputs; (placed, kept as changed, not placeable)."""
     from jupyter_repro.io.hashing import hash_file

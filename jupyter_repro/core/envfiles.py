@@ -73,7 +73,9 @@ class EnvironmentPins:
 def _non_index_sources(lock: Lock) -> dict[str, tuple[str, str | None, str | None]]:
     """name -> (kind, url, commit) of distributions not installed from an index."""
     env = lock.environment
-    sources = {name: (s.kind, s.url, s.commit) for name, s in env.sources.items()}
+    sources: dict[str, tuple[str, str | None, str | None]] = {
+        name: (s.kind, s.url, s.commit) for name, s in env.sources.items()
+    }
     for name, info in env.editable.items():
         sources.setdefault(name, ("editable", info.path, info.commit))
     return sources

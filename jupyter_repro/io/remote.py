@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jupyter_repro.core.errors import ReproError, StoreError, UsageError
-from jupyter_repro.core.lock import lock_id, serialize_lock
+from jupyter_repro.core.lock import lock_id
+from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.store import Store
 
@@ -291,21 +292,19 @@ def _write_entry(target: Path, data: bytes, label: str) -> None:
         ident = payload["id"]
     except (ValueError, KeyError, TypeError):
         raise StoreError(f"{label}: not a history entry: refused") from None
-    if not isinstance(lock, dict) or lock_id(serialize_lock(lock)) != ident:
+    # The id hashes the lock as serialize_lock writes it; hashing the JSON received (not a
+    # re-encoding of its parse) keeps entries of later releases, with more keys, checkable.
+    text = json.dumps(lock, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if not isinstance(lock, dict) or lock_id(text) != ident:
         raise StoreError(f"{label}: its id does not match its lock: refused")
     if not target.name.endswith(f"-{ident}.json"):
         raise StoreError(f"{label}: its name does not match its id: refused")
     write_bytes_atomic(target, data)
 
 
-def lock_input_hashes(lock: Mapping[str, Any]) -> dict[str, str]:
+def lock_input_hashes(lock: Lock) -> dict[str, str]:
     """path -> content hash of each input a lock names (inputs never hashed are left out)."""
-    inputs = lock.get("inputs") or {}
-    return {
-        str(path): str(record["hash"])
-        for path, record in inputs.items()
-        if isinstance(record, Mapping) and isinstance(record.get("hash"), str)
-    }
+    return {path: record.hash for path, record in lock.inputs.items() if record.hash}
 
 
 @dataclass(frozen=True)
@@ -313,7 +312,7 @@ class NotebookState:
     """A notebook of the project: its current lock (if any) and its history entries."""
 
     relpath: str
-    lock: dict[str, Any] | None
+    lock: Lock | None
     entries: tuple[Path, ...]
 
     def digests(self, store: Store) -> set[str]:

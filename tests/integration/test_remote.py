@@ -12,6 +12,7 @@ import pytest
 
 from jupyter_repro.cli.main import main
 from jupyter_repro.io.hashing import hash_file
+from jupyter_repro.io.locks import read_lock
 from jupyter_repro.io.store import Store
 
 NOTEBOOK = "analysis.ipynb"
@@ -22,10 +23,11 @@ INPUT = "data/measurements.csv"
 def project(example_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The example with its store filled (its input stored, one snapshot), as saved."""
     root = example_project / "air-quality"
-    lock = json.loads((root / "analysis.repro.json").read_text())
+    lock = read_lock(root / "analysis.repro.json")
     store = Store(root)
     store.ensure()
-    assert store.put_file(root / INPUT, lock["inputs"][INPUT]["hash"])
+    digest = lock.inputs[INPUT].hash
+    assert digest is not None and store.put_file(root / INPUT, digest)
     store.record(NOTEBOOK, lock, "snapshot")
     monkeypatch.chdir(root)
     return root
