@@ -184,6 +184,7 @@ def interpreter_summary() -> dict[str, Any]:
         "executable": sys.executable,
         "prefix": sys.prefix,
         "path": [p for p in sys.path if p],
+        "markers": marker_environment(),
     }
 
 
@@ -195,7 +196,6 @@ def capture_environment(
     summary = interpreter_summary()
     summary["distributions"] = installed_distributions()
     summary["editable"] = editable_installs()
-    summary["markers"] = marker_environment()
     summary["variables"] = {
         name: (environ[name] if name in env_allowlist else None) for name in sorted(environ)
     }
