@@ -40,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="OUT",
         help="where to write the rerun notebook (default: .repro/runs/)",
     )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="rerun in an environment rebuilt from the lock (uv; cached by its hash)",
+    )
     add_execution_arguments(parser)
 
 
@@ -71,6 +76,15 @@ def _text(outcome: Any) -> str:
     return "\n".join(lines)
 
 
+def _ran_in_text(ran_in: dict[str, Any]) -> str:
+    if not ran_in.get("rebuilt_from_lock"):
+        return f"  ran in: the current environment (kernel {ran_in['interpreter']})"
+    return (
+        f"  ran in: an environment rebuilt from the lock, {ran_in['interpreter']} "
+        f"(cache {ran_in['cache']})"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from jupyter_repro.integrations.papermill_run import RunRequest
     from jupyter_repro.integrations.verification import verify
@@ -89,6 +103,19 @@ def run(args: argparse.Namespace) -> int:
         cell_timeout=args.cell_timeout,
         kernel=args.kernel,
     )
+    ran_in: dict[str, Any] = {"rebuilt_from_lock": False, "interpreter": args.kernel or "python3"}
+    if args.isolated:
+        from dataclasses import replace
+
+        from jupyter_repro.integrations.envbuild import rebuild_for_notebook
+
+        if args.kernel:
+            raise UsageError("--isolated runs the rebuilt environment's kernel: drop --kernel")
+        built, warnings = rebuild_for_notebook(args.path)
+        for warning in warnings:
+            sys.stderr.write(f"jupyter-repro verify: warning: {warning}\n")
+        request = replace(request, kernel_python=built.python)
+        ran_in = built.to_json()
     outcome = verify(request, runs=args.runs)
     from jupyter_repro.io.runrecords import record_runs
 
@@ -100,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
             args.report, outcome.verification, outcome.reference, outcome.rerun, outcome.normalizers
         )
     if args.format == "json":
-        sys.stdout.write(json.dumps(outcome.verification.to_json(), indent=2) + "\n")
+        payload = {**outcome.verification.to_json(), "ran_in": ran_in}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
-        sys.stdout.write(_text(outcome) + "\n")
+        sys.stdout.write(_text(outcome) + "\n" + _ran_in_text(ran_in) + "\n")
     return int(outcome.verification.exit_code)
