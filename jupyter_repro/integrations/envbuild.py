@@ -83,17 +83,26 @@ def index_options() -> list[str]:
 
 
 def resolver_reason(stderr: str) -> str:
-    """The resolver's own explanation, on one line (uv and pip both end with it)."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    reason = next(
-        (line for line in lines if "because" in line or "No solution" in line or "ERROR" in line),
-        lines[-1] if lines else "no reason given",
-    )
-    for line in lines:
-        if line.startswith(("cause:", "╰─▶", "Because", "because")):
-            reason = line.removeprefix("cause:").removeprefix("╰─▶").strip()
+    """The resolver's own explanation, on one line.
+
+    uv explains in a paragraph starting `cause:` (older releases `╰─▶`), pip in its
+    `ERROR:` lines; the paragraph ends at a blank line or a `hint:`.
+    """
+    lines = [line.strip() for line in stderr.splitlines()]
+    starts = ("cause:", "╰─▶", "Because", "because", "ERROR:")
+    first = next((i for i, line in enumerate(lines) if line.startswith(starts)), None)
+    if first is None:
+        meaningful = [line for line in lines if line and not line.startswith("Using Python")]
+        return meaningful[-1] if meaningful else "no reason given"
+    paragraph: list[str] = []
+    for line in lines[first:]:
+        if not line or line.startswith("hint:"):
             break
-    return re.sub(r"\s+", " ", reason)
+        paragraph.append(line)
+    text = " ".join(paragraph)
+    for prefix in ("cause:", "╰─▶", "ERROR:"):
+        text = text.removeprefix(prefix)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def compile_pylock(requirements: str, python: str | None) -> str:

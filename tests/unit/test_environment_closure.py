@@ -125,11 +125,18 @@ def test_uv_gets_pip_index_configuration_with_variables_winning() -> None:
 
 def test_resolver_reason_is_the_line_that_explains() -> None:
     stderr = (
+        "Using Python 3.11.7 environment at: /env\n"
         "error: No solution found when resolving dependencies\n"
-        "  cause: Because there is no version of numpy==0.0.1 and you require numpy==0.0.1, "
-        "we can conclude that your requirements are unsatisfiable.\n\nhint: ...\n"
+        "  cause: Because contourpy==1.3.3 depends on numpy>=1.25 and you require "
+        "contourpy==1.3.3, we can conclude that you require numpy>=1.25.\n"
+        "         And because you require numpy==0.0.1, we can conclude that your "
+        "requirements are unsatisfiable.\n\nhint: ...\n"
     )
-    assert resolver_reason(stderr).startswith("Because there is no version of numpy==0.0.1")
+    reason = resolver_reason(stderr)
+    assert reason.startswith("Because contourpy==1.3.3 depends on numpy>=1.25")
+    assert reason.endswith(
+        "you require numpy==0.0.1, we can conclude that your requirements are unsatisfiable."
+    )
 
 
 def write_dist(site: Path, name: str, version: str, requires: list[str]) -> None:
