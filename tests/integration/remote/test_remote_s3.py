@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_repro.io.hashing import hash_file
-from tests.integration.test_remote import INPUT, clone, project  # noqa: F401 (fixture)
+from tests.integration.remote.test_remote import INPUT, clone, project  # noqa: F401 (fixture)
 
 pytest.importorskip("s3fs")
 moto_server = pytest.importorskip("moto.server")
