@@ -10,10 +10,8 @@ before every object has arrived intact.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from jupyter_repro.cli.push import add_transfer_arguments, progress_bar, project_and_notebooks
-from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.store import Store
 
@@ -32,12 +30,13 @@ def chosen_locks(store: Store, relpaths: list[str], snapshot: str | None) -> dic
     """notebook -> the lock whose inputs to fetch: the snapshot's, else the current one."""
     from jupyter_repro.io.lockrefs import history_lock
     from jupyter_repro.io.locks import read_lock_for
+    from jupyter_repro.io.remote import project_notebooks
 
     if snapshot is not None:
         entry = store.find(snapshot, relpaths[0] if len(relpaths) == 1 else None)
         return {entry.notebook: history_lock(entry)}
     locks: dict[str, Lock] = {}
-    for relpath in relpaths or store.notebooks():
+    for relpath in relpaths or project_notebooks(store):
         lock = read_lock_for(store.root / relpath)
         entries = store.entries(relpath)
         if lock is None and entries:
@@ -47,44 +46,9 @@ def chosen_locks(store: Store, relpaths: list[str], snapshot: str | None) -> dic
     return locks
 
 
-def place_inputs(
-    store: Store, locks: dict[str, Lock], force: bool
-) -> tuple[list[str], list[str], list[str]]:
-    """Write missing (or, forced, changed) inputs; (placed, kept as changed, not placeable)."""
-    from jupyter_repro.io.hashing import hash_file
-    from jupyter_repro.io.remote import lock_input_hashes
-    from jupyter_repro.io.store import restore_target
-
-    root = store.root
-    plan: list[tuple[str, str, Path]] = []
-    kept: list[str] = []
-    skipped: list[str] = []
-    for _, lock in sorted(locks.items()):
-        for key, digest in sorted(lock_input_hashes(lock).items()):
-            if Path(key).is_absolute():
-                skipped.append(f"{key}: outside the project, never written")
-                continue
-            if not store.has(digest):
-                skipped.append(f"{key}: neither the store nor the remote has {digest}")
-                continue
-            target = restore_target(root, key, root)
-            if target.is_file() and hash_file(target) == digest:
-                continue
-            if target.exists() and not force:
-                kept.append(key)
-                continue
-            plan.append((key, digest, target))
-    for key, digest, target in plan:
-        try:
-            store.export(digest, target)
-        except OSError as exc:
-            raise StoreError(f"{target}: cannot write {key}: {exc.strerror or exc}") from None
-    return [key for key, _, _ in plan], kept, skipped
-
-
 def run(args: argparse.Namespace) -> int:
     from jupyter_repro.cli.push import report_out
-    from jupyter_repro.io.remote import RemoteStore, lock_input_hashes
+    from jupyter_repro.io.remote import RemoteStore, lock_input_hashes, place_inputs
     from jupyter_repro.io.remotes import choose_remote
     from jupyter_repro.io.store import notebook_key
 
@@ -98,7 +62,12 @@ def run(args: argparse.Namespace) -> int:
     plan = remote.plan_pull(store, digests)
     with progress_bar(f"pull {name}", plan.total) as advance:
         remote.pull(store, plan, advance)
-    placed, kept, skipped = place_inputs(store, locks, args.force)
+    placed, kept, skipped = [], [], []
+    for _, lock in sorted(locks.items()):
+        outcome = place_inputs(store, lock, root, args.force)
+        placed += outcome.placed
+        kept += outcome.kept
+        skipped += outcome.skipped
     payload = {
         **plan.to_json(),
         "history": history,

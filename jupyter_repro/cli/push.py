@@ -22,7 +22,7 @@ HELP = "send the inputs and snapshots of notebooks to a remote store"
 
 def add_transfer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "notebooks", nargs="*", metavar="NB", help="notebooks (default: all with snapshots)"
+        "notebooks", nargs="*", metavar="NB", help="notebooks (default: all with a lock or history)"
     )
     parser.add_argument("--remote", metavar="NAME", help="remote to use (default: the first)")
 
@@ -69,13 +69,13 @@ def report_out(fmt: str, verb: str, remote: str, payload: dict[str, Any], lines:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jupyter_repro.io.remote import RemoteStore, notebook_states
+    from jupyter_repro.io.remote import RemoteStore, notebook_states, project_notebooks
     from jupyter_repro.io.remotes import choose_remote
 
     root, relpaths = project_and_notebooks(args.notebooks)
     name, url = choose_remote(root, args.remote)
     store = Store(root)
-    states = notebook_states(store, relpaths or store.notebooks())
+    states = notebook_states(store, relpaths or project_notebooks(store))
     digests = set().union(*(s.digests(store) for s in states)) if states else set()
     entries = [entry for s in states for entry in s.entries]
     remote = RemoteStore(name, url)

@@ -185,7 +185,6 @@ class RemoteStore:
         key = self._key(digest)
         if self.local:
             return store.put_file(Path(key), digest)
-        store.ensure()
         fd, partial = tempfile.mkstemp(prefix=".pull-", dir=store.path)
         os.close(fd)
         try:
@@ -249,6 +248,7 @@ class RemoteStore:
             target = store.history / key / entry
             if target.is_file():
                 continue
+            store.ensure()
             try:
                 data = self.fs.cat_file(f"{self.root}/history/{name}")
             except self._errors as exc:
@@ -279,6 +279,8 @@ class RemoteStore:
                     f"{digest}: refused (local files kept as they were)"
                 )
 
+        if plan.objects:
+            store.ensure()  # the store's .gitignore comes first: a clone's store is new
         self._parallel(fetch, plan.objects, progress)
 
 
@@ -325,6 +327,17 @@ class NotebookState:
         return {digest for lock in locks for digest in lock_input_hashes(lock).values()}
 
 
+def project_notebooks(store: Store) -> list[str]:
+    """Every notebook of the project with a history or a lock (a fresh clone has no history)."""
+    from jupyter_repro.io.locks import read_lock
+    from jupyter_repro.io.storeops import _locks_beside_notebooks  # the one lock finder
+
+    found = set(store.notebooks())
+    for lock_file in _locks_beside_notebooks(store.root):
+        found.add(read_lock(lock_file).notebook)
+    return sorted(found)
+
+
 def notebook_states(store: Store, relpaths: Iterable[str]) -> list[NotebookState]:
     from jupyter_repro.io.locks import read_lock_for
 
@@ -334,3 +347,44 @@ def notebook_states(store: Store, relpaths: Iterable[str]) -> list[NotebookState
         entries = tuple(e.file for e in store.entries(relpath))
         states.append(NotebookState(relpath, lock, entries))
     return states
+
+
+@dataclass
+class Placement:
+    """Inputs written, inputs kept because they changed, and inputs that cannot be placed."""
+
+    placed: list[str]
+    kept: list[str]
+    skipped: list[str]
+
+
+def place_inputs(store: Store, lock: Lock, dest_root: Path, force: bool) -> Placement:
+    """Write a lock's inputs under `dest_root` from the store: missing ones, and changed ones
+    when forced. Nothing is written outside `dest_root`, and nothing at all before every
+    target has been checked."""
+    from jupyter_repro.io.hashing import hash_file
+    from jupyter_repro.io.store import restore_target
+
+    plan: list[tuple[str, str, Path]] = []
+    outcome = Placement([], [], [])
+    for key, digest in sorted(lock_input_hashes(lock).items()):
+        if Path(key).is_absolute():
+            outcome.skipped.append(f"{key}: outside the project, never written")
+            continue
+        target = restore_target(dest_root, key, dest_root)
+        if target.is_file() and hash_file(target) == digest:
+            continue
+        if target.exists() and not force:
+            outcome.kept.append(key)
+            continue
+        if not store.has(digest):
+            outcome.skipped.append(f"{key}: neither the store nor the remote has {digest}")
+            continue
+        plan.append((key, digest, target))
+    for key, digest, target in plan:
+        try:
+            store.export(digest, target)
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot write {key}: {exc.strerror or exc}") from None
+        outcome.placed.append(key)
+    return outcome
