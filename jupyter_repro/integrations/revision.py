@@ -52,13 +52,12 @@ def _resolve(folder: Path, rev: str) -> tuple[Path, str]:
 def _inputs_in_place(lock: Lock, store: Store, checkout_root: Path) -> list[str]:
     """Put REV's inputs in the worktree, fetching from the default remote what the store lacks."""
     from jupyter_repro.io.remote import RemoteStore, lock_input_hashes, place_inputs
-    from jupyter_repro.io.remotes import remotes
+    from jupyter_repro.io.remotes import choose_remote, remotes
 
     lacking = {d for d in lock_input_hashes(lock).values() if not store.has(d)}
     configured = remotes(store.root)
     if lacking and configured:
-        name, url = next(iter(configured.items()))
-        remote = RemoteStore(name, url)
+        remote = RemoteStore(*choose_remote(store.root, None))
         remote.pull(store, remote.plan_pull(store, lacking), lambda _: None)
     outcome = place_inputs(store, lock, checkout_root, force=True)
     unplaceable = [reason for reason in outcome.skipped if "outside the project" not in reason]

@@ -22,6 +22,14 @@ def remotes(project_root: Path) -> dict[str, str]:
     return dict(load_config(project_root).remotes)
 
 
+def resolved_url(project_root: Path, url: str) -> str:
+    """A URL as fsspec takes it: a plain folder path is relative to the project root, so a
+    committed configuration can name a folder beside the project."""
+    if "://" in url:
+        return url
+    return (project_root / url).absolute().as_uri()
+
+
 def choose_remote(project_root: Path, name: str | None) -> tuple[str, str]:
     """(name, URL) of the named remote, or of the default one."""
     configured = remotes(project_root)
@@ -31,10 +39,10 @@ def choose_remote(project_root: Path, name: str | None) -> tuple[str, str]:
             "`jupyter-repro remote add NAME URL`"
         )
     if name is None:
-        return next(iter(configured.items()))
+        name = next(iter(configured))
     if name not in configured:
         raise UsageError(f"no remote named {name!r}; configured: {', '.join(configured)}")
-    return name, configured[name]
+    return name, resolved_url(project_root, configured[name])
 
 
 def _config_file(project_root: Path) -> tuple[Path, tuple[str, ...]]:

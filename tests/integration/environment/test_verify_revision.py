@@ -29,18 +29,17 @@ def repro(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def repository(example_project: Path, tmp_path: Path) -> Path:
-    """The example as a git repository whose data is not committed; the data went to a
-    file:// remote, and this clone's store is empty."""
+def repository(example_project: Path) -> Path:
+    """The example as a git repository whose data is not committed; the data went to the
+    example's own remote (a folder beside it), and this clone's store is empty."""
     root = example_project / "air-quality"
-    (root / ".gitignore").write_text("data/\nresults/\n")
+    (root / ".gitignore").write_text("data/\nresults/\n.shared-store/\n")
     git(root, "init", "--quiet")
     git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
     git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "analysis")
     store = Store(root)
     digest = read_lock(root / "analysis.repro.json").inputs[INPUT].hash
     assert digest is not None and store.put_file(root / INPUT, digest)
-    assert repro(root, "remote", "add", "origin", (tmp_path / "remote").as_uri()).returncode == 0
     assert repro(root, "push").returncode == 0
     shutil.rmtree(root / ".repro")
     return root

@@ -21,8 +21,11 @@ INPUT = "data/measurements.csv"
 
 @pytest.fixture
 def project(example_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example with its store filled (its input stored, one snapshot), as saved."""
+    """The example with its store filled (its input stored, one snapshot), as saved, and
+    no remote configured (each test adds its own)."""
     root = example_project / "air-quality"
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().split("remotes = ")[0])
     lock = read_lock(root / "analysis.repro.json")
     store = Store(root)
     store.ensure()
@@ -192,3 +195,19 @@ def test_remote_add_keeps_the_pyproject_as_written_and_refuses_credentials(
     assert cli("remote", "list", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)["remotes"]
     assert rows == [{"name": "team", "url": "s3://bucket/store", "default": True}]
+
+
+def test_the_example_round_trips_through_its_own_file_remote(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What README's "Reproduce on another machine" does, with the example's remote."""
+    root = example_project / "air-quality"
+    digest = read_lock(root / "analysis.repro.json").inputs[INPUT].hash
+    assert digest is not None and Store(root).put_file(root / INPUT, digest)
+    monkeypatch.chdir(root)
+    assert cli("push") == 0
+    assert (root / ".shared-store" / "objects" / digest[7:9] / digest[9:]).is_file()
+    shutil.rmtree(root / ".repro")
+    (root / INPUT).unlink()
+    assert cli("pull") == 0
+    assert hash_file(root / INPUT) == digest
