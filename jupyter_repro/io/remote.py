@@ -18,20 +18,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from jupyter_repro.core.errors import ReproError, StoreError, UsageError
 from jupyter_repro.core.lock import lock_id
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.hashing import HASH_PREFIX
-from jupyter_repro.io.store import Store
+from jupyter_repro.io.store import Store, notebook_key
 
 # Optional backends and the extra that brings each.
 EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure"}
@@ -245,6 +246,8 @@ class RemoteStore:
             key, _, entry = name.partition("/")
             if keys is not None and key not in keys:
                 continue
+            if not _safe_history_name(key, entry):
+                raise StoreError(f"remote {self.name}: history/{name} is not a history entry name")
             target = store.history / key / entry
             if target.is_file():
                 continue
@@ -282,6 +285,20 @@ class RemoteStore:
         if plan.objects:
             store.ensure()  # the store's .gitignore comes first: a clone's store is new
         self._parallel(fetch, plan.objects, progress)
+
+
+_ENTRY_NAME = re.compile(r"^\d{20}-[0-9a-f]{12}\.json$")
+
+
+def _safe_history_name(key: str, entry: str) -> bool:
+    """A remote names entries; none may lead a write outside the store's history."""
+    notebook = PurePosixPath(unquote(key))
+    return (
+        bool(_ENTRY_NAME.match(entry))
+        and notebook_key(str(notebook)) == key
+        and not notebook.is_absolute()
+        and ".." not in notebook.parts
+    )
 
 
 def _write_entry(target: Path, data: bytes, label: str) -> None:

@@ -211,3 +211,20 @@ def test_the_example_round_trips_through_its_own_file_remote(
     (root / INPUT).unlink()
     assert cli("pull") == 0
     assert hash_file(root / INPUT) == digest
+
+
+def test_a_remote_history_name_that_leaves_the_history_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    entry = next((remote / "history").glob("*/*.json"))
+    forged = remote / "history" / "%2E%2E%2Fescape" / entry.name
+    forged.parent.mkdir()
+    forged.write_bytes(entry.read_bytes())
+    shutil.rmtree(project / ".repro")
+    capsys.readouterr()
+    assert cli("pull") == 2
+    assert "is not a history entry name" in capsys.readouterr().err
+    assert not (project / ".repro" / "escape").exists()

@@ -167,3 +167,11 @@ def test_closure_is_read_from_the_kernel_metadata_on_its_search_path(tmp_path: P
     assert sources == {} and notes == []
     pins, _, _ = closure_facts((str(site),), (1,), ["app"], installed, LINUX_311)
     assert pins == {"app": "1.0", "lib": "2.0"}
+
+
+def test_the_kernel_environment_capture_carries_its_pep508_marker_environment() -> None:
+    from packaging.markers import default_environment
+
+    from jupyter_repro.io.environment import capture_environment
+
+    assert capture_environment()["markers"] == default_environment()
