@@ -30,7 +30,7 @@ def chosen_locks(store: Store, relpaths: list[str], snapshot: str | None) -> dic
     """notebook -> the lock whose inputs to fetch: the snapshot's, else the current one."""
     from jupyter_repro.io.lockrefs import history_lock
     from jupyter_repro.io.locks import read_lock_for
-    from jupyter_repro.io.remote import project_notebooks
+    from jupyter_repro.io.transfer import project_notebooks
 
     if snapshot is not None:
         entry = store.find(snapshot, relpaths[0] if len(relpaths) == 1 else None)
@@ -48,9 +48,10 @@ def chosen_locks(store: Store, relpaths: list[str], snapshot: str | None) -> dic
 
 def run(args: argparse.Namespace) -> int:
     from jupyter_repro.cli.push import report_out
-    from jupyter_repro.io.remote import RemoteStore, lock_input_hashes, place_inputs
+    from jupyter_repro.io.remote import RemoteStore
     from jupyter_repro.io.remotes import choose_remote
     from jupyter_repro.io.store import notebook_key
+    from jupyter_repro.io.transfer import lock_input_hashes, place_inputs
 
     root, relpaths = project_and_notebooks(args.notebooks)
     name, url = choose_remote(root, args.remote)

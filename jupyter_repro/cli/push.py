@@ -69,8 +69,9 @@ def report_out(fmt: str, verb: str, remote: str, payload: dict[str, Any], lines:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jupyter_repro.io.remote import RemoteStore, notebook_states, project_notebooks
+    from jupyter_repro.io.remote import RemoteStore
     from jupyter_repro.io.remotes import choose_remote
+    from jupyter_repro.io.transfer import notebook_states, project_notebooks
 
     root, relpaths = project_and_notebooks(args.notebooks)
     name, url = choose_remote(root, args.remote)

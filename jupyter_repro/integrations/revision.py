@@ -51,8 +51,9 @@ def _resolve(folder: Path, rev: str) -> tuple[Path, str]:
 
 def _inputs_in_place(lock: Lock, store: Store, checkout_root: Path) -> list[str]:
     """Put REV's inputs in the worktree, fetching from the default remote what the store lacks."""
-    from jupyter_repro.io.remote import RemoteStore, lock_input_hashes, place_inputs
+    from jupyter_repro.io.remote import RemoteStore
     from jupyter_repro.io.remotes import choose_remote, remotes
+    from jupyter_repro.io.transfer import lock_input_hashes, place_inputs
 
     lacking = {d for d in lock_input_hashes(lock).values() if not store.has(d)}
     configured = remotes(store.root)
