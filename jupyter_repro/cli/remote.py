@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
             {"name": n, "url": u, "default": i == 0} for i, (n, u) in enumerate(configured.items())
         ]
         sys.stdout.write(json.dumps({"remotes": rows}, indent=2) + "\n")
+    elif not configured:
+        sys.stdout.write("no remote configured: add one with `jupyter-repro remote add NAME URL`\n")
     else:
         for index, (name, url) in enumerate(configured.items()):
             sys.stdout.write(f"{name}\t{url}{'  (default)' if index == 0 else ''}\n")
