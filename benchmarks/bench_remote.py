@@ -69,12 +69,22 @@ def one_round(base: Path, small: int, big_mib: int) -> dict[str, float]:
     )
     clone = base / "clone"
     shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".repro", "data"))
+    subprocess.run(["sync"], check=True)
     copy_s = timed(["cp", "-r", str(project / "data"), str(base / "copy")], base)
+    # The store writes durably (fsync before rename) and cp does not: the same copy made
+    # durable is the fairer baseline, reported beside the budget's.
+    durable_s = copy_s + timed(["sync"], base)
     push_s = timed(["jupyter-repro", "push"], project)
     pull_s = timed(["jupyter-repro", "pull"], clone)
     again_s = timed(["jupyter-repro", "push"], project)
     assert (clone / "data" / "big.bin").stat().st_size == big_mib << 20
-    return {"cp": copy_s, "push": push_s, "pull": pull_s, "push_again": again_s}
+    return {
+        "cp": copy_s,
+        "cp_sync": durable_s,
+        "push": push_s,
+        "pull": pull_s,
+        "push_again": again_s,
+    }
 
 
 def main() -> int:
@@ -90,9 +100,12 @@ def main() -> int:
     median = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     ratio = (median["push"] + median["pull"]) / median["cp"]
     print(f"cp -r             {median['cp']:.2f} s")
+    print(f"cp -r; sync       {median['cp_sync']:.2f} s")
     print(f"push              {median['push']:.2f} s")
     print(f"pull              {median['pull']:.2f} s")
     print(f"push + pull / cp  {ratio:.2f}x (budget 1.5x)")
+    durable = (median["push"] + median["pull"]) / median["cp_sync"]
+    print(f"push + pull / (cp -r; sync) {durable:.2f}x")
     print(f"push, nothing new {median['push_again']:.2f} s (budget 0.5 s)")
     return 0
 
