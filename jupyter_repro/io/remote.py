@@ -113,7 +113,6 @@ class RemoteStore:
         except self._errors as exc:
             raise self._failure("cannot open", exc) from None
         self.root = self.root.rstrip("/")
-        self.local = getattr(self.fs, "protocol", None) in ("file", ("file", "local"))
         self._reachable = False
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.bucketed = bool(set(protocols) & set(EXTRAS))
@@ -182,9 +181,9 @@ class RemoteStore:
             raise
 
     def _download(self, store: Store, digest: str) -> bool:
+        # Fetched into the store's folder first: the store copies in only files of the
+        # project, and a remote (even a file:// one) is not.
         key = self._key(digest)
-        if self.local:
-            return store.put_file(Path(key), digest)
         fd, partial = tempfile.mkstemp(prefix=".pull-", dir=store.path)
         os.close(fd)
         try:
