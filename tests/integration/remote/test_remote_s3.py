@@ -76,3 +76,20 @@ def test_push_and_pull_through_s3_with_credentials_from_the_environment_only(
     written = (project / "pyproject.toml").read_text()
     assert "testing" not in written and "127.0.0.1" not in written
     shutil.rmtree(copy / ".repro")
+
+
+@pytest.mark.slow
+def test_an_s3_endpoint_that_does_not_answer_is_one_line_exit_2(
+    project: Path,  # noqa: F811
+) -> None:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+    }
+    assert repro(project, env, "remote", "add", "s3", "s3://team-store/air").returncode == 0
+    done = repro(project, env, "pull")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "unreachable" in done.stderr
