@@ -212,7 +212,7 @@ def _python_minor(version: str | None) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def _create(uv: str | None, folder: Path, python: str) -> str:
+def create_venv(uv: str | None, folder: Path, python: str) -> str:
     """A bare virtual environment for Python `python` (X.Y); the builder's name."""
     if uv is not None:
         done = subprocess.run(
@@ -283,7 +283,7 @@ def build_environment(requirements: str, python_version: str | None) -> BuiltEnv
     folder.parent.mkdir(parents=True, exist_ok=True)
     uv = find_uv()
     try:
-        builder = _create(uv, folder, python)
+        builder = create_venv(uv, folder, python)
         requirements_file = folder / "jupyter-repro-requirements.txt"
         requirements_file.write_text(requirements, encoding="utf-8")
         extra = list(KERNEL_REQUIREMENTS)

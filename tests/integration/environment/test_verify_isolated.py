@@ -75,3 +75,12 @@ def test_a_python_version_not_available_here_is_exit_2(
     done = verify(project, tmp_path / "cache")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Python 3.4" in done.stderr
+
+
+def test_without_uv_the_environment_is_created_with_venv(tmp_path: Path) -> None:
+    from jupyter_repro.integrations.envbuild import EnvironmentBuildError, create_venv
+
+    assert create_venv(None, tmp_path / "env", "3.11") == "venv+pip"
+    assert (tmp_path / "env" / "bin" / "python").exists()
+    with pytest.raises(EnvironmentBuildError, match=r"Python 3\.4 \(the lock's\) is not available"):
+        create_venv(None, tmp_path / "old", "3.4")
