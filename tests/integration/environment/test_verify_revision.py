@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -75,3 +76,23 @@ def test_a_revision_without_the_lock_is_one_line_exit_2(repository: Path) -> Non
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "has no lock at HEAD" in done.stderr
     assert git(repository, "worktree", "list").count("\n") == 1
+
+
+@pytest.mark.slow
+def test_a_commit_is_verified_in_the_environment_its_own_lock_records(
+    repository: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        ["jupyter-repro", "verify", NOTEBOOK, "--rev", "HEAD", "--isolated", "--format", "json"],
+        cwd=repository,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["verdict"] == "reproduced"
+    assert report["ran_in"]["rebuilt_from_lock"] is True
+    assert report["revision"] == git(repository, "rev-parse", "HEAD").strip()
