@@ -189,21 +189,23 @@ def cache_root() -> Path:
 
 
 def _run_logged(command: list[str], label: str) -> subprocess.CompletedProcess[str]:
-    """Run a build step; its output streams to a terminal (the installer's progress bar)
-    and is kept for the error message."""
+    """Run a build step; on a terminal its messages stream as they come (what is being
+    downloaded and installed), and they are kept for the error message."""
     from jupyter_repro.integrations.papermill_run import is_tty
 
     if not is_tty():
         return subprocess.run(command, capture_output=True, text=True, check=False)
     sys.stderr.write(f"jupyter-repro: {label}\n")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Only stderr is read: a piped stdout nobody reads could fill and stall the installer.
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     lines: list[str] = []
     assert process.stderr is not None
     for line in process.stderr:
         lines.append(line)
         sys.stderr.write(line)
-    out = process.stdout.read() if process.stdout else ""
-    return subprocess.CompletedProcess(command, process.wait(), out, "".join(lines))
+    return subprocess.CompletedProcess(command, process.wait(), "", "".join(lines))
 
 
 def _python_minor(version: str | None) -> str:
