@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "what changed between two locks or snapshots"),
     "log": ("log", "list a notebook's snapshots"),
     "restore": ("restore", "restore the inputs of a snapshot from the store"),
-    "env": ("env", "write requirements/conda/runtime files from a lock"),
+    "env": ("env", "write requirements/pylock/docker/conda/runtime files from a lock"),
     "gc": ("gc", "remove store objects no snapshot refers to"),
     "dag": ("dag", "the graph of a project's notebooks: who writes the files who reads"),
     "why": ("why", "the provenance of a file: which notebooks and inputs produced it"),
@@ -39,6 +39,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "repro": ("repro", "rerun what is stale and everything downstream, with the run cache"),
     "runs": ("runs", "list run records"),
     "compare": ("compare", "two runs side by side: parameters, inputs, environment, metrics"),
+    "remote": ("remote", "add or list the remotes that push and pull use"),
+    "push": ("push", "send the inputs and snapshots of notebooks to a remote store"),
+    "pull": ("pull", "fetch the inputs of notebooks (or of one snapshot) from a remote store"),
     "git-setup": ("git_setup", "make a git repository review-friendly for notebooks"),
     "textconv": ("textconv", "print a notebook as its script (git diff driver)"),
     "kernel-setup": (

@@ -40,6 +40,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="OUT",
         help="where to write the rerun notebook (default: .repro/runs/)",
     )
+    parser.add_argument(
+        "--rev",
+        metavar="REV",
+        help="verify the notebook as committed at git revision REV, in a temporary worktree",
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="rerun in an environment rebuilt from the lock (uv; cached by its hash)",
+    )
     add_execution_arguments(parser)
 
 
@@ -71,24 +81,61 @@ def _text(outcome: Any) -> str:
     return "\n".join(lines)
 
 
+def _ran_in_text(ran_in: dict[str, Any]) -> str:
+    if not ran_in.get("rebuilt_from_lock"):
+        return f"  ran in: the current environment (kernel {ran_in['interpreter']})"
+    return (
+        f"  ran in: an environment rebuilt from the lock, {ran_in['interpreter']} "
+        f"(cache {ran_in['cache']})"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        raise UsageError("--runs must be at least 1")
+    require_file(args.path)
+    if args.rev is None:
+        return _verify(args, args.path, args.output, {})
+    from jupyter_repro.integrations.papermill_run import default_output
+    from jupyter_repro.integrations.revision import revision_checkout
+
+    # The rerun notebook goes to the user's store: the worktree is gone when this returns.
+    output = args.output or default_output(args.path)
+    with revision_checkout(args.path, args.rev) as checked_out:
+        found = {"revision": checked_out.commit, "inputs_placed": list(checked_out.placed)}
+        return _verify(args, checked_out.notebook, output, found)
+
+
+def _verify(
+    args: argparse.Namespace, path: Path, output: Path | None, revision: dict[str, Any]
+) -> int:
     from jupyter_repro.integrations.papermill_run import RunRequest
     from jupyter_repro.integrations.verification import verify
     from jupyter_repro.io.config import load_config
     from jupyter_repro.io.project import find_project_root
 
-    if args.runs < 1:
-        raise UsageError("--runs must be at least 1")
-    require_file(args.path)
-    seed = args.seed if args.seed is not None else load_config(find_project_root(args.path)).seed
+    seed = args.seed if args.seed is not None else load_config(find_project_root(path)).seed
     request = RunRequest(
-        source=args.path,
-        output=args.output,
+        source=path,
+        output=output,
         seed=seed,
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         kernel=args.kernel,
     )
+    ran_in: dict[str, Any] = {"rebuilt_from_lock": False, "interpreter": args.kernel or "python3"}
+    if args.isolated:
+        from dataclasses import replace
+
+        from jupyter_repro.integrations.envbuild import rebuild_for_notebook
+
+        if args.kernel:
+            raise UsageError("--isolated runs the rebuilt environment's kernel: drop --kernel")
+        built, warnings = rebuild_for_notebook(path)
+        for warning in warnings:
+            sys.stderr.write(f"jupyter-repro verify: warning: {warning}\n")
+        request = replace(request, kernel_python=built.python)
+        ran_in = built.to_json()
     outcome = verify(request, runs=args.runs)
     from jupyter_repro.io.runrecords import record_runs
 
@@ -100,7 +147,9 @@ def run(args: argparse.Namespace) -> int:
             args.report, outcome.verification, outcome.reference, outcome.rerun, outcome.normalizers
         )
     if args.format == "json":
-        sys.stdout.write(json.dumps(outcome.verification.to_json(), indent=2) + "\n")
+        payload = {**outcome.verification.to_json(), "ran_in": ran_in, **revision}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
-        sys.stdout.write(_text(outcome) + "\n")
+        at = f"  at revision {revision['revision']}\n" if revision else ""
+        sys.stdout.write(_text(outcome) + "\n" + at + _ran_in_text(ran_in) + "\n")
     return int(outcome.verification.exit_code)

@@ -18,6 +18,7 @@ from jupyter_repro.core.findings import RULES, Severity
 Enforcement = Literal["off", "warn", "strict"]
 
 DEFAULT_MAX_STORED_FILE = 512 * 1024**2
+REMOTE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)?\s*$", re.IGNORECASE)
 _UNITS = {
     "": 1,
@@ -72,6 +73,7 @@ class ReproConfig:
     float_precision: int = 6
     env_allowlist: tuple[str, ...] = ()
     overrides: tuple[Override, ...] = ()
+    remotes: Mapping[str, str] = field(default_factory=dict)  # name -> fsspec URL, first default
 
     def enabled_rules(self) -> frozenset[str]:
         return frozenset(self.select) - frozenset(self.ignore)
@@ -179,6 +181,17 @@ def _override(value: object, key: str) -> Override:
     )
 
 
+def _remotes(value: object, key: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f'{key}: expected a table of name = "URL"')
+    result: dict[str, str] = {}
+    for name, url in value.items():
+        if not REMOTE_NAME.fullmatch(str(name)) or not isinstance(url, str) or not url:
+            raise ConfigError(f"{key}.{name}: expected a name of letters, digits, ._- and a URL")
+        result[str(name)] = url
+    return result
+
+
 _PARSERS: dict[str, tuple[str, Any]] = {
     "select": ("select", _rules),
     "ignore": ("ignore", _rules),
@@ -193,6 +206,7 @@ _PARSERS: dict[str, tuple[str, Any]] = {
     "normalizers": ("normalizers", _normalizers),
     "float-precision": ("float_precision", _int),
     "env-allowlist": ("env_allowlist", _strings),
+    "remotes": ("remotes", _remotes),
     "overrides": (
         "overrides",
         lambda v, k: tuple(

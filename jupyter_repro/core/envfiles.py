@@ -1,31 +1,108 @@
 """Environment files that existing tools rebuild from, written from a lock.
 
-pip `requirements.txt`, conda `environment.yml` and repo2docker's `runtime.txt`, so that
-Binder or any CI can rebuild the environment a notebook ran in.
+pip `requirements.txt`, conda `environment.yml`, repo2docker's `runtime.txt` and a
+Dockerfile, so that Binder or any CI can rebuild the environment a notebook ran in. What
+they pin is the lock's closure: the imported distributions and everything they require.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from jupyter_repro.core.lockmodel import EditableInstall, Lock
+from jupyter_repro.core.lockmodel import Lock
 
-# Distributions that are part of every environment and that pinning only breaks.
+# Distributions that are part of every environment and that pinning only breaks, unless
+# something in the closure requires them (then the closure names them).
 _TOOLING = frozenset({"pip", "setuptools", "wheel", "distribute"})
+# Direct references an installer can still fetch (VCS at a commit, an archive URL).
+_FETCHABLE = frozenset({"vcs", "url"})
 
 
-def _pins(lock: Lock, everything: bool) -> tuple[dict[str, str], dict[str, EditableInstall]]:
+@dataclass(frozen=True)
+class NonIndexDistribution:
+    """A distribution that was not installed from a package index."""
+
+    name: str
+    version: str
+    kind: str  # editable, local, vcs or url
+    url: str | None
+    commit: str | None
+
+    @property
+    def requirement(self) -> str | None:
+        """A PEP 508 direct reference an installer can fetch, or None (editable, local)."""
+        if self.kind not in _FETCHABLE or not self.url:
+            return None
+        return (
+            f"{self.name} @ {self.url}@{self.commit}"
+            if self.commit
+            else f"{self.name} @ {self.url}"
+        )
+
+    @property
+    def warning(self) -> str:
+        origin = f"{self.kind} install from {self.url or 'an unknown place'}"
+        if self.commit:
+            origin += f" at {self.commit}"
+        if self.requirement is not None:
+            return f"{self.name} {self.version}: {origin}: not from a package index"
+        return f"{self.name} {self.version}: {origin}: cannot be rebuilt from a package index"
+
+
+@dataclass(frozen=True)
+class EnvironmentPins:
+    """What to install: index pins, non-index distributions, and whether it is complete."""
+
+    pins: dict[str, str]
+    non_index: list[NonIndexDistribution]
+    complete: bool  # the lock records the closure (else only the imported distributions)
+
+    def warnings(self) -> list[str]:
+        found = [d.warning for d in self.non_index]
+        if not self.complete:
+            found.insert(
+                0,
+                "this lock records only the imported distributions, not what they require: "
+                "save or snapshot the notebook again to lock the full closure",
+            )
+        return found
+
+
+def _non_index_sources(lock: Lock) -> dict[str, tuple[str, str | None, str | None]]:
+    """name -> (kind, url, commit) of distributions not installed from an index."""
     env = lock.environment
-    source = env.distributions if everything else env.imported
-    editable = env.editable
-    pins = {
-        name: version
-        for name, version in sorted(source.items())
-        if name not in _TOOLING and name not in editable
+    sources: dict[str, tuple[str, str | None, str | None]] = {
+        name: (s.kind, s.url, s.commit) for name, s in env.sources.items()
     }
-    local = {name: info for name, info in sorted(editable.items()) if name in source}
-    return pins, local
+    for name, info in env.editable.items():
+        sources.setdefault(name, ("editable", info.path, info.commit))
+    return sources
+
+
+def environment_pins(lock: Lock, everything: bool = False) -> EnvironmentPins:
+    """The lock's closure (or, with `everything`, every distribution) split by origin.
+
+    Locks written before the closure was recorded fall back to the imported distributions,
+    and say so.
+    """
+    env = lock.environment
+    complete = everything or bool(env.closure)
+    if everything:
+        source = {n: v for n, v in env.distributions.items() if n not in _TOOLING}
+    else:
+        source = dict(env.closure or env.imported)
+    origins = _non_index_sources(lock)
+    pins: dict[str, str] = {}
+    non_index: list[NonIndexDistribution] = []
+    for name, version in sorted(source.items()):
+        origin = origins.get(name)
+        if origin is None:
+            pins[name] = version
+        else:
+            non_index.append(NonIndexDistribution(name, version, *origin))
+    return EnvironmentPins(pins, non_index, complete)
 
 
 def _python_minor(lock: Lock) -> str | None:
@@ -36,22 +113,21 @@ def _python_minor(lock: Lock) -> str | None:
 
 
 def requirements_txt(lock: Lock, everything: bool = False) -> str:
-    """Pins of the imported distributions (or all of them); editable installs as comments."""
-    pins, local = _pins(lock, everything)
+    """The closure pinned, one `name==version` a line; non-index installs as warnings."""
+    wanted = environment_pins(lock, everything)
     lines = [f"# generated by jupyter-repro from the lock of {lock.notebook}"]
     python = lock.environment.python
     if python:
         lines.append(f"# python {python}")
-    lines.extend(f"{name}=={version}" for name, version in pins.items())
-    for name, info in local.items():
-        commit = info.commit or "unknown commit"
-        lines.append(f"# {name}: editable install from {info.path} at {commit}")
+    lines.extend(f"# warning: {text}" for text in wanted.warnings())
+    lines.extend(f"{name}=={version}" for name, version in wanted.pins.items())
+    lines.extend(d.requirement for d in wanted.non_index if d.requirement is not None)
     return "\n".join(lines) + "\n"
 
 
 def conda_environment_yml(lock: Lock, everything: bool = False) -> str:
     """A conda `environment.yml`: python from conda, the pins through pip (exact PyPI names)."""
-    pins, local = _pins(lock, everything)
+    wanted = environment_pins(lock, everything)
     notebook = lock.notebook
     name = notebook.rsplit("/", 1)[-1].removesuffix(".ipynb").removesuffix(".py") or "notebook"
     python = _python_minor(lock)
@@ -65,11 +141,12 @@ def conda_environment_yml(lock: Lock, everything: bool = False) -> str:
     if python:
         lines.append(f"  - python={python}")
     lines.append("  - pip")
-    if pins:
+    requirements = [f"{n}=={v}" for n, v in wanted.pins.items()]
+    requirements += [d.requirement for d in wanted.non_index if d.requirement is not None]
+    if requirements:
         lines.append("  - pip:")
-        lines.extend(f"    - {json.dumps(f'{n}=={v}')}" for n, v in pins.items())
-    for dist, info in local.items():
-        lines.append(f"# {dist}: editable install from {info.path} at {info.commit}")
+        lines.extend(f"    - {json.dumps(r)}" for r in requirements)
+    lines.extend(f"# warning: {text}" for text in wanted.warnings())
     return "\n".join(lines) + "\n"
 
 
@@ -80,13 +157,42 @@ def runtime_txt(lock: Lock) -> str:
 
 
 def environment_json(lock: Lock, everything: bool = False) -> dict[str, Any]:
-    pins, local = _pins(lock, everything)
+    wanted = environment_pins(lock, everything)
     env = lock.environment
     return {
         "notebook": lock.notebook,
         "python": env.python,
         "implementation": env.implementation,
         "platform": env.platform,
-        "pins": pins,
-        "editable": {n: {"path": e.path, "commit": e.commit} for n, e in local.items()},
+        "complete": wanted.complete,
+        "pins": wanted.pins,
+        "non_index": [
+            {"name": d.name, "version": d.version, "kind": d.kind, "url": d.url, "commit": d.commit}
+            for d in wanted.non_index
+        ],
+        "warnings": wanted.warnings(),
     }
+
+
+def dockerfile(lock: Lock, folder: str, version: str) -> str:
+    """A Dockerfile, built from the project root, that rebuilds the closure and reruns verify.
+
+    `folder` is where requirements.txt lies, relative to the project root (the context).
+    """
+    python = _python_minor(lock) or "3"
+    notebook = lock.notebook
+    prefix = f"{folder.rstrip('/')}/" if folder not in ("", ".") else ""
+    return "\n".join(
+        [
+            f"# generated by jupyter-repro from the lock of {notebook}",
+            f"# build from the project root: docker build -f {prefix}Dockerfile .",
+            f"FROM python:{python}-slim",
+            "WORKDIR /project",
+            f"COPY {prefix}requirements.txt /tmp/jupyter-repro/requirements.txt",
+            "RUN pip install --no-cache-dir -r /tmp/jupyter-repro/requirements.txt \\",
+            f"    && pip install --no-cache-dir ipykernel jupyter-repro=={version}",
+            "COPY . /project",
+            f'CMD ["jupyter-repro", "verify", {json.dumps(notebook)}]',
+            "",
+        ]
+    )

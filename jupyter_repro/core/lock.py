@@ -21,6 +21,7 @@ from jupyter_repro.core.lockmodel import (
     EditableInstall,
     ExecutionSummary,
     GitState,
+    InstallSource,
     KernelRef,
     Lock,
     LockedEnvironment,
@@ -59,6 +60,10 @@ class EnvironmentFacts:
     module_distributions: Mapping[str, str]  # top-level module -> canonical distribution
     editable: Mapping[str, Mapping[str, str | None]]
     variables: Mapping[str, str | None]
+    # The imported distributions and all they require, as installed in the kernel; and
+    # where those not installed from an index came from (PEP 610 direct_url facts).
+    closure: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,11 @@ def environment_section(env: EnvironmentFacts, modules: Iterable[str]) -> Locked
             for name, info in env.editable.items()
         },
         variables=dict(env.variables),
+        closure=dict(env.closure),
+        sources={
+            name: InstallSource(str(info.get("kind")), str(info.get("url")), info.get("commit"))
+            for name, info in env.sources.items()
+        },
     )
 
 

@@ -65,6 +65,15 @@ class EditableInstall:
 
 
 @dataclass(frozen=True)
+class InstallSource:
+    """Where a distribution came from when not from an index (PEP 610 direct_url)."""
+
+    kind: str  # editable, local, vcs or url
+    url: str
+    commit: str | None = None
+
+
+@dataclass(frozen=True)
 class LockedEnvironment:
     python: str | None = None
     implementation: str | None = None
@@ -73,6 +82,10 @@ class LockedEnvironment:
     imported: Mapping[str, str] = field(default_factory=dict)
     editable: Mapping[str, EditableInstall] = field(default_factory=dict)
     variables: Mapping[str, str | None] = field(default_factory=dict)
+    # The imported distributions and all they require, as installed in the kernel, and the
+    # members not installed from an index. Empty in locks written before they were recorded.
+    closure: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, InstallSource] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,7 @@ class Lock:
                     n: {"path": e.path, "commit": e.commit} for n, e in env.editable.items()
                 },
                 "variables": dict(env.variables),
+                **_closure_json(env),
             },
             "inputs": {p: _file_json(f) for p, f in self.inputs.items()},
             "outputs": {p: _file_json(f) for p, f in self.outputs.items()},
@@ -268,7 +282,38 @@ def _environment(value: Any) -> LockedEnvironment:
         imported=shapes.string_map(get("imported"), f"{where}/imported"),
         editable=editable,
         variables=shapes.opt_string_map(get("variables"), f"{where}/variables"),
+        **_closure(data, where),
     )
+
+
+def _closure(data: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The optional closure fields (absent from older locks)."""
+    closure = data.get("closure")
+    sources: dict[str, InstallSource] = {}
+    for name, entry in shapes.obj(data.get("sources") or {}, f"{where}/sources").items():
+        at = f"{where}/sources/{name}"
+        raw = shapes.obj(entry, at)
+        sources[name] = InstallSource(
+            shapes.string(shapes.field(raw, "kind", at), f"{at}/kind"),
+            shapes.string(shapes.field(raw, "url", at), f"{at}/url"),
+            shapes.opt_string(raw.get("commit"), f"{at}/commit"),
+        )
+    return {
+        "closure": {} if closure is None else shapes.string_map(closure, f"{where}/closure"),
+        "sources": sources,
+    }
+
+
+def _closure_json(env: LockedEnvironment) -> dict[str, Any]:
+    """Written only when recorded, so older locks read and write back unchanged."""
+    if not env.closure and not env.sources:
+        return {}
+    return {
+        "closure": dict(env.closure),
+        "sources": {
+            n: {"kind": s.kind, "url": s.url, "commit": s.commit} for n, s in env.sources.items()
+        },
+    }
 
 
 def _files(value: Any, where: str, *, stored: bool) -> dict[str, LockedFile]:

@@ -44,6 +44,9 @@ class RunRequest:
     keep_noise: bool = False
     progress: bool = False
     write_output: bool = True
+    # An interpreter to run the kernel with (an environment rebuilt from the lock), through
+    # a kernel spec private to the run; the caller's PYTHONPATH does not reach it.
+    kernel_python: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ def kernel_environment(request: RunRequest) -> dict[str, str]:
     if request.seed is not None:
         env[SEED_VARIABLE] = str(request.seed)
         env["PYTHONHASHSEED"] = str(request.seed)
+    if request.kernel_python is not None:
+        env["PYTHONPATH"] = ""
     return env
 
 
@@ -194,6 +199,24 @@ def _execute(
     request: RunRequest, notebook: Any, kernel: str, deadline: _Deadline, sink: list[Any]
 ) -> None:
     """Run papermill; `sink` receives the executed notebook, even when papermill raises."""
+    if request.kernel_python is None:
+        _papermill(request, notebook, kernel, deadline, sink)
+        return
+    from jupyter_repro.integrations.envbuild import private_kernel
+
+    spec = notebook.metadata.setdefault("kernelspec", {})
+    recorded = spec.get("name")
+    with private_kernel(request.kernel_python) as name:
+        spec["name"] = name
+        try:
+            _papermill(request, notebook, name, deadline, sink)
+        finally:
+            spec["name"] = recorded  # the private name is the run's, not the notebook's
+
+
+def _papermill(
+    request: RunRequest, notebook: Any, kernel: str, deadline: _Deadline, sink: list[Any]
+) -> None:
     import papermill
 
     register()

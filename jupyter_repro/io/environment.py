@@ -107,6 +107,74 @@ def module_distributions(
     return result
 
 
+def distribution_dirs(search_path: Sequence[str]) -> dict[str, Path]:
+    """canonical name -> its metadata folder. The first on the path wins, as for imports."""
+    found: dict[str, Path] = {}
+    for dist_dir, name, _ in _metadata_dirs(search_path):
+        found.setdefault(canonical_name(name), dist_dir)
+    return found
+
+
+def requires_of(dist_dir: Path) -> list[str]:
+    """A distribution's `Requires-Dist` lines (an egg-info's requires.txt, converted).
+
+    importlib.metadata parses the header as email does: a hand-written reader that stops
+    at the first blank line misses the requirements of distributions (matplotlib among
+    them) whose License field spans blank lines.
+    """
+    from importlib.metadata import PathDistribution
+
+    try:
+        return list(PathDistribution(dist_dir).requires or ())
+    except (OSError, ValueError):
+        return []
+
+
+def install_source(dist_dir: Path) -> dict[str, str | None] | None:
+    """Where a distribution was installed from when not from an index, else None.
+
+    PEP 610's `direct_url.json`: `{"kind": "editable"|"local"|"vcs"|"url", "url", "commit"}`.
+    """
+    try:
+        data = json.loads((dist_dir / "direct_url.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return _source_of(data) if isinstance(data, dict) else None
+
+
+def _source_of(data: Mapping[str, Any]) -> dict[str, str | None]:
+    url = str(data.get("url", ""))
+    vcs = data.get("vcs_info")
+    if isinstance(vcs, dict):
+        commit = vcs.get("commit_id")
+        return {"kind": "vcs", "url": f"{vcs.get('vcs', 'git')}+{url}", "commit": commit}
+    if isinstance(data.get("dir_info"), dict) and data["dir_info"].get("editable"):
+        return {"kind": "editable", "url": url, "commit": None}
+    kind = "local" if url.startswith("file:") else "url"
+    return {"kind": kind, "url": url, "commit": None}
+
+
+def marker_environment() -> dict[str, str]:
+    """This interpreter's PEP 508 marker environment (as `packaging` computes it, unimported)."""
+    info = sys.implementation.version
+    version = f"{info.major}.{info.minor}.{info.micro}"
+    if info.releaselevel != "final":
+        version += info.releaselevel[0] + str(info.serial)
+    return {
+        "implementation_name": sys.implementation.name,
+        "implementation_version": version,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_python_implementation": platform.python_implementation(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
+
+
 def interpreter_summary() -> dict[str, Any]:
     """What describes this interpreter, without any package list."""
     return {
@@ -116,6 +184,7 @@ def interpreter_summary() -> dict[str, Any]:
         "executable": sys.executable,
         "prefix": sys.prefix,
         "path": [p for p in sys.path if p],
+        "markers": marker_environment(),
     }
 
 

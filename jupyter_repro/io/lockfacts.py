@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.lock import EnvironmentFacts
+from jupyter_repro.io.envclosure import closure_facts
 from jupyter_repro.io.environment import (
     editable_installs,
     installed_distributions,
@@ -148,7 +149,13 @@ def environment_facts(
             "path": relative_to_root(Path(source), project_root),
             "commit": commit,
         }
+    closure, sources, closure_notes = closure_facts(
+        search_path, stamps, sorted(set(imported.values())), distributions, env.get("markers")
+    )
+    notes.extend(closure_notes)
     facts = EnvironmentFacts(
+        closure=closure,
+        sources=sources,
         python=env.get("python"),
         implementation=env.get("implementation"),
         platform=env.get("platform"),

@@ -258,9 +258,13 @@ class VerifyHandler(ReproHandler):
 
     @tornado.web.authenticated
     def post(self) -> None:
-        """Start verifying a notebook from scratch (or join its running job): 202 + the job."""
-        api_path = self.body().get("path")
-        job = self.jobs.start(str(api_path), self.notebook(api_path))
+        """Start verifying a notebook from scratch (or join its running job): 202 + the job.
+
+        `{"isolated": true}` reruns in an environment rebuilt from the lock."""
+        body = self.body()
+        api_path = body.get("path")
+        isolated = body.get("isolated") is True
+        job = self.jobs.start(str(api_path), self.notebook(api_path), isolated=isolated)
         self.reply(job.to_json(), status=202)
 
 

@@ -49,6 +49,7 @@ class VerifyJob:
     result: dict[str, Any] | None = None
     message: str | None = None
     exit_code: int | None = None
+    isolated: bool = False  # rerun in an environment rebuilt from the lock (verify --isolated)
     _process: subprocess.Popen[bytes] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class VerifyJob:
             "result": self.result,
             "message": self.message,
             "exit_code": self.exit_code,
+            "isolated": self.isolated,
         }
 
 
@@ -79,12 +81,13 @@ class JobRegistry:
         self._command = command
         atexit.register(self.stop_all)  # a rerun must not outlive the server that started it
 
-    def start(self, api_path: str, notebook: Path) -> VerifyJob:
+    def start(self, api_path: str, notebook: Path, isolated: bool = False) -> VerifyJob:
         with self._lock:
             for job in self._jobs.values():
-                if job.notebook == notebook and job.state == "running":
+                same = job.notebook == notebook and job.isolated == isolated
+                if same and job.state == "running":
                     return job
-            job = VerifyJob(uuid.uuid4().hex[:12], api_path, notebook)
+            job = VerifyJob(uuid.uuid4().hex[:12], api_path, notebook, isolated=isolated)
             self._jobs[job.id] = job
             self._forget_old()
         thread = threading.Thread(
@@ -126,6 +129,8 @@ class JobRegistry:
 
     def _run(self, job: VerifyJob) -> None:
         command: Sequence[str] = self._command(job.notebook)
+        if job.isolated:
+            command = [*command, "--isolated"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         try:
             process = subprocess.Popen(

@@ -75,3 +75,18 @@ def test_a_command_that_cannot_start_is_a_failed_job(tmp_path: Path) -> None:
     assert job.state == "failed"
     assert job.message is not None
     assert "could not start verify" in job.message
+
+
+def test_an_isolated_job_reruns_with_isolated_and_does_not_join_a_plain_one(
+    tmp_path: Path,
+) -> None:
+    echo_argv = (
+        "import json, sys; print(json.dumps({'verdict': 'reproduced', 'argv': sys.argv[1:]}))"
+    )
+    registry = JobRegistry(lambda nb: python(f"import time; time.sleep(0.5); {echo_argv}"))
+    plain = registry.start("nb.ipynb", notebook(tmp_path))
+    isolated = registry.start("nb.ipynb", notebook(tmp_path), isolated=True)
+    assert isolated.id != plain.id
+    assert wait(isolated).result == {"verdict": "reproduced", "argv": ["--isolated"]}
+    assert wait(plain).result == {"verdict": "reproduced", "argv": []}
+    assert isolated.to_json()["isolated"] is True

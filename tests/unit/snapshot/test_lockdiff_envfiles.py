@@ -102,7 +102,10 @@ def test_requirements_pin_imported_distributions_and_comment_editable_ones() -> 
     text = requirements_txt(lock(base_lock()))
     assert "pandas==2.2.3\n" in text
     assert "numpy" not in text and "mypkg==" not in text
-    assert "# mypkg: editable install from ../mypkg at abc" in text
+    assert (
+        "# warning: mypkg 0.1: editable install from ../mypkg at abc: "
+        "cannot be rebuilt from a package index"
+    ) in text
     everything = requirements_txt(lock(base_lock()), everything=True)
     assert "numpy==1.26.4" in everything and "pip==" not in everything
 

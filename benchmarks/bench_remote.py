@@ -1,0 +1,114 @@
+"""`push` then `pull` through a file:// remote against `cp -r` of the same files.
+
+Budgets (issue 15): push + pull of 1,000 files of 1 KiB and one 200 MiB file at most
+1.5x the wall time of `cp -r` of those files; a second push with nothing new at most
+0.5 s. The project is real: a lock naming every file, objects in the store as a save
+leaves them. `pull` goes into a clone (the project without its store and data), as a
+teammate's would. Each round uses fresh folders; medians are reported.
+
+    python benchmarks/bench_remote.py [--repeat 3] [--small 1000] [--big-mib 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXAMPLE_LOCK = Path(__file__).resolve().parent.parent / "examples/air-quality/analysis.repro.json"
+
+
+def make_project(root: Path, small: int, big_mib: int) -> None:
+    from jupyter_repro.io.hashing import hash_file
+    from jupyter_repro.io.store import Store
+
+    data = root / "data"
+    data.mkdir(parents=True)
+    for i in range(small):
+        (data / f"part-{i:04d}.bin").write_bytes(os.urandom(1024))
+    with open(data / "big.bin", "wb") as handle:
+        for _ in range(big_mib):
+            handle.write(os.urandom(1 << 20))
+    store = Store(root)
+    store.ensure()
+    inputs = {}
+    for path in sorted(data.iterdir()):
+        digest = hash_file(path)
+        store.put_file(path, digest)
+        key = f"data/{path.name}"
+        inputs[key] = {"size": path.stat().st_size, "hash": digest, "cells": [1], "stored": True}
+    lock = json.loads(EXAMPLE_LOCK.read_text())
+    lock["inputs"] = inputs
+    lock["outputs"] = {}
+    (root / "analysis.repro.json").write_text(json.dumps(lock, indent=2, sort_keys=True))
+    (root / "pyproject.toml").write_text("[tool.jupyter-repro]\n")
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def one_round(base: Path, small: int, big_mib: int) -> dict[str, float]:
+    project = base / "project"
+    make_project(project, small, big_mib)
+    remote = base / "remote"
+    subprocess.run(
+        ["jupyter-repro", "remote", "add", "origin", remote.as_uri()],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    clone = base / "clone"
+    shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".repro", "data"))
+    subprocess.run(["sync"], check=True)
+    copy_s = timed(["cp", "-r", str(project / "data"), str(base / "copy")], base)
+    # The store writes durably (fsync before rename) and cp does not: the same copy made
+    # durable is the fairer baseline, reported beside the budget's.
+    durable_s = copy_s + timed(["sync"], base)
+    push_s = timed(["jupyter-repro", "push"], project)
+    pull_s = timed(["jupyter-repro", "pull"], clone)
+    again_s = timed(["jupyter-repro", "push"], project)
+    assert (clone / "data" / "big.bin").stat().st_size == big_mib << 20
+    return {
+        "cp": copy_s,
+        "cp_sync": durable_s,
+        "push": push_s,
+        "pull": pull_s,
+        "push_again": again_s,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--big-mib", type=int, default=200)
+    args = parser.parse_args()
+    rounds = []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory(prefix="bench-remote-") as folder:
+            rounds.append(one_round(Path(folder), args.small, args.big_mib))
+    median = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+    ratio = (median["push"] + median["pull"]) / median["cp"]
+    print(f"cp -r             {median['cp']:.2f} s")
+    print(f"cp -r; sync       {median['cp_sync']:.2f} s")
+    print(f"push              {median['push']:.2f} s")
+    print(f"pull              {median['pull']:.2f} s")
+    print(f"push + pull / cp  {ratio:.2f}x (budget 1.5x)")
+    durable = (median["push"] + median["pull"]) / median["cp_sync"]
+    print(f"push + pull / (cp -r; sync) {durable:.2f}x")
+    print(f"push, nothing new {median['push_again']:.2f} s (budget 0.5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

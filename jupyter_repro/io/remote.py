@@ -1,0 +1,319 @@
+"""A remote copy of the store, reached through fsspec (file://, memory://, s3://, gs://, az://).
+
+The remote has the store's layout:
+
+    <url>/objects/ab/cdef...                  a file's content, named by its blake3 hex
+    <url>/history/<notebook key>/<time>-<id>.json
+
+Objects are uploaded under a temporary name in their folder and renamed once complete, so
+an interrupted push never leaves a partial object under its hash: the next push sends it
+again. Downloads go through `Store.put_file`, which keeps an object only when its content
+hashes to its name. History entries are accepted only when their id is their lock's.
+Credentials are never taken from or written to anything of ours: each backend finds its
+own (environment, profile, instance role).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jupyter_repro.core.errors import ReproError, StoreError, UsageError
+from jupyter_repro.core.lock import lock_id
+from jupyter_repro.io.hashing import HASH_PREFIX
+from jupyter_repro.io.store import Store, notebook_key
+
+# Optional backends and the extra that brings each.
+EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure"}
+WORKERS = 8
+Progress = Callable[[int], None]
+
+
+class RemoteError(ReproError):
+    """The remote cannot be reached, refuses us, or holds something corrupt."""
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """What backends raise for a network or permission failure (not our bugs)."""
+    errors: list[type[BaseException]] = [OSError]
+    with contextlib.suppress(ImportError):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
+def check_url(url: str) -> None:
+    """Refuse URLs that carry credentials or name a backend that is not installed."""
+    parts = urlsplit(url)
+    if parts.password or (parts.username and parts.scheme not in ("", "file")):
+        raise UsageError(
+            f"{parts.scheme}://...: credentials in a remote URL are never stored; "
+            "use the backend's own credentials (environment, profile, role)"
+        )
+    import fsspec
+
+    protocol = parts.scheme or "file"
+    try:
+        fsspec.get_filesystem_class(protocol)
+    except ImportError:
+        extra = EXTRAS.get(protocol, protocol)
+        raise UsageError(
+            f"{url}: the {protocol}:// backend is not installed: "
+            f"pip install 'jupyter-repro[{extra}]'"
+        ) from None
+    except ValueError:
+        raise UsageError(f"{url}: unknown storage protocol {protocol!r}") from None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a push or pull will move, what is already there, and what cannot move."""
+
+    objects: list[str]
+    entries: list[Path]
+    present: int
+    unavailable: list[str]  # needed, but the source lacks them
+
+    @property
+    def total(self) -> int:
+        return len(self.objects) + len(self.entries)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "objects": len(self.objects),
+            "already_present": self.present,
+            "history": len(self.entries),
+            "unavailable": sorted(self.unavailable),
+        }
+
+
+class RemoteStore:
+    """The store's objects and history at an fsspec URL."""
+
+    def __init__(self, name: str, url: str) -> None:
+        check_url(url)
+        import fsspec
+
+        self.name = name
+        self.url = url
+        self._errors = _transport_errors()
+        try:
+            self.fs, self.root = fsspec.core.url_to_fs(url)
+        except self._errors as exc:
+            raise self._failure("cannot open", exc) from None
+        self.root = self.root.rstrip("/")
+        self._reachable = False
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        self.bucketed = bool(set(protocols) & set(EXTRAS))
+
+    def _failure(self, doing: str, exc: BaseException) -> RemoteError:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return RemoteError(f"remote {self.name} ({self.url}): {doing}: {reason}")
+
+    def _key(self, digest: str) -> str:
+        hexdigest = digest.removeprefix(HASH_PREFIX)
+        return f"{self.root}/objects/{hexdigest[:2]}/{hexdigest[2:]}"
+
+    # listings ---------------------------------------------------------------------------
+
+    def _check_reachable(self) -> None:
+        """The remote's folder (or, on an object store, its bucket) must exist."""
+        if self._reachable:
+            return
+        try:
+            anchor = self.root.lstrip("/").split("/", 1)[0] if self.bucketed else self.root
+            if not (self.fs.isdir(self.root) or (anchor and self.fs.exists(anchor))):
+                raise FileNotFoundError(f"{anchor or self.root} does not exist")
+        except self._errors as exc:
+            raise self._failure("unreachable", exc) from None
+        self._reachable = True
+
+    def _find(self, folder: str) -> list[str]:
+        self._check_reachable()
+        try:
+            return [str(p) for p in self.fs.find(f"{self.root}/{folder}")]
+        except FileNotFoundError:
+            return []
+        except self._errors as exc:
+            raise self._failure("cannot list", exc) from None
+
+    def objects(self) -> set[str]:
+        """Digests of every complete object on the remote (one listing, not one call each)."""
+        found = set()
+        for path in self._find("objects"):
+            folder, name = path.rsplit("/", 2)[-2:]
+            if not name.startswith(".") and len(folder) == 2:
+                found.add(HASH_PREFIX + folder + name)
+        return found
+
+    def history(self) -> set[str]:
+        """`<notebook key>/<entry file>` of every history entry on the remote."""
+        base = f"{self.root}/history/"
+        return {
+            p.split(base, 1)[-1]
+            for p in self._find("history")
+            if p.endswith(".json") and not p.rsplit("/", 1)[-1].startswith(".")
+        }
+
+    # transfers --------------------------------------------------------------------------
+
+    def _upload(self, source: Path, target: str) -> None:
+        folder = target.rsplit("/", 1)[0]
+        partial = f"{folder}/.tmp-{uuid.uuid4().hex}"
+        try:
+            self.fs.makedirs(folder, exist_ok=True)
+            self.fs.put_file(os.fspath(source), partial)
+            self.fs.mv(partial, target)
+        except BaseException:
+            with contextlib.suppress(*self._errors):
+                self.fs.rm_file(partial)
+            raise
+
+    def _download(self, store: Store, digest: str) -> bool:
+        # Fetched into the store's folder first: the store copies in only files of the
+        # project, and a remote (even a file:// one) is not.
+        key = self._key(digest)
+        fd, partial = tempfile.mkstemp(prefix=".pull-", dir=store.path)
+        os.close(fd)
+        try:
+            self.fs.get_file(key, partial)
+            return store.put_file(Path(partial), digest)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+
+    def _parallel(self, work: Callable[[str], None], items: list[str], progress: Progress) -> None:
+        def one(item: str) -> None:
+            work(item)
+            progress(1)
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            futures = [pool.submit(one, item) for item in items]
+            try:
+                for future in futures:
+                    future.result()
+            except self._errors as exc:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise self._failure("transfer failed", exc) from None
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # nothing new after a failure
+                raise
+
+    def plan_push(self, store: Store, digests: Iterable[str], entries: Iterable[Path]) -> Plan:
+        """What the remote lacks: objects the store has, and history entries."""
+        if not self.bucketed:  # folders of object stores are implied; buckets are not ours
+            try:
+                self.fs.makedirs(self.root, exist_ok=True)
+            except self._errors as exc:
+                raise self._failure("unreachable", exc) from None
+        wanted = set(digests)
+        there = self.objects() if wanted else set()
+        missing = sorted(wanted - there)
+        known = self.history()
+        return Plan(
+            objects=[d for d in missing if store.has(d)],
+            entries=[e for e in entries if f"{e.parent.name}/{e.name}" not in known],
+            present=len(wanted) - len(missing),
+            unavailable=[d for d in missing if not store.has(d)],
+        )
+
+    def push(self, store: Store, plan: Plan, progress: Progress) -> None:
+        """Send what `plan_push` found missing."""
+        self._parallel(
+            lambda d: self._upload(store.object_path(d), self._key(d)), plan.objects, progress
+        )
+        by_key = {f"{self.root}/history/{e.parent.name}/{e.name}": e for e in plan.entries}
+        self._parallel(lambda k: self._upload(by_key[k], k), sorted(by_key), progress)
+
+    def pull_history(self, store: Store, notebook_keys: Iterable[str] | None) -> int:
+        """Copy in the history entries the store lacks (for those notebooks, or all)."""
+        keys = None if notebook_keys is None else set(notebook_keys)
+        fetched = 0
+        for name in sorted(self.history()):
+            key, _, entry = name.partition("/")
+            if keys is not None and key not in keys:
+                continue
+            if not _safe_history_name(key, entry):
+                raise StoreError(f"remote {self.name}: history/{name} is not a history entry name")
+            target = store.history / key / entry
+            if target.is_file():
+                continue
+            store.ensure()
+            try:
+                data = self.fs.cat_file(f"{self.root}/history/{name}")
+            except self._errors as exc:
+                raise self._failure(f"cannot read history entry {name}", exc) from None
+            _write_entry(target, data, f"remote {self.name}: history/{name}")
+            fetched += 1
+        return fetched
+
+    def plan_pull(self, store: Store, digests: Iterable[str]) -> Plan:
+        """The objects the store lacks, split into those the remote has and the rest."""
+        wanted = set(digests)
+        lacking = sorted(d for d in wanted if not store.has(d))
+        there = self.objects() if lacking else set()
+        return Plan(
+            objects=[d for d in lacking if d in there],
+            entries=[],
+            present=len(wanted) - len(lacking),
+            unavailable=[d for d in lacking if d not in there],
+        )
+
+    def pull(self, store: Store, plan: Plan, progress: Progress) -> None:
+        """Fetch the planned objects; each is kept only if it hashes to its name."""
+
+        def fetch(digest: str) -> None:
+            if not self._download(store, digest):
+                raise StoreError(
+                    f"remote {self.name}: object {self._key(digest)} does not match its hash "
+                    f"{digest}: refused (local files kept as they were)"
+                )
+
+        if plan.objects:
+            store.ensure()  # the store's .gitignore comes first: a clone's store is new
+        self._parallel(fetch, plan.objects, progress)
+
+
+_ENTRY_NAME = re.compile(r"^\d{20}-[0-9a-f]{12}\.json$")
+
+
+def _safe_history_name(key: str, entry: str) -> bool:
+    """A remote names entries; none may lead a write outside the store's history."""
+    notebook = PurePosixPath(unquote(key))
+    return (
+        bool(_ENTRY_NAME.match(entry))
+        and notebook_key(str(notebook)) == key
+        and not notebook.is_absolute()
+        and ".." not in notebook.parts
+    )
+
+
+def _write_entry(target: Path, data: bytes, label: str) -> None:
+    """Write a history entry, refusing one whose id is not its lock's (corrupt or forged)."""
+    from jupyter_repro.io.atomic import write_bytes_atomic
+
+    try:
+        payload = json.loads(data)
+        lock = payload["lock"]
+        ident = payload["id"]
+    except (ValueError, KeyError, TypeError):
+        raise StoreError(f"{label}: not a history entry: refused") from None
+    # The id hashes the lock as serialize_lock writes it; hashing the JSON received (not a
+    # re-encoding of its parse) keeps entries of later releases, with more keys, checkable.
+    text = json.dumps(lock, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if not isinstance(lock, dict) or lock_id(text) != ident:
+        raise StoreError(f"{label}: its id does not match its lock: refused")
+    if not target.name.endswith(f"-{ident}.json"):
+        raise StoreError(f"{label}: its name does not match its id: refused")
+    write_bytes_atomic(target, data)

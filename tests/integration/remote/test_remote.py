@@ -1,0 +1,230 @@
+"""Remote stores: push and pull a project's inputs and snapshots through fsspec."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_repro.cli.main import main
+from jupyter_repro.io.hashing import hash_file
+from jupyter_repro.io.locks import read_lock
+from jupyter_repro.io.store import Store
+
+NOTEBOOK = "analysis.ipynb"
+INPUT = "data/measurements.csv"
+
+
+@pytest.fixture
+def project(example_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example with its store filled (its input stored, one snapshot), as saved, and
+    no remote configured (each test adds its own)."""
+    root = example_project / "air-quality"
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().split("remotes = ")[0])
+    lock = read_lock(root / "analysis.repro.json")
+    store = Store(root)
+    store.ensure()
+    digest = lock.inputs[INPUT].hash
+    assert digest is not None and store.put_file(root / INPUT, digest)
+    store.record(NOTEBOOK, lock, "snapshot")
+    monkeypatch.chdir(root)
+    return root
+
+
+def clone(project: Path, where: Path) -> Path:
+    """What `git clone` gives: the project without its git-ignored store and data."""
+    copy = where / "clone"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".repro"))
+    (copy / INPUT).unlink()
+    return copy
+
+
+def cli(*args: str) -> int:
+    return main(list(args))
+
+
+def test_a_fresh_clone_gets_the_inputs_its_lock_names_from_a_file_remote(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = tmp_path / "remote"
+    assert cli("remote", "add", "origin", remote.as_uri()) == 0
+    assert cli("push") == 0
+    digest = hash_file(project / INPUT)
+    assert (remote / "objects" / digest[7:9] / digest[9:]).is_file()
+    copy = clone(project, tmp_path)
+    monkeypatch.chdir(copy)
+    assert cli("pull", NOTEBOOK) == 0
+    assert hash_file(copy / INPUT) == digest
+    assert Store(copy).entries(NOTEBOOK), "the snapshot history came along"
+
+
+def test_a_second_push_with_nothing_new_sends_nothing(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli("remote", "add", "origin", (tmp_path / "remote").as_uri())
+    cli("push")
+    capsys.readouterr()
+    assert cli("push", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["objects"], report["history"], report["already_present"]) == (0, 0, 1)
+
+
+def test_memory_remote_round_trip(project: Path, tmp_path: Path) -> None:
+    cli("remote", "add", "mem", "memory://jupyter-repro-test/store")
+    assert cli("push") == 0
+    shutil.rmtree(project / ".repro")
+    (project / INPUT).unlink()
+    assert cli("pull") == 0
+    assert (project / INPUT).is_file()
+
+
+def test_an_interrupted_push_leaves_no_object_under_its_hash(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_repro.io.remote import RemoteStore
+
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+
+    def cut(self: Any, source: str, target: str, **kwargs: Any) -> None:
+        raise ConnectionResetError("connection reset")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("fsspec.implementations.local.LocalFileSystem.mv", cut)
+        assert cli("push") == 2
+    assert RemoteStore("origin", remote.as_uri()).objects() == set()
+    assert cli("push") == 0
+    assert len(RemoteStore("origin", remote.as_uri()).objects()) == 1
+
+
+def corrupt_remote_object(remote: Path, digest: str) -> None:
+    target = remote / "objects" / digest[7:9] / digest[9:]
+    target.chmod(0o644)
+    target.write_bytes(b"tampered")
+
+
+def test_a_corrupted_remote_object_is_refused_named_and_the_local_copy_kept(
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    digest = hash_file(project / INPUT)
+    corrupt_remote_object(remote, digest)
+    copy = clone(project, tmp_path)
+    (copy / INPUT).write_text("my local edit\n")
+    monkeypatch.chdir(copy)
+    capsys.readouterr()
+    assert cli("pull", "--force") == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and digest in error and "refused" in error
+    assert (copy / INPUT).read_text() == "my local edit\n"
+    assert not Store(copy).has(digest)
+
+
+def test_a_changed_input_is_kept_unless_forced(
+    project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cli("remote", "add", "origin", (tmp_path / "remote").as_uri())
+    cli("push")
+    digest = hash_file(project / INPUT)
+    (project / INPUT).write_text("changed\n")
+    assert cli("pull") == 1
+    assert "changed here, kept" in capsys.readouterr().out
+    assert cli("pull", "--force") == 0
+    assert hash_file(project / INPUT) == digest
+
+
+def test_pull_of_an_unknown_snapshot_is_one_line_exit_2(project: Path, tmp_path: Path) -> None:
+    cli("remote", "add", "origin", (tmp_path / "remote").as_uri())
+    cli("push")
+    done = subprocess.run(
+        ["jupyter-repro", "pull", "--snapshot", "abcdef12"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no snapshot abcdef12" in done.stderr
+
+
+def test_pull_of_a_snapshot_puts_its_inputs_in_place(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("remote", "add", "origin", (tmp_path / "remote").as_uri())
+    cli("push")
+    ident = Store(project).entries(NOTEBOOK)[-1].id
+    copy = clone(project, tmp_path)
+    monkeypatch.chdir(copy)
+    assert cli("pull", "--snapshot", ident) == 0
+    assert (copy / INPUT).is_file()
+
+
+def test_an_unreachable_remote_is_one_line_exit_2(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli("remote", "add", "origin", (tmp_path / "no-such-folder").as_uri())
+    capsys.readouterr()
+    assert cli("pull") == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "unreachable" in error
+
+
+def test_remote_add_keeps_the_pyproject_as_written_and_refuses_credentials(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = project / "pyproject.toml"
+    before = pyproject.read_text()
+    assert cli("remote", "add", "team", "s3://bucket/store") == 0
+    after = pyproject.read_text()
+    assert after.startswith(before.rstrip("\n"))
+    assert 'team = "s3://bucket/store"' in after
+    assert cli("remote", "add", "leak", "s3://AKIA:secret@bucket/store") == 2
+    assert "secret" not in pyproject.read_text()
+    assert cli("remote", "add", "team", "s3://other") == 2
+    capsys.readouterr()
+    assert cli("remote", "list", "--format", "json") == 0
+    rows = json.loads(capsys.readouterr().out)["remotes"]
+    assert rows == [{"name": "team", "url": "s3://bucket/store", "default": True}]
+
+
+def test_the_example_round_trips_through_its_own_file_remote(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What README's "Reproduce on another machine" does, with the example's remote."""
+    root = example_project / "air-quality"
+    digest = read_lock(root / "analysis.repro.json").inputs[INPUT].hash
+    assert digest is not None and Store(root).put_file(root / INPUT, digest)
+    monkeypatch.chdir(root)
+    assert cli("push") == 0
+    assert (root / ".shared-store" / "objects" / digest[7:9] / digest[9:]).is_file()
+    shutil.rmtree(root / ".repro")
+    (root / INPUT).unlink()
+    assert cli("pull") == 0
+    assert hash_file(root / INPUT) == digest
+
+
+def test_a_remote_history_name_that_leaves_the_history_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    entry = next((remote / "history").glob("*/*.json"))
+    forged = remote / "history" / "%2E%2E%2Fescape" / entry.name
+    forged.parent.mkdir()
+    forged.write_bytes(entry.read_bytes())
+    shutil.rmtree(project / ".repro")
+    capsys.readouterr()
+    assert cli("pull") == 2
+    assert "is not a history entry name" in capsys.readouterr().err
+    assert not (project / ".repro" / "escape").exists()
