@@ -12,6 +12,7 @@ workers must see the project on a shared file system.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -108,6 +109,9 @@ def _result(source: str, data: dict[str, Any]) -> RunResult:
 class _Cluster:
     client: Any
     cluster: Any
+    # A LocalCluster's nannies run in this process and set variables in its environment
+    # before each worker starts (PYTHONHASHSEED, OMP_NUM_THREADS...): put it back on close.
+    environ: dict[str, str] | None = None
 
 
 def _connect(scheduler: str | None, workers: int) -> _Cluster:
@@ -119,12 +123,13 @@ def _connect(scheduler: str | None, workers: int) -> _Cluster:
             "--executor dask needs dask.distributed: pip install 'jupyter-repro[dask]'"
         ) from None
     if scheduler is None:
+        environ = dict(os.environ)
         # A worker that dies is reported to us at once; we retry once ourselves.
         with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             )
-        return _Cluster(Client(cluster), cluster)  # type: ignore[no-untyped-call]
+        return _Cluster(Client(cluster), cluster, environ)  # type: ignore[no-untyped-call]
     try:
         return _Cluster(Client(scheduler, timeout="5s"), None)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
@@ -162,6 +167,9 @@ class DaskExecutor:
         self._cluster.client.close()
         if self._cluster.cluster is not None:
             self._cluster.cluster.close()
+        if self._cluster.environ is not None:
+            os.environ.clear()
+            os.environ.update(self._cluster.environ)
 
 
 def make_executor(kind: str, jobs: int, scheduler: str | None) -> Executor:

@@ -110,8 +110,10 @@ def test_run_on_a_local_cluster_writes_each_output_and_a_run_record(
     project: Path, cli: Cli
 ) -> None:
     paths = independent(project, 2)
+    environ = dict(os.environ)
     code, out, err = cli("run", *paths, "--executor", "dask", "-j", "2", "--format", "json")
     assert code == 0, err
+    assert dict(os.environ) == environ  # the cluster's nannies leave no variables behind
     assert [r["status"] for r in json.loads(out)["runs"]] == ["ok", "ok"]
     assert (project / "out0.txt").read_text() == "0" and (project / "out1.txt").read_text() == "1"
     code, out, _ = cli("runs", "--format", "json", cwd=project)
