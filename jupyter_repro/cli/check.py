@@ -22,25 +22,11 @@ from pathlib import Path
 from jupyter_repro.core.errors import UsageError
 from jupyter_repro.core.findings import CELL_NUMBERING, RULES, Finding, cell_label
 from jupyter_repro.io.inspection import NotebookReport, inspect_many
-from jupyter_repro.io.project import real_path
+from jupyter_repro.io.project import real_path, walk_project
 
 HELP = "find reproducibility problems without running anything"
 FORMATS = ("text", "json", "github")
 
-_SKIPPED_DIRS = frozenset(
-    {
-        ".git",
-        ".ipynb_checkpoints",
-        ".repro",
-        "node_modules",
-        "__pycache__",
-        "site-packages",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-    }
-)
 _SCRIPT_MARKERS = ("# %%", "jupytext:", "# +\n", "# In[")
 
 
@@ -85,10 +71,7 @@ def _git(args: Sequence[str], cwd: Path, stdin: str | None = None) -> str | None
 
 
 def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
-        found.extend(Path(current) / f for f in sorted(files) if f.endswith(".ipynb"))
+    found = [p for p in walk_project(folder) if p.suffix == ".ipynb"]
     if not found:
         return found
     # Absolute paths: git resolves relative ones against its own working directory.

@@ -24,6 +24,7 @@ from jupyter_repro.core.runcache import KeyParts, normalized_code, not_cacheable
 from jupyter_repro.integrations.executors import Executor
 from jupyter_repro.integrations.papermill_run import RunRequest, RunResult, default_output
 from jupyter_repro.io import runcache
+from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.pipeline import (
     Now,
     Project,
@@ -31,7 +32,6 @@ from jupyter_repro.io.pipeline import (
     inside_project,
     notebook_cells,
     own_reasons,
-    read_lock_of,
 )
 from jupyter_repro.io.project import lock_path
 from jupyter_repro.io.store import Store
@@ -223,7 +223,7 @@ def _record(
 ) -> str:
     from jupyter_repro.io.runrecords import lock_facts, record_run
 
-    lock = None if verdict == "failed" else read_lock_of(ctx.project.absolute(relpath))
+    lock = None if verdict == "failed" else read_lock_for(ctx.project.absolute(relpath))
     return record_run(
         ctx.project.root,
         relpath,

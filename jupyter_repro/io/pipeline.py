@@ -2,7 +2,7 @@
 
 Folders are walked for locks (`*.repro.json`) and notebooks; a notebook with a lock is
 read from its lock, one without from its newest journal (`io/journals`), one with neither
-is not part of the pipeline. Locks are read in one place (`_read_lock`), through `io/locks`.
+is not part of the pipeline. Locks are read through `io/locks`, the one reader of lock files.
 The facts of now that `status` compares with the locks are gathered here too, hashing
 files through the store's stat cache so unchanged files cost a stat.
 """
@@ -10,9 +10,8 @@ files through the store's stat cache so unchanged files cost a stat.
 from __future__ import annotations
 
 import contextlib
-import os
 import platform
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,10 +21,16 @@ from jupyter_repro.core.lock import PARAMETER_TAGS, code_section, files_sections
 from jupyter_repro.core.lockmodel import Lock, LockedFile
 from jupyter_repro.core.pipeline import NotebookNode, Pipeline, PipelineError, build_pipeline
 from jupyter_repro.core.pipeline_status import Current, Reason, Recorded, judge
-from jupyter_repro.io.project import LOCK_SUFFIX, find_project_root, lock_path, store_dir
+from jupyter_repro.io.locks import read_lock
+from jupyter_repro.io.project import (
+    LOCK_SUFFIX,
+    find_project_root,
+    lock_path,
+    store_dir,
+    walk_project,
+)
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
 
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
 NOTEBOOK_SUFFIXES = (".ipynb",)
 
 
@@ -39,26 +44,6 @@ class Project:
 
     def absolute(self, relpath: str) -> Path:
         return self.root / relpath
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files under `folder`, skipping hidden folders (the store, git, checkpoints)."""
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        for name in files:
-            yield Path(current, name)
-
-
-def _read_lock(path: Path) -> Lock:
-    from jupyter_repro.io.locks import read_lock
-
-    return read_lock(path)
-
-
-def read_lock_of(notebook: Path) -> Lock | None:
-    """The lock beside a notebook, or None."""
-    path = lock_path(notebook)
-    return _read_lock(path) if path.is_file() else None
 
 
 def _relpath(path: Path, root: Path) -> str:
@@ -94,7 +79,7 @@ def _candidates(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     notebooks: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for found in _walk(path):
+            for found in walk_project(path):
                 if found.name.endswith(LOCK_SUFFIX):
                     locks.append(found)
                 elif found.suffix in NOTEBOOK_SUFFIXES and not lock_path(found).is_file():
@@ -125,7 +110,7 @@ def discover(paths: Sequence[Path]) -> Project:
     nodes: dict[str, NotebookNode] = {}
     locks: dict[str, Lock] = {}
     for lock_file in sorted(set(locks_found)):
-        lock = _read_lock(lock_file)
+        lock = read_lock(lock_file)
         notebook = lock_file.parent / Path(lock.notebook).name
         relpath = _relpath(notebook, root)
         locks[relpath] = lock

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT_MARKERS = (".git", "pyproject.toml", ".repro")
@@ -46,3 +47,30 @@ def relative_to_root(path: Path, project_root: Path) -> str:
         return resolved.relative_to(real_path(project_root)).as_posix()
     except ValueError:
         return resolved.as_posix()
+
+
+# Folders that hold no notebooks of the user's: environments, caches, build output.
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
+_NEVER_WALKED = frozenset({".git", ".repro"})
+
+
+def walk_project(folder: Path, *, hidden: bool = False) -> Iterator[Path]:
+    """The files under `folder`, in a stable order, never inside git or the store.
+
+    Hidden folders (checkpoints, `.venv`, `.tox`) and environments are skipped unless
+    `hidden`: what must find every lock (gc's roots) looks everywhere a notebook could be.
+    """
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in _NEVER_WALKED
+            and (hidden or (not d.startswith(".") and d not in SKIPPED_DIRS))
+        )
+        for name in sorted(files):
+            yield Path(current, name)
+
+
+def lock_files(root: Path) -> list[Path]:
+    """Every lock in the project, hidden folders included."""
+    return [p for p in walk_project(root, hidden=True) if p.name.endswith(LOCK_SUFFIX)]

@@ -15,7 +15,7 @@ from pathlib import Path
 from jupyter_repro.core.errors import BadInputError, StoreError
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.locks import read_lock
-from jupyter_repro.io.project import LOCK_SUFFIX
+from jupyter_repro.io.project import lock_files
 from jupyter_repro.io.statcache import stat_cache_for
 from jupyter_repro.io.store import HistoryEntry, Store, restore_target, store_lock
 
@@ -71,21 +71,12 @@ def referenced_hashes(store: Store) -> set[str]:
     entry or a lock cannot be read: never delete what an unreadable record might need.
     """
     locks: list[Lock] = [e.read() for nb in store.notebooks() for e in store.entries(nb)]
-    for lock_file in _locks_beside_notebooks(store.root):
+    for lock_file in lock_files(store.root):
         try:
             locks.append(read_lock(lock_file))
         except BadInputError as exc:
             raise StoreError(f"{exc.message}; nothing removed") from None
     return {r.hash for lock in locks for r in lock.inputs.values() if r.hash is not None}
-
-
-def _locks_beside_notebooks(root: Path) -> list[Path]:
-    """Every lock in the project (outside `.git` and the store), history or not."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in (".git", ".repro", "node_modules")]
-        found.extend(Path(folder) / name for name in files if name.endswith(LOCK_SUFFIX))
-    return found
 
 
 @dataclass(frozen=True)

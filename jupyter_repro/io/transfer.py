@@ -45,10 +45,10 @@ class NotebookState:
 def project_notebooks(store: Store) -> list[str]:
     """Every notebook of the project with a history or a lock (a fresh clone has no history)."""
     from jupyter_repro.io.locks import read_lock
-    from jupyter_repro.io.storeops import _locks_beside_notebooks  # the one lock finder
+    from jupyter_repro.io.project import lock_files
 
     found = set(store.notebooks())
-    for lock_file in _locks_beside_notebooks(store.root):
+    for lock_file in lock_files(store.root):
         found.add(read_lock(lock_file).notebook)
     return sorted(found)
 
