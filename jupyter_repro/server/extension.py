@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_repro.server.handlers import route_table
+from jupyter_repro.server.events import inputs_changed_event, register_events, snapshot_event
+from jupyter_repro.server.handlers import CELLS_SETTING, INPUTS_SETTING, route_table
+from jupyter_repro.server.kernels import track_new_kernels, tracking_enabled
+from jupyter_repro.server.live_cells import CellSources
 from jupyter_repro.server.save_hook import register_save_hook
+from jupyter_repro.server.watcher import InputWatcher
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app = serverapp.web_app
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(".*$", route_table(base_url))
-    register_save_hook(serverapp)
+    emit = register_events(serverapp)
+    web_app.settings[CELLS_SETTING] = CellSources()
+    web_app.settings[INPUTS_SETTING] = InputWatcher(
+        lambda path, files: emit(inputs_changed_event(path, files))
+    )
+    worker = register_save_hook(serverapp)
+    if worker is not None:
+        worker.listener = lambda path, outcome: emit(
+            snapshot_event(path, outcome.status, outcome.snapshot)
+        )
+    if tracking_enabled(serverapp):
+        track_new_kernels(serverapp.kernel_manager)
     serverapp.log.info("jupyter-repro server extension loaded")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -70,6 +71,8 @@ class SnapshotWorker:
         self._outcomes: dict[str, Outcome] = {}
         self._kernels: dict[str, str] = {}  # api path -> last kernel id seen for it
         self._busy = 0
+        # told (api path, outcome) after each snapshot, from the worker thread (events)
+        self.listener: Callable[[str, Outcome], None] | None = None
         self._cond = threading.Condition()
         self._thread = threading.Thread(
             target=self._loop, name="jupyter-repro-snapshots", daemon=True
@@ -121,6 +124,11 @@ class SnapshotWorker:
                     if request.os_path not in self._pending:
                         self._outcomes[request.os_path] = outcome
                     self._cond.notify_all()
+            if self.listener is not None and request.api_path:
+                try:
+                    self.listener(request.api_path, outcome)
+                except Exception as exc:  # telling the browser must not stop the worker
+                    self._warn(f"snapshot event of {request.os_path} failed: {exc!r}")
 
     def _kernel_id(self, request: _Request) -> str | None:
         """The notebook's kernel from the session manager (async API, on the server loop)."""
