@@ -10,14 +10,16 @@ const SYMBOLS: Record<string, string> = {
   'stale-cell': '⟳',
   'edited-after-run': '✎',
   'hidden-state': '?',
-  'skipped-cell': '⤼'
+  'skipped-cell': '⤼',
+  'unseeded-random': '⚂'
 };
 
 /**
  * Markers in the prompt area of cells that are out of order, stale, edited after their
- * run, skipped, or that use hidden state. The marker is a sibling of the input prompt
- * (JupyterLab rewrites the prompt's text on every run); its tooltip names each rule and
- * its reason, set through `title` and `textContent` only.
+ * run, skipped, use hidden state or unseeded randomness. Found by cell id, so inserting or
+ * deleting cells never moves them to a neighbour. The marker is a sibling of the input
+ * prompt, below its `[n]:` (JupyterLab rewrites the prompt's text on every run); its
+ * tooltip names each rule and its reason, set through `title` and `textContent` only.
  */
 export class CellMarkers {
   constructor(
@@ -35,14 +37,18 @@ export class CellMarkers {
   }
 
   render(): void {
-    const markers = this._enabled ? this._model.markers : new Map<number, ICellMarker>();
-    this._panel.content.widgets.forEach((cell, index) => {
+    const markers = this._enabled
+      ? this._model.markers
+      : new Map<string, ICellMarker>();
+    this._panel.content.widgets.forEach(cell => {
       const host = cell.inputArea?.node ?? null;
       if (host === null) {
         return;
       }
-      const existing = host.querySelector<HTMLElement>(`:scope > .${MARKER_CLASS}`);
-      const marker = markers.get(index);
+      const existing = host.querySelector<HTMLElement>(
+        `:scope > .${MARKER_CLASS}`
+      );
+      const marker = markers.get(cell.model.id);
       if (marker === undefined) {
         existing?.remove();
         return;
@@ -50,7 +56,9 @@ export class CellMarkers {
       const node = existing ?? document.createElement('span');
       node.className = `${MARKER_CLASS} ${MARKER_CLASS}-${marker.severity}`;
       node.dataset['rules'] = marker.rules.join(' ');
-      node.textContent = marker.rules.map(rule => SYMBOLS[rule] ?? '!').join('');
+      node.textContent = marker.rules
+        .map(rule => SYMBOLS[rule] ?? '!')
+        .join('');
       node.title = marker.tooltip;
       node.setAttribute('role', 'img');
       node.setAttribute('aria-label', marker.tooltip);
