@@ -35,7 +35,7 @@ SCHEMA: dict[str, Any] = {
         },
         "path": {"type": "string", "description": "API path of the notebook."},
         "status": {
-            "enum": ["written", "unchanged", "failed"],
+            "enum": ["written", "unchanged", "incomplete", "failed", "skipped"],
             "description": "What the snapshot did (action snapshot only).",
         },
         "snapshot": {"type": ["string", "null"], "description": "The new snapshot's id."},

@@ -51,6 +51,16 @@ class VerifyJob:
     exit_code: int | None = None
     _process: subprocess.Popen[bytes] | None = None
 
+    def _progress(self) -> dict[str, Any]:
+        """Cells done of total; `starting` until the rerun's kernel reports, then the
+        cell running now."""
+        return {
+            "done": self.cells_done,
+            "total": self.cells_total,
+            "phase": "starting" if self.cells_done is None else "running",
+            "running": _running(self.cells_done, self.cells_total),
+        }
+
     def to_json(self) -> dict[str, Any]:
         end = self.finished if self.finished is not None else time.time()
         return {
@@ -58,11 +68,18 @@ class VerifyJob:
             "path": self.path,
             "state": self.state,
             "elapsed": round(end - self.started, 1),
-            "progress": {"done": self.cells_done, "total": self.cells_total},
+            "progress": self._progress(),
             "result": self.result,
             "message": self.message,
             "exit_code": self.exit_code,
         }
+
+
+def _running(done: int | None, total: int | None) -> int | None:
+    """The 1-based number of the code cell running now: the one after those done."""
+    if done is None or total is None or done >= total:
+        return None
+    return done + 1
 
 
 def _last_line(text: str) -> str:

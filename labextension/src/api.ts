@@ -188,7 +188,7 @@ export interface IReproEvent {
   schema_id: string;
   action: 'snapshot' | 'inputs-changed';
   path: string;
-  status?: 'written' | 'unchanged' | 'failed';
+  status?: 'written' | 'unchanged' | 'incomplete' | 'failed' | 'skipped';
   snapshot?: string | null;
   files?: string[];
 }

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Request, expect
 
 from tests.support.servers import RunningServer
 
@@ -78,3 +81,28 @@ def wait_for_change(path: Path, before: str, timeout_s: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{path} was not (re)written within {timeout_s} s")
         time.sleep(0.1)
+
+
+def _is_status(request: Request) -> bool:
+    return request.method == "POST" and request.url.split("?")[0].endswith("/jupyter-repro/status")
+
+
+class StatusRequests:
+    """Every status request the page sends (POST /jupyter-repro/status), bodies in order."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.bodies: list[dict[str, Any]] = []
+        page.on("request", self._seen)
+
+    def _seen(self, request: Request) -> None:
+        if _is_status(request):
+            self.bodies.append(request.post_data_json)
+
+    @contextmanager
+    def expect(self, body: Callable[[dict[str, Any]], bool]) -> Iterator[None]:
+        """Wait, after the block, for a status request whose body satisfies `body`."""
+        with self.page.expect_request(
+            lambda r: _is_status(r) and body(r.post_data_json), timeout=KERNEL_TIMEOUT_MS
+        ):
+            yield

@@ -75,3 +75,19 @@ def test_a_command_that_cannot_start_is_a_failed_job(tmp_path: Path) -> None:
     assert job.state == "failed"
     assert job.message is not None
     assert "could not start verify" in job.message
+
+
+def test_progress_says_the_kernel_starts_then_which_cell_runs_now(tmp_path: Path) -> None:
+    job = VerifyJob("j", "nb.ipynb", notebook(tmp_path))
+    assert job.to_json()["progress"] == {
+        "done": None,
+        "total": None,
+        "phase": "starting",
+        "running": None,
+    }
+    job.cells_total = 7
+    job.cells_done = 0
+    assert job.to_json()["progress"]["phase"] == "running"
+    assert job.to_json()["progress"]["running"] == 1  # 1-based, as people count cells
+    job.cells_done = 7
+    assert job.to_json()["progress"]["running"] is None
