@@ -256,14 +256,17 @@ function kernelDetail(
   if (tracking === null) {
     return `reproducible so far; no kernel; ${lock}`;
   }
+  return `reproducible so far; tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${journalDetail(server)}; ${lock}`;
+}
+
+/** "; 3 cell runs journaled": what the running kernel recorded, for every tooltip. */
+function journalDetail(server: IServerStatus): string {
   const journal = server.journal;
-  const runs =
-    journal === undefined
-      ? ''
-      : journal === null
-        ? '; no journal from this kernel yet (order judged from execution counts)'
-        : `; ${plural(journal.runs, 'cell run')} journaled`;
-  return `reproducible so far; tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${runs}; ${lock}`;
+  return journal === undefined
+    ? ''
+    : journal === null
+      ? '; no journal from this kernel yet (order judged from execution counts)'
+      : `; ${plural(journal.runs, 'cell run')} journaled`;
 }
 
 /** The pure state transition behind the status item. */
@@ -322,7 +325,7 @@ export function summarize(
     return {
       kind: errors > 0 ? 'findings' : 'warnings',
       label: `repro: ${plural(findings.length, 'finding')}`,
-      detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}: ${rules}${strict}`
+      detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}: ${rules}${strict}${journalDetail(server)}`
     };
   }
   const missed = tracking?.kind === 'tracked' ? (tracking.missedRuns ?? 0) : 0;

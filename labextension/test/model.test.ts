@@ -82,7 +82,7 @@ describe('the status item summary', () => {
     assert.equal(summary.label, 'repro: 2 findings');
     assert.match(
       summary.detail,
-      /^1 error, 1 warning: out-of-order, stale-cell$/
+      /^1 error, 1 warning: out-of-order, stale-cell; 3 cell runs journaled$/
     );
   });
 

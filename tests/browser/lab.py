@@ -106,3 +106,61 @@ class StatusRequests:
             lambda r: _is_status(r) and body(r.post_data_json), timeout=KERNEL_TIMEOUT_MS
         ):
             yield
+
+
+# WCAG 2 contrast of an element's text against what is painted behind it: its own
+# background and its ancestors', blended where translucent (white at the bottom).
+_CONTRAST_JS = """
+(element) => {
+  const parse = text => {
+    const parts = text.match(/[\\d.]+/g).map(Number);
+    return { r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1 };
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a),
+    a: 1
+  });
+  const layers = [];
+  for (let node = element; node; node = node.parentElement) {
+    const color = parse(getComputedStyle(node).backgroundColor);
+    if (color.a > 0) {
+      layers.push(color);
+      if (color.a >= 1) break;
+    }
+  }
+  let background = { r: 255, g: 255, b: 255, a: 1 };
+  for (const layer of layers.reverse()) background = over(layer, background);
+  const text = over(parse(getComputedStyle(element).color), background);
+  const channel = c => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+  };
+  const luminance = c => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
+"""
+WCAG_AA = 4.5
+
+
+def contrast(locator: Locator) -> float:
+    """The contrast ratio of the element's text on its painted background."""
+    return float(locator.evaluate(_CONTRAST_JS))
+
+
+def assert_readable(locator: Locator, what: str) -> float:
+    ratio = contrast(locator)
+    assert ratio >= WCAG_AA, f"{what}: contrast {ratio:.2f}:1 is below WCAG AA (4.5:1)"
+    return ratio
+
+
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def use_theme(settings_dir: Path, theme: str) -> None:
+    """Choose JupyterLab's theme before the page loads, as a user's setting."""
+    folder = settings_dir / "@jupyterlab" / "apputils-extension"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "themes.jupyterlab-settings").write_text(f'{{"theme": "{THEMES[theme]}"}}')
