@@ -107,14 +107,19 @@ def extension_loaded(server: RunningServer, runtime: Path, kernel_id: str) -> bo
     return bool(reply["content"]["user_expressions"]["loaded"]["data"]["text/plain"] == "True")
 
 
+def runtime_dir(server: RunningServer) -> Path:
+    """Where the server writes its kernels' connection files (see tests/support/servers)."""
+    return server.log_path.parent / "runtime"
+
+
 def test_every_python_kernel_the_server_starts_loads_the_extension(
-    jupyter_server: RunningServer, tmp_path: Path
+    jupyter_server: RunningServer,
 ) -> None:
     # a kernel asked for over REST, as Notebook 7, VS Code or any client would
     status, kernel = jupyter_server.request("POST", "api/kernels", {"name": "python3"})
     assert status == 201
     try:
-        assert extension_loaded(jupyter_server, tmp_path / "jupyter" / "runtime", kernel["id"])
+        assert extension_loaded(jupyter_server, runtime_dir(jupyter_server), kernel["id"])
     finally:
         jupyter_server.request("DELETE", f"api/kernels/{kernel['id']}")
 
@@ -126,7 +131,7 @@ def test_the_server_option_leaves_kernels_alone(example_project: Path, tmp_path:
     try:
         status, kernel = server.request("POST", "api/kernels", {"name": "python3"})
         assert status == 201
-        assert not extension_loaded(server, tmp_path / "jupyter" / "runtime", kernel["id"])
+        assert not extension_loaded(server, runtime_dir(server), kernel["id"])
         server.request("DELETE", f"api/kernels/{kernel['id']}")
     finally:
         server.stop()
