@@ -102,3 +102,23 @@ def test_a_kernel_without_the_extension_is_shown_as_not_tracked(
     expect(status).to_have_attribute("data-repro-status", "untracked", timeout=90_000)
     expect(status).to_have_text("repro: not tracked")
     expect(status).to_have_attribute("title", re.compile("not loaded in this kernel"))
+
+
+def test_the_palette_lists_our_commands_under_repro_with_labels_that_cannot_collide(
+    page: Page, jupyter_lab: RunningServer
+) -> None:
+    open_notebook(page, jupyter_lab)
+    page.keyboard.press("Control+Shift+c")
+    search = page.locator(".lm-CommandPalette-input")
+    expect(search).to_be_focused()
+    search.fill("Repro: Pair with")
+    first = page.locator(".lm-CommandPalette-item").first
+    expect(first).to_contain_text("Repro: Pair with script")
+    header = page.locator(".lm-CommandPalette-header").first
+    expect(header).to_have_text(re.compile("^Repro$", re.IGNORECASE))
+    # the toolbar's own menu needs no prefix
+    page.keyboard.press("Escape")
+    page.locator(".jp-NotebookPanel-toolbar .jp-repro-menu-button").click()
+    expect(
+        page.locator(".jp-repro-menu .lm-Menu-itemLabel", has_text="Pair with script")
+    ).to_have_text("Pair with script")

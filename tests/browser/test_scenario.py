@@ -156,7 +156,7 @@ def test_twelve_steps_in_the_lab(
     # 8. verify from scratch: the kernel starts, then cells run, then a verdict
     side.locator("button[data-action='verify']").click()
     verdict = side.locator(".jp-repro-verdict")
-    expect(verdict).to_contain_text("rerunning from scratch")
+    expect(verdict).to_contain_text("rerunning from scratch… starting a fresh kernel")
     verdicts = re.compile("^(reproduced|not-reproduced|failed)$")
     expect(verdict).to_have_attribute("data-verdict", verdicts, timeout=VERIFY_TIMEOUT_MS)
     expect(verdict).to_have_attribute("data-outdated", "false")
