@@ -112,6 +112,7 @@ class StatusRequests:
 # background and its ancestors', blended where translucent (white at the bottom).
 _CONTRAST_JS = """
 (element) => {
+  if (!element.isConnected) return null;  // re-rendered meanwhile: ask the new one
   const parse = text => {
     const parts = text.match(/[\\d.]+/g).map(Number);
     return { r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1 };
@@ -146,8 +147,15 @@ WCAG_AA = 4.5
 
 
 def contrast(locator: Locator) -> float:
-    """The contrast ratio of the element's text on its painted background."""
-    return float(locator.evaluate(_CONTRAST_JS))
+    """The contrast ratio of the element's text on its painted background.
+
+    The panel re-renders as answers arrive: an element replaced between finding it and
+    measuring it is found again (a bounded number of times)."""
+    for _ in range(50):
+        ratio = locator.evaluate(_CONTRAST_JS)
+        if ratio is not None:
+            return float(ratio)
+    raise AssertionError(f"{locator} kept being replaced while its contrast was measured")
 
 
 def assert_readable(locator: Locator, what: str) -> float:

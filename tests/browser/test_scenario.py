@@ -144,12 +144,16 @@ def test_twelve_steps_in_the_lab(
     assert_readable(side.locator(".jp-repro-panel-summary"), "panel summary")
     steps.shot("saved-panel")
 
-    # 7. the input changes on disk: the server says so, nobody polls
+    # 7. the input changes on disk: the server says so, nobody polls; the panel re-renders
+    #    and the keyboard stays where it was
+    first_finding = side.locator(".jp-repro-finding").first
+    first_finding.focus()
     data_file = project / "air-quality" / "data" / "measurements.csv"
     with data_file.open("a") as data:
         data.write("2023-12-31,riverside,99.0,1.0,50.0\n")
     changed = inputs.locator(".jp-repro-file[data-status='changed']")
     expect(changed).to_contain_text("changed on disk")
+    expect(first_finding).to_be_focused()
     assert_readable(changed.locator(".jp-repro-file-warning"), "changed-on-disk warning")
     steps.shot("input-changed", side)
 

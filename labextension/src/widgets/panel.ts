@@ -178,10 +178,30 @@ export class ReproPanel extends Widget {
       this._history(connector),
       this._pair(connector, status)
     ];
+    const focused = this._focusedIndex();
     this.node.replaceChildren(
       ...parts.filter((node): node is HTMLElement => node !== null)
     );
     this.node.scrollTop = scrollTop;
+    if (focused !== null) {
+      // re-rendering must not take the keyboard's place away either
+      this._focusables()[focused]?.focus({ preventScroll: true });
+    }
+  }
+
+  private _focusables(): HTMLElement[] {
+    return Array.from(
+      this.node.querySelectorAll<HTMLElement>('button, [tabindex="0"]')
+    );
+  }
+
+  private _focusedIndex(): number | null {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.node.contains(active)) {
+      return null;
+    }
+    const index = this._focusables().indexOf(active);
+    return index < 0 ? null : index;
   }
 
   /** Where a finding is, as people count cells now: "cell 3", or "notebook". */
