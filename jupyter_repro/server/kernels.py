@@ -13,6 +13,7 @@ untracked, as before. `--JupyterRepro.track_kernels=False` turns this off.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,10 @@ def _language(kernel_manager: Any, kernel_name: str | None) -> str | None:
     try:
         spec = specs.get_kernel_spec(name)
     except Exception:  # an unknown kernel name: the launch itself reports it
+        return None
+    if inspect.isawaitable(spec):  # a gateway's remote kernelspecs: not ours to launch
+        if inspect.iscoroutine(spec):
+            spec.close()
         return None
     language = getattr(spec, "language", None)
     return language.lower() if isinstance(language, str) else None

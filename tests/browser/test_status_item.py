@@ -3,6 +3,7 @@ follows, with one request to the server and no notebook source sent again."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -46,6 +47,14 @@ def test_a_cell_run_changes_the_status_with_one_request_and_no_source(
     run_request, edit_request = after_run
     assert sources(run_request) == {}, "the cell run sent notebook sources again"
     assert list(sources(edit_request)) == [IMPORTS]
+    full = next(b for b in requests.bodies if len(sources(b)) == len(b["cells"]))
+    size = {name: len(json.dumps(body)) for name, body in (("full", full), ("run", run_request))}
+    (artifacts_dir / "status-requests.txt").write_text(
+        f"status requests after one cell run: {len(after_run) - 1}\n"
+        f"bytes sent for the run: {size['run']}, "
+        f"{size['run'] / size['full']:.2f} of the first request with every source "
+        f"({size['full']} bytes)\n"
+    )
 
 
 def sources(body: dict[str, object]) -> dict[int, str]:

@@ -104,3 +104,15 @@ def test_kernel_tracking_is_on_unless_the_server_config_turns_it_off() -> None:
     assert not tracking_enabled(
         SimpleNamespace(config={"JupyterRepro": {"track_kernels": "False"}})
     )
+
+
+class GatewaySpecs:
+    """A gateway's kernelspecs live on another server and are asked for asynchronously."""
+
+    async def get_kernel_spec(self, name: str) -> Any:
+        return SimpleNamespace(language="python")
+
+
+def test_kernels_of_a_gateway_are_launched_as_asked() -> None:
+    manager = SimpleNamespace(kernel_spec_manager=GatewaySpecs(), default_kernel_name="python3")
+    assert with_extension(manager, {"kernel_name": "python3"}) == {"kernel_name": "python3"}
