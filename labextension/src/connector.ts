@@ -159,6 +159,9 @@ export class NotebookConnector {
     }
     if (this._journaledEarly > 0) {
       this._journaledEarly -= 1;
+      if (this._journaledEarly === 0 && this._awaitingJournal === 0) {
+        this._disarmJournalGrace();
+      }
       this.scheduleRefresh(this._options.refreshDelay, true);
       return;
     }
@@ -323,7 +326,7 @@ export class NotebookConnector {
     } else if (event === 'cell-finished') {
       if (this._awaitingJournal > 0) {
         this._awaitingJournal -= 1;
-        if (this._awaitingJournal === 0) {
+        if (this._awaitingJournal === 0 && this._journaledEarly === 0) {
           this._disarmJournalGrace();
         }
         this.scheduleRefresh(this._options.refreshDelay, true);
