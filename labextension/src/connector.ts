@@ -6,6 +6,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ICellSnapshot, IFinding, IReproEvent } from './api';
 import { cellsToSend } from './cells';
+import { RunPairing, RunStep } from './runs';
 import { KernelChannel, ensureKernelTracking } from './kernel';
 import { NotebookReproModel } from './model';
 import { ReproClient, ReproRequestError } from './request';
@@ -153,20 +154,8 @@ export class NotebookConnector {
    * asked once the kernel's journal line for it is in too.
    */
   cellExecuted(): void {
-    if (this._channel === null || !this._channel.open) {
-      this.scheduleRefresh(this._options.refreshDelay, true);
-      return;
-    }
-    if (this._journaledEarly > 0) {
-      this._journaledEarly -= 1;
-      if (this._journaledEarly === 0 && this._awaitingJournal === 0) {
-        this._disarmJournalGrace();
-      }
-      this.scheduleRefresh(this._options.refreshDelay, true);
-      return;
-    }
-    this._awaitingJournal += 1;
-    this._armJournalGrace();
+    const open = this._channel !== null && this._channel.open;
+    this._afterRunEvent(this._runs.executed(open));
   }
 
   /** A server event about this notebook. */
@@ -324,28 +313,22 @@ export class NotebookConnector {
     if (event === 'hello') {
       this.scheduleRefresh(0, true);
     } else if (event === 'cell-finished') {
-      if (this._awaitingJournal > 0) {
-        this._awaitingJournal -= 1;
-        if (this._awaitingJournal === 0 && this._journaledEarly === 0) {
-          this._disarmJournalGrace();
-        }
-        this.scheduleRefresh(this._options.refreshDelay, true);
-      } else {
-        // before JupyterLab saw the reply, or a run from another client of this kernel
-        this._journaledEarly += 1;
-        this._armJournalGrace();
-      }
+      this._afterRunEvent(this._runs.journaled());
     }
   }
 
-  private _armJournalGrace(): void {
+  private _afterRunEvent(step: RunStep): void {
+    if (step === 'refresh') {
+      this.scheduleRefresh(this._options.refreshDelay, true);
+    }
     this._disarmJournalGrace();
-    this._graceTimer = window.setTimeout(() => {
-      this._graceTimer = null;
-      this._awaitingJournal = 0;
-      this._journaledEarly = 0;
-      this.scheduleRefresh(0, true);
-    }, JOURNAL_GRACE_MS);
+    if (this._runs.unmatched) {
+      this._graceTimer = window.setTimeout(() => {
+        this._graceTimer = null;
+        this._runs.reset();
+        this.scheduleRefresh(0, true);
+      }, JOURNAL_GRACE_MS);
+    }
   }
 
   private _disarmJournalGrace(): void {
@@ -390,8 +373,8 @@ export class NotebookConnector {
       this._needsLoad = true;
       this._channel?.dispose(); // the new process has a journal (and a comm) of its own
       this._channel = null;
-      this._awaitingJournal = 0;
-      this._journaledEarly = 0;
+      this._runs.reset();
+      this._disarmJournalGrace();
       this.model.setKernelPhase('starting');
     } else if (status === 'dead') {
       this.model.setKernelPhase('dead');
@@ -441,8 +424,7 @@ export class NotebookConnector {
   private _channel: KernelChannel | null = null;
   private _needsLoad = true;
   private _missedRuns = 0;
-  private _awaitingJournal = 0;
-  private _journaledEarly = 0;
+  private readonly _runs = new RunPairing();
   private _graceTimer: number | null = null;
   private _loading: Promise<void> = Promise.resolve();
   private _timer: number | null = null;

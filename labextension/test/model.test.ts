@@ -9,6 +9,7 @@ import {
   KernelTracking
 } from '../src/api';
 import { cellsToSend } from '../src/cells';
+import { RunPairing } from '../src/runs';
 import {
   NotebookReproModel,
   describeVerify,
@@ -266,6 +267,44 @@ describe('the cells sent to the server', () => {
     });
     assert.equal(cells[1].source, 'new');
     assert.equal(cells[2].source, 'z');
+  });
+});
+
+describe('one status request per cell run', () => {
+  it('waits for the journal line after JupyterLab saw the run finish', () => {
+    const runs = new RunPairing();
+    assert.equal(runs.executed(), 'wait');
+    assert.equal(runs.unmatched, true);
+    assert.equal(runs.journaled(), 'refresh');
+    assert.equal(runs.unmatched, false);
+  });
+
+  it('waits for JupyterLab when the journal line comes first', () => {
+    const runs = new RunPairing();
+    assert.equal(runs.journaled(), 'wait');
+    assert.equal(runs.executed(), 'refresh');
+    assert.equal(runs.unmatched, false);
+  });
+
+  it('pairs the runs of a Run All one by one', () => {
+    const runs = new RunPairing();
+    const steps = [
+      runs.executed(),
+      runs.journaled(),
+      runs.journaled(),
+      runs.executed()
+    ];
+    assert.deepEqual(steps, ['wait', 'refresh', 'wait', 'refresh']);
+  });
+
+  it('asks at once without a comm, and leaves lone events to the grace period', () => {
+    const runs = new RunPairing();
+    assert.equal(runs.executed(false), 'refresh');
+    assert.equal(runs.unmatched, false);
+    runs.executed(); // an empty cell: the kernel never sees it
+    assert.equal(runs.unmatched, true);
+    runs.reset();
+    assert.equal(runs.unmatched, false);
   });
 });
 
