@@ -164,6 +164,8 @@ def test_twelve_steps_in_the_lab(
     verdicts = re.compile("^(reproduced|not-reproduced|failed)$")
     expect(verdict).to_have_attribute("data-verdict", verdicts, timeout=VERIFY_TIMEOUT_MS)
     expect(verdict).to_have_attribute("data-outdated", "false")
+    # long lines (diffs, failures, paths) wrap inside the panel instead of being clipped
+    assert side.evaluate("node => node.scrollWidth <= node.clientWidth")
     assert_readable(verdict, "verify verdict")
     steps.shot("verified", side)
 
