@@ -35,3 +35,7 @@ def _unload_jupyter_server_extension(serverapp: Any) -> None:
     from jupyter_repro.server.save_hook import flush
 
     flush(10.0)  # snapshots queued by the last saves are written before the server exits
+    web_app = getattr(serverapp, "web_app", None)
+    watcher = web_app.settings.get(INPUTS_SETTING) if web_app is not None else None
+    if isinstance(watcher, InputWatcher):
+        watcher.stop()

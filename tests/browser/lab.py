@@ -97,13 +97,13 @@ class StatusRequests:
 
     def _seen(self, request: Request) -> None:
         if _is_status(request):
-            self.bodies.append(request.post_data_json)
+            self.bodies.append(request.post_data_json or {})
 
     @contextmanager
     def expect(self, body: Callable[[dict[str, Any]], bool]) -> Iterator[None]:
         """Wait, after the block, for a status request whose body satisfies `body`."""
         with self.page.expect_request(
-            lambda r: _is_status(r) and body(r.post_data_json), timeout=KERNEL_TIMEOUT_MS
+            lambda r: _is_status(r) and body(r.post_data_json or {}), timeout=KERNEL_TIMEOUT_MS
         ):
             yield
 

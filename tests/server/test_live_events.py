@@ -87,7 +87,7 @@ def test_cells_sent_once_are_not_needed_again_and_unknown_ones_are_asked_for(
 
 
 def extension_loaded(server: RunningServer, runtime: Path, kernel_id: str) -> bool:
-    from jupyter_client import BlockingKernelClient
+    from jupyter_client.blocking import BlockingKernelClient
 
     client = BlockingKernelClient()
     client.load_connection_file(str(runtime / f"kernel-{kernel_id}.json"))
