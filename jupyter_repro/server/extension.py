@@ -1,4 +1,5 @@
-"""Jupyter server extension: wires the save hook and the REST handlers."""
+"""Jupyter server extension: wires the REST handlers, the save hook, the events the Lab
+listens to (snapshots, changed inputs) and kernel tracking for every client."""
 
 from __future__ import annotations
 

@@ -89,9 +89,14 @@ export class NotebookReproModel {
    */
   get findings(): IFinding[] {
     const findings = this._server?.findings ?? [];
-    return this._dirty
+    return this._syncing
       ? findings.filter(f => f.rule !== 'pair-out-of-sync')
       : findings;
+  }
+
+  /** Dirty, or just saved and the server not asked since: the pair is the save's job. */
+  private get _syncing(): boolean {
+    return this._dirty || this._savedSinceStatus;
   }
 
   /** True while the notebook has unsaved changes. */
@@ -100,7 +105,7 @@ export class NotebookReproModel {
   }
 
   get pairState(): PairStateText {
-    return pairStateOf(this._server, this._dirty);
+    return pairStateOf(this._server, this._syncing);
   }
 
   /** The id of the cell a finding is about (null: the whole notebook). */
@@ -180,6 +185,7 @@ export class NotebookReproModel {
     }
     this._serverText = text;
     this._server = status;
+    this._savedSinceStatus = false;
     this._cellIds = ids;
     this._error = null;
     this._changed.emit();
@@ -187,6 +193,8 @@ export class NotebookReproModel {
 
   setDirty(dirty: boolean): void {
     if (dirty !== this._dirty) {
+      // the last answer judged the pair before this save wrote the script
+      this._savedSinceStatus = this._dirty && !dirty;
       this._dirty = dirty;
       this._changed.emit();
     }
@@ -234,6 +242,7 @@ export class NotebookReproModel {
   private _serverText = '';
   private _cellIds: string[] = [];
   private _dirty = false;
+  private _savedSinceStatus = false;
   private _basis: string | null = null;
   private _verifyBasis: string | null = null;
   private _error: string | null = null;

@@ -331,6 +331,10 @@ describe('the paired script', () => {
     assert.deepEqual(model.findings, []);
     assert.equal(model.summary.label, 'repro: ok');
     assert.equal(model.pairState, 'will sync on save');
+    model.setDirty(false); // saved: the answer from before the save is not the last word
+    assert.equal(model.pairState, 'will sync on save');
+    model.setServerStatus(status({ locked: true }));
+    assert.equal(model.pairState, 'not paired');
   });
 
   it('is not paired without a path, and says why it cannot be read', () => {
