@@ -427,8 +427,10 @@ export function pairStateOf(
 }
 
 /**
- * What a verdict is about: the code cells (source and run) and the inputs as they are
- * now. A different basis later means the verdict judged a state that is gone.
+ * What a verdict is about: the code cells (source and run), the inputs and the kernel's
+ * installed versions as they are now. A different basis later means the verdict judged a
+ * state that is gone. (The lock is not part of it: the save before a verify writes a new
+ * one; what the lock records comes from these.)
  */
 export function basisOf(
   status: IServerStatus,
@@ -442,7 +444,11 @@ export function basisOf(
     row.status,
     row.hash_now ?? row.size_now
   ]);
-  return JSON.stringify([code, inputs]);
+  const installed = (status.environment?.packages ?? []).map(p => [
+    p.name,
+    p.now
+  ]);
+  return JSON.stringify([code, inputs, installed]);
 }
 
 /** One line about a verify job for the panel: progress while it runs, then the verdict. */

@@ -412,6 +412,22 @@ describe('the verify line', () => {
     assert.equal(model.verifyOutdated, true);
     model.setVerify(job({ id: 'j2' })); // a new job judges the notebook as it is now
     assert.equal(model.verifyOutdated, false);
+    const upgraded = status({
+      locked: true,
+      environment: {
+        python: '3.11',
+        implementation: 'CPython',
+        platform: 'linux',
+        locked_python: '3.11',
+        packages: [
+          { name: 'pandas', locked: '2.2', now: '3.0', status: 'changed' }
+        ],
+        drift: true,
+        known: true
+      }
+    });
+    model.setServerStatus(upgraded, [code('a', 'x = 1', 2)]); // a package was upgraded
+    assert.equal(model.verifyOutdated, true);
   });
 
   it('reports a job that could not run, and a request that failed', () => {
