@@ -2,9 +2,9 @@
 
 The labextension listens on the server's event stream (`/api/events/subscribe`, JupyterLab's
 `serviceManager.events`) instead of polling: it asks for a notebook's status again only when
-an event says something about that notebook changed. Events are emitted from worker threads
-(the snapshot worker, the input watcher) and handed to the server's event loop, where
-jupyter_events runs its listeners.
+an event says something about that notebook changed, and for a verify job when it moved
+on. Events are emitted from worker threads (the snapshot worker, the input watcher, verify
+jobs) and handed to the server's event loop, where jupyter_events runs its listeners.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 SCHEMA_ID = "https://events.jupyter-repro.org/jupyter_repro/notebook/v1"
-Action = Literal["snapshot", "inputs-changed"]
+Action = Literal["snapshot", "inputs-changed", "verify"]
 
 SCHEMA: dict[str, Any] = {
     "$id": SCHEMA_ID,
@@ -29,9 +29,10 @@ SCHEMA: dict[str, Any] = {
     "required": ["action", "path"],
     "properties": {
         "action": {
-            "enum": ["snapshot", "inputs-changed"],
+            "enum": ["snapshot", "inputs-changed", "verify"],
             "description": "snapshot: the save worker finished (see status); "
-            "inputs-changed: recorded input files changed on disk.",
+            "inputs-changed: recorded input files changed on disk; "
+            "verify: a verify job moved on (see /jupyter-repro/verify/<job>).",
         },
         "path": {"type": "string", "description": "API path of the notebook."},
         "status": {
@@ -39,6 +40,11 @@ SCHEMA: dict[str, Any] = {
             "description": "What the snapshot did (action snapshot only).",
         },
         "snapshot": {"type": ["string", "null"], "description": "The new snapshot's id."},
+        "job": {"type": "string", "description": "The verify job's id (action verify)."},
+        "state": {
+            "enum": ["running", "done", "failed", "cancelled"],
+            "description": "The verify job's state (action verify).",
+        },
         "files": {
             "type": "array",
             "items": {"type": "string"},
@@ -82,3 +88,7 @@ def snapshot_event(api_path: str, status: str, snapshot: str | None) -> dict[str
 
 def inputs_changed_event(api_path: str, files: Sequence[str]) -> dict[str, Any]:
     return {"action": "inputs-changed", "path": api_path, "files": list(files)}
+
+
+def verify_event(api_path: str, job_id: str, state: str) -> dict[str, Any]:
+    return {"action": "verify", "path": api_path, "job": job_id, "state": state}

@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_repro.server.events import inputs_changed_event, register_events, snapshot_event
-from jupyter_repro.server.handlers import CELLS_SETTING, INPUTS_SETTING, route_table
+from jupyter_repro.server.events import (
+    inputs_changed_event,
+    register_events,
+    snapshot_event,
+    verify_event,
+)
+from jupyter_repro.server.handlers import (
+    CELLS_SETTING,
+    INPUTS_SETTING,
+    JOBS_SETTING,
+    route_table,
+)
+from jupyter_repro.server.jobs import JobRegistry
 from jupyter_repro.server.kernels import track_new_kernels, tracking_enabled
 from jupyter_repro.server.live_cells import CellSources
 from jupyter_repro.server.save_hook import register_save_hook
@@ -22,6 +33,8 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app.settings[INPUTS_SETTING] = InputWatcher(
         lambda path, files: emit(inputs_changed_event(path, files))
     )
+    jobs = web_app.settings[JOBS_SETTING] = JobRegistry()
+    jobs.listener = lambda job: emit(verify_event(job.path, job.id, job.state))
     worker = register_save_hook(serverapp)
     if worker is not None:
         worker.listener = lambda path, outcome: emit(

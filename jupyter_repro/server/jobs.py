@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -94,6 +94,8 @@ class JobRegistry:
         self._jobs: dict[str, VerifyJob] = {}
         self._lock = threading.Lock()
         self._command = command
+        # told each time a job moves on (progress, end), from the job's threads (events)
+        self.listener: Callable[[VerifyJob], None] | None = None
         atexit.register(self.stop_all)  # a rerun must not outlive the server that started it
 
     def start(self, api_path: str, notebook: Path) -> VerifyJob:
@@ -125,7 +127,13 @@ class JobRegistry:
             job.state = "cancelled"
             job.message = "cancelled"
             job._process.terminate()
+            self._moved(job)
         return job
+
+    def _moved(self, job: VerifyJob) -> None:
+        if self.listener is not None:
+            with contextlib.suppress(Exception):  # telling the browser never stops a job
+                self.listener(job)
 
     def stop_all(self) -> None:
         with self._lock:
@@ -154,6 +162,7 @@ class JobRegistry:
             )
         except OSError as exc:
             self._finish(job, None, "", f"could not start verify: {exc}")
+            self._moved(job)
             return
         job._process = process
         threading.Thread(
@@ -174,6 +183,7 @@ class JobRegistry:
         self._finish(
             job, process.returncode, b"".join(out_chunks).decode(errors="replace"), err_text
         )
+        self._moved(job)
 
     def _watch_journal(self, job: VerifyJob) -> None:
         """Progress from the rerun's own journal: its kernel journals each cell it runs."""
@@ -195,8 +205,13 @@ class JobRegistry:
         while job.state == "running":
             with contextlib.suppress(ReproError):  # a broken journal only stops the progress
                 journal = choose_journal(root, relpath)
-                if journal is not None and journal.header.started >= job.started - 1:
+                if (
+                    journal is not None
+                    and journal.header.started >= job.started - 1
+                    and job.cells_done != len(journal.runs)
+                ):
                     job.cells_done = len(journal.runs)
+                    self._moved(job)
             time.sleep(PROGRESS_INTERVAL_S)
 
     def _follow_stderr(self, job: VerifyJob, process: subprocess.Popen[bytes]) -> str:
@@ -212,6 +227,7 @@ class JobRegistry:
             if matches:
                 done, total = matches[-1]
                 job.cells_done, job.cells_total = int(done), int(total)
+                self._moved(job)
         return "".join(seen)
 
     def _finish(self, job: VerifyJob, code: int | None, stdout: str, stderr: str) -> None:

@@ -68,6 +68,20 @@ def test_an_input_changed_on_disk_is_pushed_for_the_notebook_that_read_it(
     assert event["files"] == ["data/measurements.csv"]
 
 
+def test_a_verify_job_pushes_its_end(
+    jupyter_server: RunningServer, events: websocket.WebSocket
+) -> None:
+    status, job = jupyter_server.request("POST", "jupyter-repro/verify", {"path": NOTEBOOK})
+    assert status == 202
+    events.settimeout(240)  # a rerun of the example in a fresh kernel
+    while True:
+        event = next_repro_event(events, "verify")
+        assert (event["path"], event["job"]) == (NOTEBOOK, job["id"])
+        if event["state"] != "running":
+            break
+    assert event["state"] == "done"
+
+
 def test_cells_sent_once_are_not_needed_again_and_unknown_ones_are_asked_for(
     jupyter_server: RunningServer,
 ) -> None:
