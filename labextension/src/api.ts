@@ -186,9 +186,12 @@ export const EVENT_SCHEMA_ID =
 /** One jupyter-repro event, as the server's event stream delivers it. */
 export interface IReproEvent {
   schema_id: string;
-  action: 'snapshot' | 'inputs-changed';
+  action: 'snapshot' | 'inputs-changed' | 'verify';
   path: string;
   status?: 'written' | 'unchanged' | 'incomplete' | 'failed' | 'skipped';
   snapshot?: string | null;
   files?: string[];
+  /** The verify job that moved on, and its state (action `verify`). */
+  job?: string;
+  state?: 'running' | 'done' | 'failed' | 'cancelled';
 }

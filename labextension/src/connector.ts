@@ -23,7 +23,7 @@ export interface IReproOptions {
 export const DEFAULT_OPTIONS: IReproOptions = {
   refreshDelay: 150,
   editRefreshDelay: 600,
-  verifyPollInterval: 1000,
+  verifyPollInterval: 10_000,
   strictDialog: true,
   loadKernelExtension: true
 };
@@ -160,6 +160,13 @@ export class NotebookConnector {
 
   /** A server event about this notebook. */
   serverEvent(event: IReproEvent): void {
+    if (event.action === 'verify') {
+      if (event.job) {
+        this._jobsMoved.add(event.job); // kept until the job is asked for again
+        this._jobWaiters.get(event.job)?.();
+      }
+      return;
+    }
     if (event.action === 'snapshot') {
       this._afterSave = this._savedHere;
       this._savedHere = false;
@@ -254,9 +261,7 @@ export class NotebookConnector {
       let job = await this._client.startVerify(context.path);
       this.model.setVerify(job);
       while (job.state === 'running' && !this._panel.isDisposed) {
-        await new Promise(resolve =>
-          window.setTimeout(resolve, this._options.verifyPollInterval)
-        );
+        await this._jobMoved(job.id, this._options.verifyPollInterval);
         job = await this._client.verifyJob(job.id);
         this.model.setVerify(job);
       }
@@ -265,7 +270,33 @@ export class NotebookConnector {
     }
   }
 
+  /**
+   * Settles when the server says the verify job moved on (progress, end), or after
+   * `fallbackMs` without a word (a server without the event bus, a lost connection).
+   */
+  private _jobMoved(jobId: string, fallbackMs: number): Promise<void> {
+    return new Promise(resolve => {
+      const done = () => {
+        window.clearTimeout(timer);
+        this._jobWaiters.delete(jobId);
+        this._jobsMoved.delete(jobId);
+        resolve();
+      };
+      if (this._jobsMoved.has(jobId)) {
+        // it moved while its last answer was on the way: ask at once
+        this._jobsMoved.delete(jobId);
+        resolve();
+        return;
+      }
+      const timer = window.setTimeout(done, fallbackMs);
+      this._jobWaiters.set(jobId, done);
+    });
+  }
+
   dispose(): void {
+    for (const settle of this._jobWaiters.values()) {
+      settle();
+    }
     if (this._timer !== null) {
       window.clearTimeout(this._timer);
     }
@@ -414,6 +445,8 @@ export class NotebookConnector {
   }
 
   private readonly _clientId = UUID.uuid4();
+  private readonly _jobWaiters = new Map<string, () => void>();
+  private readonly _jobsMoved = new Set<string>();
   private _sentSources: ReadonlyMap<string, string> = new Map();
   private _lastKey: string | null = null;
   private _force = false;

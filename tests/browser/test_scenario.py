@@ -62,6 +62,10 @@ def test_twelve_steps_in_the_lab(
     page: Page, jupyter_lab: RunningServer, artifacts_dir: Path, tmp_path: Path, theme: str
 ) -> None:
     use_theme(tmp_path / "jupyter" / "settings", theme)
+    # verify progress must come as server events: the fallback check is out of reach
+    ours = tmp_path / "jupyter" / "settings" / "jupyter-repro"
+    ours.mkdir(parents=True, exist_ok=True)
+    (ours / "plugin.jupyterlab-settings").write_text('{"verifyPollInterval": 600000}')
     steps = Steps(page, artifacts_dir, theme)
     project = jupyter_lab.root
     side = panel(page)
