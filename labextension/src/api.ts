@@ -177,6 +177,8 @@ export interface ICellSnapshot {
   source?: string;
   execution_count: number | null;
   tags: string[];
+  /** `ename: evalue` of the first error the cell's outputs show, if any. */
+  error?: string;
 }
 
 /** The jupyter-repro event schema on the Jupyter server's event bus (server/events.py). */

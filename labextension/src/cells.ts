@@ -10,12 +10,13 @@ export function cellsToSend(
 ): ICellSnapshot[] {
   return cells.map(cell =>
     cell.source !== undefined && sent.get(cell.id) === cell.source
-      ? {
-          id: cell.id,
-          cell_type: cell.cell_type,
-          execution_count: cell.execution_count,
-          tags: cell.tags
-        }
+      ? withoutSource(cell)
       : cell
   );
+}
+
+function withoutSource(cell: ICellSnapshot): ICellSnapshot {
+  const known: ICellSnapshot = { ...cell };
+  delete known.source;
+  return known;
 }

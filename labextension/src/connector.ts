@@ -38,19 +38,33 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** `ename: evalue` of the first error a code cell's outputs show (as `check` reads it). */
+function shownError(model: ICodeCellModel): string | undefined {
+  const outputs = model.outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const output = outputs.get(i).toJSON();
+    if (output.output_type === 'error') {
+      return `${String(output.ename ?? '')}: ${String(output.evalue ?? '')}`;
+    }
+  }
+  return undefined;
+}
+
 /** The cells as the browser holds them now, in notebook order (indices from 0). */
 export function snapshotCells(panel: NotebookPanel): ICellSnapshot[] {
   return panel.content.widgets.map((cell: Cell) => {
     const model = cell.model;
     const tags = model.getMetadata('tags');
-    const count =
-      model.type === 'code' ? (model as ICodeCellModel).executionCount : null;
+    const code = model.type === 'code' ? (model as ICodeCellModel) : null;
+    const count = code?.executionCount;
+    const error = code === null ? undefined : shownError(code);
     return {
       id: model.id,
       cell_type: model.type,
       source: model.sharedModel.getSource(),
       execution_count: typeof count === 'number' ? count : null,
-      tags: Array.isArray(tags) ? tags.map(t => String(t)) : []
+      tags: Array.isArray(tags) ? tags.map(t => String(t)) : [],
+      ...(error === undefined ? {} : { error })
     };
   });
 }

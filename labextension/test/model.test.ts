@@ -267,6 +267,17 @@ describe('the cells sent to the server', () => {
     });
     assert.equal(cells[1].source, 'new');
     assert.equal(cells[2].source, 'z');
+    const failed = {
+      ...code('d', 'print(y)', 6),
+      error: "NameError: name 'y' is not defined"
+    };
+    assert.deepEqual(cellsToSend([failed], new Map([['d', 'print(y)']]))[0], {
+      id: 'd',
+      cell_type: 'code',
+      execution_count: 6,
+      tags: [],
+      error: "NameError: name 'y' is not defined"
+    });
   });
 });
 
