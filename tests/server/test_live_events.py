@@ -51,7 +51,7 @@ def test_a_save_pushes_the_snapshot_outcome(
     assert status == 200
     event = next_repro_event(events, "snapshot")
     assert event["path"] == NOTEBOOK
-    assert event["status"] in ("written", "unchanged")
+    assert event["status"] in ("written", "unchanged", "incomplete")  # not failed, not skipped
 
 
 def test_an_input_changed_on_disk_is_pushed_for_the_notebook_that_read_it(
