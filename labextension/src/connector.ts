@@ -91,8 +91,11 @@ export class NotebookConnector {
       this
     );
     _panel.context.saveState.connect((_, state) => {
-      if (state === 'completed') {
-        this._savedHere = true; // the snapshot event that follows is this tab's save
+      // The snapshot event of this tab's save may even arrive before 'completed' does.
+      if (state === 'started') {
+        this._savedHere = true;
+      } else if (state === 'failed') {
+        this._savedHere = false;
       }
     }, this);
     void session.ready.then(() => {
