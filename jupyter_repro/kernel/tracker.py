@@ -238,6 +238,9 @@ class Tracker:
             if not source or source.isspace():
                 self._current = None  # blank probes (user_expressions) are not cells
                 return
+            if not getattr(info, "store_history", True):
+                self._current = None  # hidden code (variable viewers, probes) is not a cell
+                return
             if not self._configured.is_set():
                 self._configured.wait(10.0)  # the seed must be known before the first cell
             if self._seq == 0 and self._current is None and not self._seeded:

@@ -31,11 +31,15 @@ from jupyter_repro.io.files import loads_json
 from jupyter_repro.io.notebooks import nesting_exceeds
 from jupyter_repro.server import actions
 from jupyter_repro.server.jobs import JobRegistry
+from jupyter_repro.server.live_cells import CellSources, UnknownSources
 from jupyter_repro.server.paths import resolve_api_path
 from jupyter_repro.server.status import notebook_status
+from jupyter_repro.server.watcher import InputWatcher
 
 T = TypeVar("T")
 JOBS_SETTING = "jupyter_repro_jobs"
+CELLS_SETTING = "jupyter_repro_cells"
+INPUTS_SETTING = "jupyter_repro_inputs"
 # The largest body any route needs is the cells of a big notebook (POST status), sources only.
 MAX_BODY_BYTES = 32 << 20
 MAX_BODY_DEPTH = 64
@@ -167,26 +171,45 @@ class StatusHandler(ReproHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        """The notebook as the browser holds it: `{path, cells, kernel_id, journal}`."""
+        """The notebook as the browser holds it: `{path, cells, kernel_id, journal, client}`.
+
+        With a `client` id, cells may leave out a `source` that client sent before (see
+        server/live_cells.py); 409 asks it to send every source again.
+        """
         body = self.body()
         api_path = body.get("path")
         notebook = self.notebook(api_path)
         cells = body.get("cells")
         if cells is not None and not isinstance(cells, list):
             raise tornado.web.HTTPError(400, "cells must be a list")
+        client = body.get("client")
+        sources = self.settings.get(CELLS_SETTING)
+        if cells is not None and isinstance(client, str) and isinstance(sources, CellSources):
+            try:
+                cells = sources.complete(client, cells)
+            except UnknownSources as exc:
+                raise tornado.web.HTTPError(409, f"{exc}: send the cell sources again") from None
         kernel_id = _kernel_id(body.get("kernel_id"))
         journal = body.get("journal")
-        self.reply(
-            await self.off_loop(
-                lambda: notebook_status(
-                    str(api_path),
-                    notebook,
-                    cells,
-                    kernel_id,
-                    journal if isinstance(journal, str) and "\x00" not in journal else None,
-                )
+        status = await self.off_loop(
+            lambda: notebook_status(
+                str(api_path),
+                notebook,
+                cells,
+                kernel_id,
+                journal if isinstance(journal, str) and "\x00" not in journal else None,
             )
         )
+        self._watch_inputs(str(api_path), status)
+        self.reply(status)
+
+    def _watch_inputs(self, api_path: str, status: dict[str, Any]) -> None:
+        """From now on, a change to one of these inputs is pushed as an event."""
+        watcher = self.settings.get(INPUTS_SETTING)
+        if isinstance(watcher, InputWatcher):
+            root = Path(str(status.get("project_root", "")))
+            names = [row["path"] for row in status.get("inputs") or [] if "path" in row]
+            watcher.watch(api_path, [(name, root / name) for name in names])
 
 
 class LockHandler(ReproHandler):

@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -52,6 +52,16 @@ class VerifyJob:
     isolated: bool = False  # rerun in an environment rebuilt from the lock (verify --isolated)
     _process: subprocess.Popen[bytes] | None = None
 
+    def _progress(self) -> dict[str, Any]:
+        """Cells done of total; `starting` until the rerun's kernel reports, then the
+        cell running now."""
+        return {
+            "done": self.cells_done,
+            "total": self.cells_total,
+            "phase": "starting" if self.cells_done is None else "running",
+            "running": _running(self.cells_done, self.cells_total),
+        }
+
     def to_json(self) -> dict[str, Any]:
         end = self.finished if self.finished is not None else time.time()
         return {
@@ -59,12 +69,19 @@ class VerifyJob:
             "path": self.path,
             "state": self.state,
             "elapsed": round(end - self.started, 1),
-            "progress": {"done": self.cells_done, "total": self.cells_total},
+            "progress": self._progress(),
             "result": self.result,
             "message": self.message,
             "exit_code": self.exit_code,
             "isolated": self.isolated,
         }
+
+
+def _running(done: int | None, total: int | None) -> int | None:
+    """The 1-based number of the code cell running now: the one after those done."""
+    if done is None or total is None or done >= total:
+        return None
+    return done + 1
 
 
 def _last_line(text: str) -> str:
@@ -79,6 +96,8 @@ class JobRegistry:
         self._jobs: dict[str, VerifyJob] = {}
         self._lock = threading.Lock()
         self._command = command
+        # told each time a job moves on (progress, end), from the job's threads (events)
+        self.listener: Callable[[VerifyJob], None] | None = None
         atexit.register(self.stop_all)  # a rerun must not outlive the server that started it
 
     def start(self, api_path: str, notebook: Path, isolated: bool = False) -> VerifyJob:
@@ -111,7 +130,13 @@ class JobRegistry:
             job.state = "cancelled"
             job.message = "cancelled"
             job._process.terminate()
+            self._moved(job)
         return job
+
+    def _moved(self, job: VerifyJob) -> None:
+        if self.listener is not None:
+            with contextlib.suppress(Exception):  # telling the browser never stops a job
+                self.listener(job)
 
     def stop_all(self) -> None:
         with self._lock:
@@ -142,6 +167,7 @@ class JobRegistry:
             )
         except OSError as exc:
             self._finish(job, None, "", f"could not start verify: {exc}")
+            self._moved(job)
             return
         job._process = process
         threading.Thread(
@@ -162,6 +188,7 @@ class JobRegistry:
         self._finish(
             job, process.returncode, b"".join(out_chunks).decode(errors="replace"), err_text
         )
+        self._moved(job)
 
     def _watch_journal(self, job: VerifyJob) -> None:
         """Progress from the rerun's own journal: its kernel journals each cell it runs."""
@@ -183,8 +210,13 @@ class JobRegistry:
         while job.state == "running":
             with contextlib.suppress(ReproError):  # a broken journal only stops the progress
                 journal = choose_journal(root, relpath)
-                if journal is not None and journal.header.started >= job.started - 1:
+                if (
+                    journal is not None
+                    and journal.header.started >= job.started - 1
+                    and job.cells_done != len(journal.runs)
+                ):
                     job.cells_done = len(journal.runs)
+                    self._moved(job)
             time.sleep(PROGRESS_INTERVAL_S)
 
     def _follow_stderr(self, job: VerifyJob, process: subprocess.Popen[bytes]) -> str:
@@ -200,6 +232,7 @@ class JobRegistry:
             if matches:
                 done, total = matches[-1]
                 job.cells_done, job.cells_total = int(done), int(total)
+                self._moved(job)
         return "".join(seen)
 
     def _finish(self, job: VerifyJob, code: int | None, stdout: str, stderr: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,10 +25,12 @@ from typing import Any, Literal
 from jupyter_repro.core.errors import BadInputError, ReproError
 
 # "incomplete": the lock was written but keeps what this save could not refresh.
-Status = Literal["pending", "written", "unchanged", "incomplete", "failed"]
+# "skipped": saved while the kernel ran cells; the next save takes the snapshot.
+Status = Literal["pending", "written", "unchanged", "incomplete", "failed", "skipped"]
 SETTLE_S = 0.05  # autosave and "save all" arrive in bursts: snapshot once per burst
 RETRY_S = 0.3  # a notebook that did not parse is read again once, this much later
 SESSION_TIMEOUT_S = 2.0
+BUSY_MESSAGE = "the kernel was running cells: the next save takes the snapshot"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class SnapshotWorker:
         self._outcomes: dict[str, Outcome] = {}
         self._kernels: dict[str, str] = {}  # api path -> last kernel id seen for it
         self._busy = 0
+        # told (api path, outcome) after each snapshot, from the worker thread (events)
+        self.listener: Callable[[str, Outcome], None] | None = None
         self._cond = threading.Condition()
         self._thread = threading.Thread(
             target=self._loop, name="jupyter-repro-snapshots", daemon=True
@@ -113,6 +118,7 @@ class SnapshotWorker:
                     continue
                 del self._pending[request.os_path]
                 self._busy += 1
+            outcome = Outcome(request.os_path, "failed", "the snapshot did not finish")
             try:
                 outcome = self._snapshot(request)
             finally:
@@ -121,6 +127,11 @@ class SnapshotWorker:
                     if request.os_path not in self._pending:
                         self._outcomes[request.os_path] = outcome
                     self._cond.notify_all()
+            if self.listener is not None and request.api_path:
+                try:
+                    self.listener(request.api_path, outcome)
+                except Exception as exc:  # telling the browser must not stop the worker
+                    self._warn(f"snapshot event of {request.os_path} failed: {exc!r}")
 
     def _kernel_id(self, request: _Request) -> str | None:
         """The notebook's kernel from the session manager (async API, on the server loop)."""
@@ -140,10 +151,25 @@ class SnapshotWorker:
             return kernel_id
         return self._kernels.get(request.api_path)  # a session that ended since
 
+    def _kernel_busy(self, kernel_id: str | None) -> bool:
+        """True while the notebook's kernel runs cells (an autosave during Run All)."""
+        manager = getattr(self.session_manager, "kernel_manager", None)
+        if kernel_id is None or manager is None:
+            return False
+        try:
+            kernel = manager.get_kernel(kernel_id)
+        except KeyError:
+            return False
+        return getattr(kernel, "execution_state", None) == "busy"
+
     def _snapshot(self, request: _Request) -> Outcome:
         from jupyter_repro.io.snapshot import take_snapshot
 
         kernel_id = self._kernel_id(request)
+        if self._kernel_busy(kernel_id):
+            # A file saved mid-run holds half a run: its lock would record it as a state
+            # of the notebook. The save that follows the run records the whole.
+            return Outcome(request.os_path, "skipped", BUSY_MESSAGE, finished=time.time())
         try:
             try:
                 result = take_snapshot(Path(request.os_path), kernel_id=kernel_id, source="save")

@@ -1,6 +1,6 @@
 /**
  * The JSON the jupyter-repro server extension answers (see jupyter_repro/server/).
- * Types only: no runtime code, so the model and its tests can import it anywhere.
+ * Types and constants only: no DOM, no JupyterLab, so the model and its tests can import it.
  */
 
 /** What the kernel said when asked to load the extension. */
@@ -9,10 +9,14 @@ export type KernelTracking =
   | { kind: 'missing'; reason: string }
   | { kind: 'unsupported'; reason: string };
 
-/** One finding as the server reports it (DESIGN.md rule slugs). */
+/**
+ * One finding as the server reports it (DESIGN.md rule slugs). `cell` counts every cell
+ * from 0 in the notebook the server judged; `cell_id` names that cell (newer servers).
+ */
 export interface IFinding {
   rule: string;
   cell: number | null;
+  cell_id?: string | null;
   severity: 'error' | 'warning';
   message: string;
   hint?: string;
@@ -148,17 +152,48 @@ export interface IVerifyJob {
   path: string;
   state: JobState;
   elapsed: number;
-  progress: { done: number | null; total: number | null };
+  /**
+   * `done` cells finished of `total`; newer servers add the `phase` and the 1-based
+   * number of the code cell `running` now.
+   */
+  progress: {
+    done: number | null;
+    total: number | null;
+    phase?: 'starting' | 'running';
+    running?: number | null;
+  };
   result: IVerifyResult | null;
   message: string | null;
   exit_code: number | null;
 }
 
-/** A cell as the browser holds it, sent so the status reflects unsaved edits. */
+/**
+ * A cell as the browser holds it, sent so the status reflects unsaved edits. `source` is
+ * left out when this client already sent that cell's current source.
+ */
 export interface ICellSnapshot {
   id: string;
   cell_type: string;
-  source: string;
+  source?: string;
   execution_count: number | null;
   tags: string[];
+  /** `ename: evalue` of the first error the cell's outputs show, if any. */
+  error?: string;
+}
+
+/** The jupyter-repro event schema on the Jupyter server's event bus (server/events.py). */
+export const EVENT_SCHEMA_ID =
+  'https://events.jupyter-repro.org/jupyter_repro/notebook/v1';
+
+/** One jupyter-repro event, as the server's event stream delivers it. */
+export interface IReproEvent {
+  schema_id: string;
+  action: 'snapshot' | 'inputs-changed' | 'verify';
+  path: string;
+  status?: 'written' | 'unchanged' | 'incomplete' | 'failed' | 'skipped';
+  snapshot?: string | null;
+  files?: string[];
+  /** The verify job that moved on, and its state (action `verify`). */
+  job?: string;
+  state?: 'running' | 'done' | 'failed' | 'cancelled';
 }

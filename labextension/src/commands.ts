@@ -6,7 +6,6 @@ import { Widget } from '@lumino/widgets';
 import { IFinding } from './api';
 import { NotebookConnector } from './connector';
 import { plural } from './model';
-import { pairNotebook, restoreSnapshot, syncPair, takeSnapshot } from './request';
 import { IPanelActions } from './widgets/panel';
 import { h } from './widgets/dom';
 
@@ -34,7 +33,11 @@ function message(error: unknown): string {
 }
 
 function textBody(lines: string[]): Widget {
-  const node = h('div', { className: 'jp-repro-dialog' }, lines.map(line => h('p', { text: line })));
+  const node = h(
+    'div',
+    { className: 'jp-repro-dialog' },
+    lines.map(line => h('p', { text: line }))
+  );
   return new Widget({ node });
 }
 
@@ -56,7 +59,16 @@ export class ReproActions implements IPanelActions {
     this._app.shell.activateById(this._panelId);
   }
 
-  jumpToCell(connector: NotebookConnector, index: number): void {
+  jumpToCell(connector: NotebookConnector, cellId: string): void {
+    const index = connector.panel.content.widgets.findIndex(
+      cell => cell.model.id === cellId
+    );
+    if (index >= 0) {
+      this.jumpToIndex(connector, index);
+    }
+  }
+
+  jumpToIndex(connector: NotebookConnector, index: number): void {
     const notebook = connector.panel.content;
     const cell = notebook.widgets[index];
     if (cell === undefined) {
@@ -75,14 +87,20 @@ export class ReproActions implements IPanelActions {
   async snapshot(connector: NotebookConnector): Promise<void> {
     try {
       await saveIfDirty(connector);
-      const reply = await takeSnapshot(connector.panel.context.path, connector.kernelId);
+      const reply = await connector.client.snapshot(
+        connector.panel.context.path,
+        connector.kernelId
+      );
       const what = reply.snapshot
         ? `snapshot ${reply.snapshot} recorded`
         : 'lock unchanged: no new snapshot';
-      const missing = reply.missing.length > 0 ? ` (not captured: ${reply.missing.join('; ')})` : '';
+      const missing =
+        reply.missing.length > 0
+          ? ` (not captured: ${reply.missing.join('; ')})`
+          : '';
       connector.model.setNotice(what + missing);
       await connector.loadHistory();
-      connector.scheduleRefresh(0);
+      connector.scheduleRefresh(0, true);
     } catch (error) {
       connector.model.setNotice(`snapshot failed: ${message(error)}`, true);
     }
@@ -95,7 +113,10 @@ export class ReproActions implements IPanelActions {
       body: textBody([
         'All variables are lost; every cell runs top to bottom in a fresh, tracked kernel.'
       ]),
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Restart and run all' })]
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: 'Restart and run all' })
+      ]
     });
     if (!answer.button.accept || session.session?.kernel === null) {
       return;
@@ -109,22 +130,34 @@ export class ReproActions implements IPanelActions {
   async pair(connector: NotebookConnector): Promise<void> {
     try {
       await saveIfDirty(connector);
-      const reply = await pairNotebook(connector.panel.context.path);
+      const reply = await connector.client.pair(connector.panel.context.path);
       // The pairing lives in the notebook's metadata: load what was written.
       await connector.panel.context.revert();
-      connector.model.setNotice(`paired with ${reply.script} (${reply.format})`);
-      connector.scheduleRefresh(0);
+      connector.model.setNotice(
+        `paired with ${reply.script} (${reply.format})`
+      );
+      connector.scheduleRefresh(0, true);
     } catch (error) {
       connector.model.setNotice(`pair failed: ${message(error)}`, true);
     }
   }
 
-  async sync(connector: NotebookConnector, use: 'notebook' | 'script' | null = null): Promise<void> {
+  async sync(
+    connector: NotebookConnector,
+    use: 'notebook' | 'script' | null = null
+  ): Promise<void> {
     try {
       await saveIfDirty(connector);
-      const reply = await syncPair(connector.panel.context.path, use);
+      const reply = await connector.client.sync(
+        connector.panel.context.path,
+        use
+      );
       if (reply.action === 'conflict') {
-        await this._resolveConflict(connector, reply.script, reply.conflicts.length);
+        await this._resolveConflict(
+          connector,
+          reply.script,
+          reply.conflicts.length
+        );
         return;
       }
       if (reply.action === 'script-to-notebook') {
@@ -136,7 +169,7 @@ export class ReproActions implements IPanelActions {
         'script-to-notebook': `notebook updated from ${reply.script}`
       }[reply.action];
       connector.model.setNotice(text);
-      connector.scheduleRefresh(0);
+      connector.scheduleRefresh(0, true);
     } catch (error) {
       connector.model.setNotice(`sync failed: ${message(error)}`, true);
     }
@@ -149,28 +182,45 @@ export class ReproActions implements IPanelActions {
         'The input files this snapshot recorded are written back in place from the store, ' +
           'overwriting the current versions. Nothing is written outside the project.'
       ]),
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Restore inputs' })]
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: 'Restore inputs' })
+      ]
     });
     if (!answer.button.accept) {
       return;
     }
     try {
-      const reply = await restoreSnapshot(connector.panel.context.path, snapshot);
+      const reply = await connector.client.restore(
+        connector.panel.context.path,
+        snapshot
+      );
       connector.model.setNotice(
         `restored ${plural(reply.files.length, 'input')} of snapshot ${reply.snapshot}: ` +
           reply.files.map(f => f.path).join(', ')
       );
-      connector.scheduleRefresh(0);
+      connector.scheduleRefresh(0, true);
     } catch (error) {
       connector.model.setNotice(`restore failed: ${message(error)}`, true);
     }
   }
 
   /** At `strict`, a save with error findings: say so clearly (the save itself happened). */
-  async strictDialog(findings: IFinding[]): Promise<void> {
-    const lines = findings
-      .slice(0, 8)
-      .map(f => `${f.cell === null ? 'notebook' : `cell ${f.cell}`} · ${f.rule}: ${f.message}`);
+  async strictDialog(
+    connector: NotebookConnector,
+    findings: IFinding[]
+  ): Promise<void> {
+    const lines = findings.slice(0, 8).map(f => {
+      const cellId = connector.model.findingCellId(f);
+      const number = cellId === null ? null : connector.cellNumber(cellId);
+      const where =
+        number !== null
+          ? `cell ${number}`
+          : f.cell === null
+            ? 'notebook'
+            : `cell ${f.cell + 1}`;
+      return `${where} · ${f.rule}: ${f.message}`;
+    });
     if (findings.length > 8) {
       lines.push(`… and ${findings.length - 8} more`);
     }
@@ -180,7 +230,10 @@ export class ReproActions implements IPanelActions {
         `The project enforces reproducibility (strict). Your work was saved; ${plural(findings.length, 'error')} must be fixed:`,
         ...lines
       ]),
-      buttons: [Dialog.cancelButton({ label: 'Close' }), Dialog.okButton({ label: 'Show findings' })]
+      buttons: [
+        Dialog.cancelButton({ label: 'Close' }),
+        Dialog.okButton({ label: 'Show findings' })
+      ]
     });
     if (answer.button.accept) {
       this.openPanel();
@@ -214,51 +267,66 @@ export class ReproActions implements IPanelActions {
   }
 }
 
+/** The palette's category: every command of ours is listed under it. */
+export const PALETTE_CATEGORY = 'Repro';
+
+/**
+ * A command label: in the palette it starts with "Repro: " (typing "Pair with" must not
+ * run another extension's command by mistake); in our own menus it needs no prefix.
+ */
+function label(text: string) {
+  return (args: { isPalette?: unknown }) =>
+    args.isPalette === true ? `Repro: ${text}` : text;
+}
+
 /** Register the commands; `current` gives the connector of the active notebook. */
 export function registerCommands(
   app: JupyterFrontEnd,
   actions: ReproActions,
   current: () => NotebookConnector | null
 ): void {
-  const withConnector = (run: (connector: NotebookConnector) => unknown) => () => {
-    const connector = current();
-    if (connector !== null) {
-      void run(connector);
-    }
-  };
+  const withConnector =
+    (run: (connector: NotebookConnector) => unknown) => () => {
+      const connector = current();
+      if (connector !== null) {
+        void run(connector);
+      }
+    };
   const enabled = () => current() !== null;
   app.commands.addCommand(CommandIDs.restartRunAll, {
-    label: 'Restart Kernel and Run All (reproducibly)',
-    caption: 'Restart the kernel, load tracking, and run every cell top to bottom',
+    label: label('Restart kernel and run all (tracked)'),
+    caption:
+      'Restart the kernel, load tracking, and run every cell top to bottom',
     isEnabled: enabled,
     execute: withConnector(c => actions.restartRunAll(c))
   });
   app.commands.addCommand(CommandIDs.verify, {
-    label: 'Verify from Scratch',
-    caption: 'Rerun the saved notebook in a fresh kernel, in the background, and compare',
+    label: label('Verify from scratch'),
+    caption:
+      'Rerun the saved notebook in a fresh kernel, in the background, and compare',
     isEnabled: enabled,
     execute: withConnector(c => actions.verify(c))
   });
   app.commands.addCommand(CommandIDs.snapshot, {
-    label: 'Snapshot Now',
+    label: label('Snapshot now'),
     caption: 'Write the lock of inputs and environment and record a snapshot',
     isEnabled: enabled,
     execute: withConnector(c => actions.snapshot(c))
   });
   app.commands.addCommand(CommandIDs.pair, {
-    label: 'Pair with Script',
+    label: label('Pair with script'),
     caption: 'Create the paired py:percent script of this notebook',
     isEnabled: enabled,
     execute: withConnector(c => actions.pair(c))
   });
   app.commands.addCommand(CommandIDs.sync, {
-    label: 'Sync Paired Script',
+    label: label('Sync paired script'),
     caption: 'Bring the notebook and its paired script in line, by content',
     isEnabled: enabled,
     execute: withConnector(c => actions.sync(c))
   });
   app.commands.addCommand(CommandIDs.openPanel, {
-    label: 'Show Reproducibility Panel',
+    label: label('Show reproducibility panel'),
     execute: () => actions.openPanel()
   });
 }

@@ -1,24 +1,21 @@
 import { Cell, ICodeCellModel } from '@jupyterlab/cells';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel } from '@jupyterlab/services';
+import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ICellSnapshot, IFinding } from './api';
+import { ICellSnapshot, IFinding, IReproEvent } from './api';
+import { cellsToSend } from './cells';
+import { RunPairing, RunStep } from './runs';
 import { KernelChannel, ensureKernelTracking } from './kernel';
 import { NotebookReproModel } from './model';
-import {
-  fetchHistory,
-  fetchStatus,
-  fetchVerifyJob,
-  startVerify
-} from './request';
+import { ReproClient, ReproRequestError } from './request';
 
 /** UI-level options from the settings registry (schema in labextension/schema/). */
 export interface IReproOptions {
   refreshDelay: number;
   editRefreshDelay: number;
   verifyPollInterval: number;
-  pollInterval: number;
   strictDialog: boolean;
   loadKernelExtension: boolean;
 }
@@ -26,51 +23,79 @@ export interface IReproOptions {
 export const DEFAULT_OPTIONS: IReproOptions = {
   refreshDelay: 150,
   editRefreshDelay: 600,
-  verifyPollInterval: 1000,
-  pollInterval: 3000,
+  verifyPollInterval: 10_000,
   strictDialog: true,
   loadKernelExtension: true
 };
 
-// A second look after a cell finishes, for kernels whose journal line lands a little late.
-const FOLLOW_UP_MS = 700;
+// A cell run whose journal line does not arrive (an empty cell never reaches the kernel;
+// a kernel without the comm) is refreshed after this long anyway.
+const JOURNAL_GRACE_MS = 1500;
+// The status answer a server gives when it does not know a source the request left out.
+const SOURCES_UNKNOWN = 409;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The cells as the browser holds them now, with every cell's index counted from 0. */
+/** `ename: evalue` of the first error a code cell's outputs show (as `check` reads it). */
+function shownError(model: ICodeCellModel): string | undefined {
+  const outputs = model.outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const output = outputs.get(i).toJSON();
+    if (output.output_type === 'error') {
+      return `${String(output.ename ?? '')}: ${String(output.evalue ?? '')}`;
+    }
+  }
+  return undefined;
+}
+
+/** The cells as the browser holds them now, in notebook order (indices from 0). */
 export function snapshotCells(panel: NotebookPanel): ICellSnapshot[] {
   return panel.content.widgets.map((cell: Cell) => {
     const model = cell.model;
     const tags = model.getMetadata('tags');
-    const count =
-      model.type === 'code' ? (model as ICodeCellModel).executionCount : null;
+    const code = model.type === 'code' ? (model as ICodeCellModel) : null;
+    const count = code?.executionCount;
+    const error = code === null ? undefined : shownError(code);
     return {
       id: model.id,
       cell_type: model.type,
       source: model.sharedModel.getSource(),
       execution_count: typeof count === 'number' ? count : null,
-      tags: Array.isArray(tags) ? tags.map(t => String(t)) : []
+      tags: Array.isArray(tags) ? tags.map(t => String(t)) : [],
+      ...(error === undefined ? {} : { error })
     };
   });
 }
 
-/** Keeps one notebook's model in step with its kernel, its edits, its saves and the server. */
+/**
+ * Keeps one notebook's model in step with its kernel, its edits and the server.
+ *
+ * Nothing polls. The status is asked again when something happened: a cell run (once its
+ * journal line is written, as the kernel's comm says), an edit (debounced; nothing is sent
+ * when the cells are as last sent), a kernel (re)start, or a server event (the snapshot of
+ * a save, an input changed on disk). Requests go one at a time.
+ */
 export class NotebookConnector {
   readonly model = new NotebookReproModel();
 
   constructor(
     private readonly _panel: NotebookPanel,
-    private _options: IReproOptions
+    private _options: IReproOptions,
+    private readonly _client: ReproClient
   ) {
     const session = _panel.sessionContext;
-    session.kernelChanged.connect(() => this._watchKernel(session.session?.kernel ?? null), this);
+    session.kernelChanged.connect(
+      () => this._watchKernel(session.session?.kernel ?? null),
+      this
+    );
     _panel.context.saveState.connect((_, state) => {
-      if (state === 'completed') {
-        // The server answers once the save's snapshot is written; history follows.
-        this._afterSave = true;
-        this.scheduleRefresh(0);
+      // The snapshot event of this tab's save may even arrive before 'completed' does.
+      if (state === 'started') {
+        this._savedHere = true;
+      } else if (state === 'failed') {
+        this._savedHere = false;
       }
     }, this);
     void session.ready.then(() => {
@@ -81,8 +106,15 @@ export class NotebookConnector {
       this._watchKernel(kernel);
     });
     void _panel.context.ready.then(() => {
-      _panel.content.model?.contentChanged.connect(this._onEdit, this);
-      this.scheduleRefresh(0);
+      const notebook = _panel.content.model;
+      notebook?.contentChanged.connect(this._onEdit, this);
+      this.model.setDirty(_panel.context.model.dirty);
+      _panel.context.model.stateChanged.connect((_, change) => {
+        if (change.name === 'dirty') {
+          this.model.setDirty(Boolean(change.newValue));
+        }
+      }, this);
+      this.scheduleRefresh(0, true);
       void this.loadHistory();
     });
   }
@@ -91,7 +123,11 @@ export class NotebookConnector {
     return this._panel;
   }
 
-  /** Emitted after a save whose status breaks `strict` enforcement; the save happened. */
+  get client(): ReproClient {
+    return this._client;
+  }
+
+  /** Emitted after this tab's save whose status breaks `strict` enforcement; the save happened. */
   get strictViolation(): ISignal<this, IFinding[]> {
     return this._strictViolation;
   }
@@ -103,6 +139,11 @@ export class NotebookConnector {
   /** Settles once the current kernel was asked to load the extension. */
   get trackingReady(): Promise<void> {
     return this._loading;
+  }
+
+  /** How many status requests this notebook made (for tests and the curious). */
+  get requests(): number {
+    return this._requests;
   }
 
   /** Settles when the next kernel (re)start has been asked to load the extension. */
@@ -117,14 +158,50 @@ export class NotebookConnector {
     this._options = options;
   }
 
-  /** A cell finished: refresh now-ish, and once more in case its journal line was late. */
-  cellFinished(): void {
-    this.scheduleRefresh();
-    window.setTimeout(() => this.scheduleRefresh(0), FOLLOW_UP_MS);
+  /** The 1-based position of a cell in the notebook now (JupyterLab's "Cell 3/9"). */
+  cellNumber(cellId: string): number | null {
+    const index = this._panel.content.widgets.findIndex(
+      cell => cell.model.id === cellId
+    );
+    return index < 0 ? null : index + 1;
   }
 
-  /** Refresh after `delay` ms; an earlier pending refresh is never postponed by a later ask. */
-  scheduleRefresh(delay: number = this._options.refreshDelay): void {
+  /**
+   * JupyterLab finished executing a cell (its prompt shows the new count). The status is
+   * asked once the kernel's journal line for it is in too.
+   */
+  cellExecuted(): void {
+    const open = this._channel !== null && this._channel.open;
+    this._afterRunEvent(this._runs.executed(open));
+  }
+
+  /** A server event about this notebook. */
+  serverEvent(event: IReproEvent): void {
+    if (event.action === 'verify') {
+      if (event.job) {
+        this._jobsMoved.add(event.job); // kept until the job is asked for again
+        this._jobWaiters.get(event.job)?.();
+      }
+      return;
+    }
+    if (event.action === 'snapshot') {
+      this._afterSave = this._savedHere;
+      this._savedHere = false;
+      this._historyAfterRefresh = true;
+    }
+    this.scheduleRefresh(0, true);
+  }
+
+  /**
+   * Refresh after `delay` ms; an earlier pending refresh is never postponed by a later
+   * ask. `force` asks the server even when the cells are as last sent (the kernel's
+   * journal, the lock or the inputs changed).
+   */
+  scheduleRefresh(
+    delay: number = this._options.refreshDelay,
+    force = false
+  ): void {
+    this._force = this._force || force;
     const due = Date.now() + delay;
     if (this._timer !== null) {
       if (this._due <= due) {
@@ -143,37 +220,49 @@ export class NotebookConnector {
     if (this._panel.isDisposed) {
       return;
     }
-    const afterSave = this._afterSave;
-    const ticket = ++this._ticket;
-    try {
-      const status = await fetchStatus(
-        this._panel.context.path,
-        snapshotCells(this._panel),
-        this.kernelId,
-        this._channel?.journal ?? null
-      );
-      if (ticket !== this._ticket) {
-        return; // a newer request is on its way: its answer wins (and sees the save)
-      }
-      this.model.setServerStatus(status);
-      if (afterSave) {
-        this._afterSave = false;
-      }
-    } catch (error) {
-      this.model.setError(message(error));
+    if (this._inFlight) {
+      this._again = true; // one request at a time: ask again when this one is answered
       return;
     }
-    if (afterSave) {
+    const cells = snapshotCells(this._panel);
+    const journal = this._channel?.journal ?? null;
+    const key = JSON.stringify([cells, this.kernelId, journal]);
+    if (!this._force && key === this._lastKey) {
+      return; // nothing the server would judge differently
+    }
+    this._force = false;
+    const afterSave = this._afterSave;
+    this._afterSave = false;
+    this._inFlight = true;
+    try {
+      const status = await this._ask(cells, journal);
+      this._lastKey = key;
+      this.model.setServerStatus(status, cells);
+    } catch (error) {
+      this.model.setError(message(error));
+    } finally {
+      this._inFlight = false;
+    }
+    if (this._historyAfterRefresh) {
+      this._historyAfterRefresh = false;
       void this.loadHistory();
     }
     if (afterSave && this.model.violatesStrict && this._options.strictDialog) {
-      this._strictViolation.emit(this.model.findings.filter(f => f.severity === 'error'));
+      this._strictViolation.emit(
+        this.model.findings.filter(f => f.severity === 'error')
+      );
+    }
+    if (this._again) {
+      this._again = false;
+      this.scheduleRefresh(0);
     }
   }
 
   async loadHistory(): Promise<void> {
     try {
-      this.model.setHistory(await fetchHistory(this._panel.context.path));
+      this.model.setHistory(
+        await this._client.history(this._panel.context.path)
+      );
     } catch (error) {
       this.model.setNotice(`history unavailable: ${message(error)}`, true);
     }
@@ -186,11 +275,11 @@ export class NotebookConnector {
       if (context.model.dirty) {
         await context.save();
       }
-      let job = await startVerify(context.path);
+      let job = await this._client.startVerify(context.path);
       this.model.setVerify(job);
       while (job.state === 'running' && !this._panel.isDisposed) {
-        await new Promise(resolve => window.setTimeout(resolve, this._options.verifyPollInterval));
-        job = await fetchVerifyJob(job.id);
+        await this._jobMoved(job.id, this._options.verifyPollInterval);
+        job = await this._client.verifyJob(job.id);
         this.model.setVerify(job);
       }
     } catch (error) {
@@ -198,17 +287,103 @@ export class NotebookConnector {
     }
   }
 
+  /**
+   * Settles when the server says the verify job moved on (progress, end), or after
+   * `fallbackMs` without a word (a server without the event bus, a lost connection).
+   */
+  private _jobMoved(jobId: string, fallbackMs: number): Promise<void> {
+    return new Promise(resolve => {
+      const done = () => {
+        window.clearTimeout(timer);
+        this._jobWaiters.delete(jobId);
+        this._jobsMoved.delete(jobId);
+        resolve();
+      };
+      if (this._jobsMoved.has(jobId)) {
+        // it moved while its last answer was on the way: ask at once
+        this._jobsMoved.delete(jobId);
+        resolve();
+        return;
+      }
+      const timer = window.setTimeout(done, fallbackMs);
+      this._jobWaiters.set(jobId, done);
+    });
+  }
+
   dispose(): void {
+    for (const settle of this._jobWaiters.values()) {
+      settle();
+    }
     if (this._timer !== null) {
       window.clearTimeout(this._timer);
+    }
+    if (this._graceTimer !== null) {
+      window.clearTimeout(this._graceTimer);
     }
     this._channel?.dispose();
     Signal.clearData(this);
     this.model.dispose();
   }
 
+  /** One status request; sources the server has from this tab are left out. */
+  private async _ask(cells: ICellSnapshot[], journal: string | null) {
+    const request = (sent: ReadonlyMap<string, string>) => {
+      this._requests += 1;
+      return this._client.status({
+        path: this._panel.context.path,
+        cells: cellsToSend(cells, sent),
+        kernel_id: this.kernelId,
+        journal,
+        client: this._clientId
+      });
+    };
+    let status;
+    try {
+      status = await request(this._sentSources);
+    } catch (error) {
+      if (
+        !(error instanceof ReproRequestError) ||
+        error.status !== SOURCES_UNKNOWN
+      ) {
+        throw error;
+      }
+      status = await request(new Map()); // the server forgot them (it restarted)
+    }
+    this._sentSources = new Map(cells.map(c => [c.id, c.source ?? '']));
+    return status;
+  }
+
   private _onEdit(): void {
     this.scheduleRefresh(this._options.editRefreshDelay);
+  }
+
+  private _onKernelEvent(event: string): void {
+    if (event === 'hello') {
+      this.scheduleRefresh(0, true);
+    } else if (event === 'cell-finished') {
+      this._afterRunEvent(this._runs.journaled());
+    }
+  }
+
+  private _afterRunEvent(step: RunStep): void {
+    if (step === 'refresh') {
+      this.scheduleRefresh(this._options.refreshDelay, true);
+    }
+    this._disarmJournalGrace();
+    if (this._runs.unmatched) {
+      this._graceTimer = window.setTimeout(() => {
+        this._graceTimer = null;
+        this._runs.reset();
+        this.scheduleRefresh(0, true);
+      }, JOURNAL_GRACE_MS);
+    }
+  }
+
+  private _disarmJournalGrace(): void {
+    if (this._graceTimer !== null) {
+      window.clearTimeout(this._graceTimer);
+      this._graceTimer = null;
+    }
   }
 
   private _watchKernel(kernel: Kernel.IKernelConnection | null): void {
@@ -221,7 +396,7 @@ export class NotebookConnector {
     this._kernel = kernel;
     if (kernel === null) {
       this.model.setKernelPhase('none');
-      this.scheduleRefresh(0);
+      this.scheduleRefresh(0, true);
       return;
     }
     this._needsLoad = true;
@@ -231,14 +406,23 @@ export class NotebookConnector {
     this._onKernelStatus(kernel, kernel.status);
   }
 
-  private _onKernelStatus(kernel: Kernel.IKernelConnection, status: Kernel.Status): void {
-    if (status === 'restarting' || status === 'autorestarting' || status === 'starting') {
+  private _onKernelStatus(
+    kernel: Kernel.IKernelConnection,
+    status: Kernel.Status
+  ): void {
+    if (
+      status === 'restarting' ||
+      status === 'autorestarting' ||
+      status === 'starting'
+    ) {
       if (status !== 'starting') {
         this._missedRuns = 0; // a new kernel process: nothing ran in it yet
       }
       this._needsLoad = true;
       this._channel?.dispose(); // the new process has a journal (and a comm) of its own
       this._channel = null;
+      this._runs.reset();
+      this._disarmJournalGrace();
       this.model.setKernelPhase('starting');
     } else if (status === 'dead') {
       this.model.setKernelPhase('dead');
@@ -250,7 +434,10 @@ export class NotebookConnector {
 
   private async _load(kernel: Kernel.IKernelConnection): Promise<void> {
     try {
-      let tracking = await ensureKernelTracking(kernel, this._options.loadKernelExtension);
+      let tracking = await ensureKernelTracking(
+        kernel,
+        this._options.loadKernelExtension
+      );
       if (tracking.kind === 'tracked') {
         // Runs missed before the first load stay missed until the kernel restarts.
         this._missedRuns = Math.max(this._missedRuns, tracking.missedRuns ?? 0);
@@ -260,11 +447,9 @@ export class NotebookConnector {
       if (tracking.kind === 'tracked') {
         this._channel?.dispose();
         this._channel = new KernelChannel(kernel);
-        this._channel.events.connect((_, event) => {
-          if (event.event === 'cell-finished' || event.event === 'hello') {
-            this.scheduleRefresh(0);
-          }
-        });
+        this._channel.events.connect((_, event) =>
+          this._onKernelEvent(event.event)
+        );
         this._channel.connect();
       }
     } catch (error) {
@@ -273,18 +458,30 @@ export class NotebookConnector {
     for (const resolve of this._loadWaiters.splice(0)) {
       resolve();
     }
-    this.scheduleRefresh(0);
+    this.scheduleRefresh(0, true);
   }
 
+  private readonly _clientId = UUID.uuid4();
+  private readonly _jobWaiters = new Map<string, () => void>();
+  private readonly _jobsMoved = new Set<string>();
+  private _sentSources: ReadonlyMap<string, string> = new Map();
+  private _lastKey: string | null = null;
+  private _force = false;
+  private _inFlight = false;
+  private _again = false;
+  private _requests = 0;
   private _kernel: Kernel.IKernelConnection | null = null;
   private _channel: KernelChannel | null = null;
   private _needsLoad = true;
   private _missedRuns = 0;
+  private readonly _runs = new RunPairing();
+  private _graceTimer: number | null = null;
   private _loading: Promise<void> = Promise.resolve();
   private _timer: number | null = null;
   private _due = 0;
-  private _ticket = 0;
   private _afterSave = false;
+  private _savedHere = false;
+  private _historyAfterRefresh = false;
   private _loadWaiters: (() => void)[] = [];
   private _strictViolation = new Signal<this, IFinding[]>(this);
 }

@@ -4,12 +4,23 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import {
+  INotebookTracker,
+  NotebookActions,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { LabIcon } from '@jupyterlab/ui-components';
 
-import { MENU_COMMANDS, ReproActions, registerCommands } from './commands';
+import { EVENT_SCHEMA_ID, IReproEvent } from './api';
+import {
+  MENU_COMMANDS,
+  PALETTE_CATEGORY,
+  ReproActions,
+  registerCommands
+} from './commands';
 import { DEFAULT_OPTIONS, IReproOptions, NotebookConnector } from './connector';
+import { ReproClient } from './request';
 import { CellMarkers } from './widgets/markers';
 import { ReproMenuButton } from './widgets/menu';
 import { ReproPanel } from './widgets/panel';
@@ -31,7 +42,9 @@ interface IMarkedConnector {
   markers: CellMarkers;
 }
 
-function readOptions(settings: ISettingRegistry.ISettings | null): IReproOptions & { showCellMarkers: boolean } {
+function readOptions(
+  settings: ISettingRegistry.ISettings | null
+): IReproOptions & { showCellMarkers: boolean } {
   const get = <T>(key: string, fallback: T): T => {
     const value = settings?.get(key).composite;
     return value === undefined || value === null ? fallback : (value as T);
@@ -39,17 +52,23 @@ function readOptions(settings: ISettingRegistry.ISettings | null): IReproOptions
   return {
     refreshDelay: get('refreshDelay', DEFAULT_OPTIONS.refreshDelay),
     editRefreshDelay: get('editRefreshDelay', DEFAULT_OPTIONS.editRefreshDelay),
-    verifyPollInterval: get('verifyPollInterval', DEFAULT_OPTIONS.verifyPollInterval),
-    pollInterval: get('pollInterval', DEFAULT_OPTIONS.pollInterval),
+    verifyPollInterval: get(
+      'verifyPollInterval',
+      DEFAULT_OPTIONS.verifyPollInterval
+    ),
     strictDialog: get('strictDialog', DEFAULT_OPTIONS.strictDialog),
-    loadKernelExtension: get('loadKernelExtension', DEFAULT_OPTIONS.loadKernelExtension),
+    loadKernelExtension: get(
+      'loadKernelExtension',
+      DEFAULT_OPTIONS.loadKernelExtension
+    ),
     showCellMarkers: get('showCellMarkers', true)
   };
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'Live reproducibility status, cell markers, a lineage panel and one-click verify.',
+  description:
+    'Live reproducibility status, cell markers, a lineage panel and one-click verify.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ICommandPalette, ISettingRegistry, ILayoutRestorer],
@@ -60,12 +79,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     registry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null
   ): void => {
+    const client = new ReproClient(app.serviceManager.serverSettings);
     const connectors = new WeakMap<NotebookPanel, IMarkedConnector>();
     const live = new Set<IMarkedConnector>();
     let options = readOptions(null);
 
     const panel = new ReproPanel({
-      jumpToCell: (c, i) => actions.jumpToCell(c, i),
+      jumpToCell: (c, id) => actions.jumpToCell(c, id),
+      jumpToIndex: (c, i) => actions.jumpToIndex(c, i),
       verify: c => actions.verify(c),
       snapshot: c => void actions.snapshot(c),
       restartRunAll: c => void actions.restartRunAll(c),
@@ -80,21 +101,29 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const current = (): NotebookConnector | null => {
       const widget = tracker.currentWidget;
-      return widget === null ? null : connectors.get(widget)?.connector ?? null;
+      return widget === null
+        ? null
+        : (connectors.get(widget)?.connector ?? null);
     };
     registerCommands(app, actions, current);
     for (const command of MENU_COMMANDS) {
-      palette?.addItem({ command, category: 'Reproducibility' });
+      palette?.addItem({
+        command,
+        category: PALETTE_CATEGORY,
+        args: { isPalette: true }
+      });
     }
 
     tracker.widgetAdded.connect((_, notebookPanel) => {
-      const connector = new NotebookConnector(notebookPanel, options);
+      const connector = new NotebookConnector(notebookPanel, options, client);
       const markers = new CellMarkers(notebookPanel, connector.model);
       markers.enabled = options.showCellMarkers;
       const entry = { connector, markers };
       connectors.set(notebookPanel, entry);
       live.add(entry);
-      connector.strictViolation.connect((_, findings) => void actions.strictDialog(findings));
+      connector.strictViolation.connect(
+        (_, findings) => void actions.strictDialog(connector, findings)
+      );
       notebookPanel.toolbar.insertItem(
         10,
         'jupyter-repro-status',
@@ -103,7 +132,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
           actions.openPanel();
         })
       );
-      notebookPanel.toolbar.insertItem(11, 'jupyter-repro-menu', new ReproMenuButton(app, MENU_COMMANDS));
+      notebookPanel.toolbar.insertItem(
+        11,
+        'jupyter-repro-menu',
+        new ReproMenuButton(app, MENU_COMMANDS)
+      );
       notebookPanel.disposed.connect(() => {
         live.delete(entry);
         markers.dispose();
@@ -122,29 +155,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
     NotebookActions.executed.connect((_, { notebook }) => {
-      const notebookPanel = tracker.find(candidate => candidate.content === notebook);
+      const notebookPanel = tracker.find(
+        candidate => candidate.content === notebook
+      );
       if (notebookPanel !== undefined) {
-        connectors.get(notebookPanel)?.connector.cellFinished();
+        connectors.get(notebookPanel)?.connector.cellExecuted();
       }
     });
 
-    // Files change on disk without telling anyone: the current notebook looks again now
-    // and then (cheap: unchanged files are answered from the server's stat cache).
-    let poll: number | null = null;
-    const schedulePoll = () => {
-      if (poll !== null) {
-        window.clearInterval(poll);
-        poll = null;
+    // The server tells when a notebook's status changed outside the browser (the
+    // snapshot of a save, an input changed on disk): no polling.
+    app.serviceManager.events.stream.connect((_, emission) => {
+      if (emission.schema_id !== EVENT_SCHEMA_ID) {
+        return;
       }
-      if (options.pollInterval > 0) {
-        poll = window.setInterval(() => {
-          if (document.visibilityState === 'visible') {
-            current()?.scheduleRefresh(0);
-          }
-        }, options.pollInterval);
+      const event = emission as unknown as IReproEvent;
+      for (const entry of live) {
+        if (entry.connector.panel.context.path === event.path) {
+          entry.connector.serverEvent(event);
+        }
       }
-    };
-    schedulePoll();
+    });
 
     if (registry !== null) {
       void registry
@@ -156,12 +187,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
               entry.connector.options = options;
               entry.markers.enabled = options.showCellMarkers;
             }
-            schedulePoll();
           };
           settings.changed.connect(apply);
           apply();
         })
-        .catch((error: unknown) => console.warn(`jupyter-repro settings unavailable: ${String(error)}`));
+        .catch((error: unknown) =>
+          console.warn(`jupyter-repro settings unavailable: ${String(error)}`)
+        );
     }
   }
 };

@@ -9,14 +9,16 @@ const LOAD_CODE = '%load_ext jupyter_repro';
 const VERSION_EXPRESSION = "__import__('jupyter_repro').__version__";
 // The next execution count: above 1, cells ran before tracking started (not journaled).
 const COUNT_EXPRESSION = 'get_ipython().execution_count';
-const LOADED_EXPRESSION = "'jupyter_repro' in get_ipython().extension_manager.loaded";
+const LOADED_EXPRESSION =
+  "'jupyter_repro' in get_ipython().extension_manager.loaded";
 export const COMM_TARGET = 'jupyter_repro';
 
 function expressionText(
   expressions: Record<string, unknown>,
   name: string
 ): string | null {
-  const value = expressions[name] as { status: string; data?: Record<string, unknown> } | undefined;
+  const value = expressions[name] as
+    { status: string; data?: Record<string, unknown> } | undefined;
   if (value === undefined || value.status !== 'ok') {
     return null;
   }
@@ -57,11 +59,16 @@ export async function ensureKernelTracking(
 ): Promise<KernelTracking> {
   const spec = await kernel.spec;
   if (spec !== undefined && spec.language.toLowerCase() !== 'python') {
-    return { kind: 'unsupported', reason: `${spec.language} kernels are not tracked` };
+    return {
+      kind: 'unsupported',
+      reason: `${spec.language} kernels are not tracked`
+    };
   }
   const before = await silentProbe(kernel, '');
   const version =
-    before.status === 'ok' ? expressionText(before.user_expressions, 'version') : null;
+    before.status === 'ok'
+      ? expressionText(before.user_expressions, 'version')
+      : null;
   if (before.status !== 'ok' || version === null) {
     return {
       kind: 'missing',
@@ -74,14 +81,18 @@ export async function ensureKernelTracking(
   }
   const notLoaded = {
     kind: 'missing' as const,
-    reason: 'the jupyter-repro kernel extension is not loaded in this kernel (run %load_ext jupyter_repro)'
+    reason:
+      'the jupyter-repro kernel extension is not loaded in this kernel (run %load_ext jupyter_repro)'
   };
   if (!load) {
     return notLoaded;
   }
   const next = Number(expressionText(before.user_expressions, 'count') ?? 1);
   const after = await silentProbe(kernel, LOAD_CODE);
-  if (after.status !== 'ok' || expressionText(after.user_expressions, 'loaded') !== 'True') {
+  if (
+    after.status !== 'ok' ||
+    expressionText(after.user_expressions, 'loaded') !== 'True'
+  ) {
     return notLoaded;
   }
   return {

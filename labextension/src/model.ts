@@ -1,6 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
+  ICellSnapshot,
   IFinding,
   IHistory,
   IServerStatus,
@@ -35,12 +36,21 @@ export const MARKER_RULES: ReadonlySet<string> = new Set([
   'stale-cell',
   'edited-after-run',
   'hidden-state',
-  'skipped-cell'
+  'skipped-cell',
+  'unseeded-random'
 ]);
 
-/** One marker on one cell: the rules and reasons behind it, worst severity first. */
+/** The pair's state for people: a dirty notebook's pair is synced by its next save. */
+export type PairStateText =
+  | 'not paired'
+  | 'in sync'
+  | 'out of sync'
+  | 'will sync on save'
+  | `cannot read: ${string}`;
+
+/** One marker on one cell (by cell id): the rules and reasons behind it, worst first. */
 export interface ICellMarker {
-  cell: number;
+  cellId: string;
   severity: 'error' | 'warning';
   rules: string[];
   tooltip: string;
@@ -73,16 +83,54 @@ export class NotebookReproModel {
     return this._error;
   }
 
+  /**
+   * The findings to show. While the notebook has unsaved edits, `pair-out-of-sync` is
+   * not one: the save writes the paired script (see `pairState`).
+   */
   get findings(): IFinding[] {
-    return this._server?.findings ?? [];
+    const findings = this._server?.findings ?? [];
+    return this._syncing
+      ? findings.filter(f => f.rule !== 'pair-out-of-sync')
+      : findings;
+  }
+
+  /** Dirty, or just saved and the server not asked since: the pair is the save's job. */
+  private get _syncing(): boolean {
+    return this._dirty || this._savedSinceStatus;
+  }
+
+  /** True while the notebook has unsaved changes. */
+  get dirty(): boolean {
+    return this._dirty;
+  }
+
+  get pairState(): PairStateText {
+    return pairStateOf(this._server, this._syncing);
+  }
+
+  /** The id of the cell a finding is about (null: the whole notebook). */
+  findingCellId(finding: IFinding): string | null {
+    return findingCellId(finding, this._cellIds);
   }
 
   get summary(): IStatusSummary {
-    return summarize(this._tracking, this._server, this._error, this._phase);
+    const server =
+      this._server === null
+        ? null
+        : { ...this._server, findings: this.findings };
+    return summarize(this._tracking, server, this._error, this._phase);
   }
 
-  get markers(): Map<number, ICellMarker> {
-    return markersFor(this.findings);
+  get markers(): Map<string, ICellMarker> {
+    return markersFor(this.findings, this._cellIds);
+  }
+
+  /**
+   * True when the notebook changed since the newest verify job started (cells, their
+   * runs or the inputs): its verdict is about a state that is gone.
+   */
+  get verifyOutdated(): boolean {
+    return this._verifyBasis !== null && this._verifyBasis !== this._basis;
   }
 
   get verify(): IVerifyJob | null {
@@ -121,16 +169,35 @@ export class NotebookReproModel {
     this._changed.emit();
   }
 
-  /** A new answer from the server; an answer equal to the last one changes nothing. */
-  setServerStatus(status: IServerStatus): void {
-    const text = JSON.stringify(status);
+  /**
+   * A new answer from the server about `cells` (as the browser sent them, in order); an
+   * answer equal to the last one about the same cells changes nothing.
+   */
+  setServerStatus(
+    status: IServerStatus,
+    cells: readonly ICellSnapshot[] = []
+  ): void {
+    const ids = cells.map(c => c.id);
+    this._basis = basisOf(status, cells);
+    const text = JSON.stringify([status, ids, this._basis]);
     if (text === this._serverText && this._error === null) {
       return;
     }
     this._serverText = text;
     this._server = status;
+    this._savedSinceStatus = false;
+    this._cellIds = ids;
     this._error = null;
     this._changed.emit();
+  }
+
+  setDirty(dirty: boolean): void {
+    if (dirty !== this._dirty) {
+      // the last answer judged the pair before this save wrote the script
+      this._savedSinceStatus = this._dirty && !dirty;
+      this._dirty = dirty;
+      this._changed.emit();
+    }
   }
 
   setError(message: string): void {
@@ -139,6 +206,9 @@ export class NotebookReproModel {
   }
 
   setVerify(job: IVerifyJob | null, error: string | null = null): void {
+    if (job !== null && job.id !== this._verify?.id) {
+      this._verifyBasis = this._basis; // a new job judges the notebook as it is now
+    }
     this._verify = job;
     this._verifyError = error;
     this._changed.emit();
@@ -157,7 +227,8 @@ export class NotebookReproModel {
   /** True when the newest status breaks `strict` enforcement: error findings. */
   get violatesStrict(): boolean {
     return (
-      this._server?.enforce === 'strict' && this.findings.some(f => f.severity === 'error')
+      this._server?.enforce === 'strict' &&
+      this.findings.some(f => f.severity === 'error')
     );
   }
 
@@ -169,6 +240,11 @@ export class NotebookReproModel {
   private _phase: KernelPhase = 'unknown';
   private _server: IServerStatus | null = null;
   private _serverText = '';
+  private _cellIds: string[] = [];
+  private _dirty = false;
+  private _savedSinceStatus = false;
+  private _basis: string | null = null;
+  private _verifyBasis: string | null = null;
   private _error: string | null = null;
   private _verify: IVerifyJob | null = null;
   private _verifyError: string | null = null;
@@ -181,19 +257,25 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function kernelDetail(tracking: KernelTracking | null, server: IServerStatus): string {
+function kernelDetail(
+  tracking: KernelTracking | null,
+  server: IServerStatus
+): string {
   const lock = server.locked ? 'locked' : 'no lock yet: save to write one';
   if (tracking === null) {
     return `reproducible so far; no kernel; ${lock}`;
   }
+  return `reproducible so far; tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${journalDetail(server)}; ${lock}`;
+}
+
+/** "; 3 cell runs journaled": what the running kernel recorded, for every tooltip. */
+function journalDetail(server: IServerStatus): string {
   const journal = server.journal;
-  const runs =
-    journal === undefined
-      ? ''
-      : journal === null
-        ? '; no journal from this kernel yet (order judged from execution counts)'
-        : `; ${plural(journal.runs, 'cell run')} journaled`;
-  return `reproducible so far; tracked by jupyter-repro ${tracking.kind === 'tracked' ? tracking.version : ''}${runs}; ${lock}`;
+  return journal === undefined
+    ? ''
+    : journal === null
+      ? '; no journal from this kernel yet (order judged from execution counts)'
+      : `; ${plural(journal.runs, 'cell run')} journaled`;
 }
 
 /** The pure state transition behind the status item. */
@@ -207,7 +289,11 @@ export function summarize(
     return { kind: 'error', label: 'repro: error', detail: error };
   }
   if (phase === 'unknown') {
-    return { kind: 'checking', label: 'repro: …', detail: 'waiting for the notebook session' };
+    return {
+      kind: 'checking',
+      label: 'repro: …',
+      detail: 'waiting for the notebook session'
+    };
   }
   if (phase === 'starting') {
     return {
@@ -217,26 +303,41 @@ export function summarize(
     };
   }
   if (tracking !== null && tracking.kind !== 'tracked') {
-    return { kind: 'untracked', label: 'repro: not tracked', detail: tracking.reason };
+    return {
+      kind: 'untracked',
+      label: 'repro: not tracked',
+      detail: tracking.reason
+    };
   }
   if (server === null) {
-    return { kind: 'checking', label: 'repro: …', detail: 'asking the jupyter-repro server' };
+    return {
+      kind: 'checking',
+      label: 'repro: …',
+      detail: 'asking the jupyter-repro server'
+    };
   }
   if (server.save_error) {
-    return { kind: 'error', label: 'repro: save hook failed', detail: server.save_error };
+    return {
+      kind: 'error',
+      label: 'repro: save hook failed',
+      detail: server.save_error
+    };
   }
   const findings = server.findings ?? [];
   if (findings.length > 0) {
     const errors = findings.filter(f => f.severity === 'error').length;
-    const strict = server.enforce === 'strict' && errors > 0 ? ' (strict: fix before sharing)' : '';
+    const strict =
+      server.enforce === 'strict' && errors > 0
+        ? ' (strict: fix before sharing)'
+        : '';
     const rules = Array.from(new Set(findings.map(f => f.rule))).join(', ');
     return {
       kind: errors > 0 ? 'findings' : 'warnings',
       label: `repro: ${plural(findings.length, 'finding')}`,
-      detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}: ${rules}${strict}`
+      detail: `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}: ${rules}${strict}${journalDetail(server)}`
     };
   }
-  const missed = tracking?.kind === 'tracked' ? tracking.missedRuns ?? 0 : 0;
+  const missed = tracking?.kind === 'tracked' ? (tracking.missedRuns ?? 0) : 0;
   if (missed > 0) {
     return {
       kind: 'incomplete',
@@ -250,30 +351,55 @@ export function summarize(
     return {
       kind: 'incomplete',
       label: 'repro: tracking incomplete',
-      detail: reasons.length > 0 ? reasons.join('; ') : 'some file reads could not be attributed'
+      detail:
+        reasons.length > 0
+          ? reasons.join('; ')
+          : 'some file reads could not be attributed'
     };
   }
-  return { kind: 'reproducible', label: 'repro: ok', detail: kernelDetail(tracking, server) };
+  return {
+    kind: 'reproducible',
+    label: 'repro: ok',
+    detail: kernelDetail(tracking, server)
+  };
 }
 
 const SEVERITY_RANK = { error: 0, warning: 1 } as const;
 
-/** Cell markers from findings: one per cell, naming every marker rule and its reason. */
-export function markersFor(findings: readonly IFinding[]): Map<number, ICellMarker> {
-  const byCell = new Map<number, IFinding[]>();
+/**
+ * The id of the cell a finding is about: the server's `cell_id`, else the id of the cell
+ * at its index among the cells that were judged (`cellIds`, in the order sent).
+ */
+export function findingCellId(
+  finding: IFinding,
+  cellIds: readonly string[]
+): string | null {
+  if (finding.cell_id) {
+    return finding.cell_id;
+  }
+  return finding.cell === null ? null : (cellIds[finding.cell] ?? null);
+}
+
+/** Cell markers from findings: one per cell id, naming every marker rule and its reason. */
+export function markersFor(
+  findings: readonly IFinding[],
+  cellIds: readonly string[] = []
+): Map<string, ICellMarker> {
+  const byCell = new Map<string, IFinding[]>();
   for (const finding of findings) {
-    if (finding.cell === null || !MARKER_RULES.has(finding.rule)) {
+    const cellId = findingCellId(finding, cellIds);
+    if (cellId === null || !MARKER_RULES.has(finding.rule)) {
       continue;
     }
-    const list = byCell.get(finding.cell) ?? [];
+    const list = byCell.get(cellId) ?? [];
     list.push(finding);
-    byCell.set(finding.cell, list);
+    byCell.set(cellId, list);
   }
-  const markers = new Map<number, ICellMarker>();
-  for (const [cell, list] of byCell) {
+  const markers = new Map<string, ICellMarker>();
+  for (const [cellId, list] of byCell) {
     list.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-    markers.set(cell, {
-      cell,
+    markers.set(cellId, {
+      cellId,
       severity: list[0].severity,
       rules: Array.from(new Set(list.map(f => f.rule))),
       tooltip: list.map(f => `${f.rule}: ${f.message}`).join('\n')
@@ -282,8 +408,54 @@ export function markersFor(findings: readonly IFinding[]): Map<number, ICellMark
   return markers;
 }
 
+/** The pair's state as people read it; a dirty notebook's pair syncs on its next save. */
+export function pairStateOf(
+  server: IServerStatus | null,
+  dirty: boolean
+): PairStateText {
+  const pair = server?.pair;
+  if (pair === undefined || pair.path === null) {
+    return 'not paired';
+  }
+  if (pair.error) {
+    return `cannot read: ${pair.error}`;
+  }
+  if (pair.in_sync) {
+    return 'in sync';
+  }
+  return dirty ? 'will sync on save' : 'out of sync';
+}
+
+/**
+ * What a verdict is about: the code cells (source and run), the inputs and the kernel's
+ * installed versions as they are now. A different basis later means the verdict judged a
+ * state that is gone. (The lock is not part of it: the save before a verify writes a new
+ * one; what the lock records comes from these.)
+ */
+export function basisOf(
+  status: IServerStatus,
+  cells: readonly ICellSnapshot[]
+): string {
+  const code = cells
+    .filter(c => c.cell_type === 'code')
+    .map(c => [c.id, c.source ?? '', c.execution_count]);
+  const inputs = (status.inputs ?? []).map(row => [
+    row.path,
+    row.status,
+    row.hash_now ?? row.size_now
+  ]);
+  const installed = (status.environment?.packages ?? []).map(p => [
+    p.name,
+    p.now
+  ]);
+  return JSON.stringify([code, inputs, installed]);
+}
+
 /** One line about a verify job for the panel: progress while it runs, then the verdict. */
-export function describeVerify(job: IVerifyJob | null, error: string | null = null): string {
+export function describeVerify(
+  job: IVerifyJob | null,
+  error: string | null = null
+): string {
   if (error !== null) {
     return `verify could not start: ${error}`;
   }
@@ -292,9 +464,17 @@ export function describeVerify(job: IVerifyJob | null, error: string | null = nu
   }
   switch (job.state) {
     case 'running': {
-      const { done, total } = job.progress;
-      const cells = done !== null && total !== null ? `, cell ${done} of ${total}` : '';
-      return `rerunning from scratch in a fresh kernel… ${job.elapsed.toFixed(0)} s${cells}`;
+      const { done, total, running } = job.progress;
+      const elapsed = `${job.elapsed.toFixed(0)} s`;
+      if (running !== undefined && running !== null && total !== null) {
+        return `rerunning from scratch… running cell ${running} of ${total} (${elapsed})`;
+      }
+      if (job.progress.phase === 'starting') {
+        return `rerunning from scratch… starting a fresh kernel (${elapsed})`;
+      }
+      const cells =
+        done !== null && total !== null ? `, cell ${done} of ${total}` : '';
+      return `rerunning from scratch in a fresh kernel… ${elapsed}${cells}`;
     }
     case 'cancelled':
       return 'verify cancelled';

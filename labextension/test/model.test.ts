@@ -1,17 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { IFinding, IServerStatus, IVerifyJob, KernelTracking } from '../src/api';
+import {
+  ICellSnapshot,
+  IFinding,
+  IServerStatus,
+  IVerifyJob,
+  KernelTracking
+} from '../src/api';
+import { cellsToSend } from '../src/cells';
+import { RunPairing } from '../src/runs';
 import {
   NotebookReproModel,
   describeVerify,
   formatSize,
   markersFor,
+  pairStateOf,
   shortHash,
   summarize
 } from '../src/model';
 
-const TRACKED: KernelTracking = { kind: 'tracked', version: '0.1.0', missedRuns: 0 };
+const TRACKED: KernelTracking = {
+  kind: 'tracked',
+  version: '0.1.0',
+  missedRuns: 0
+};
 
 function status(extra: Partial<IServerStatus> = {}): IServerStatus {
   return {
@@ -25,7 +38,11 @@ function status(extra: Partial<IServerStatus> = {}): IServerStatus {
   };
 }
 
-function finding(rule: string, cell: number | null, severity: 'error' | 'warning' = 'error'): IFinding {
+function finding(
+  rule: string,
+  cell: number | null,
+  severity: 'error' | 'warning' = 'error'
+): IFinding {
   return { rule, cell, severity, message: `${rule} in ${cell}` };
 }
 
@@ -54,27 +71,47 @@ describe('the status item summary', () => {
   it('counts findings, red when any is an error', () => {
     const summary = summarize(
       TRACKED,
-      status({ findings: [finding('out-of-order', 3), finding('stale-cell', 5, 'warning')] }),
+      status({
+        findings: [
+          finding('out-of-order', 3),
+          finding('stale-cell', 5, 'warning')
+        ]
+      }),
       null
     );
     assert.equal(summary.kind, 'findings');
     assert.equal(summary.label, 'repro: 2 findings');
-    assert.match(summary.detail, /^1 error, 1 warning: out-of-order, stale-cell$/);
+    assert.match(
+      summary.detail,
+      /^1 error, 1 warning: out-of-order, stale-cell; 3 cell runs journaled$/
+    );
   });
 
   it('is amber, not red, when every finding is a warning', () => {
-    const summary = summarize(TRACKED, status({ findings: [finding('count-gap', 2, 'warning')] }), null);
+    const summary = summarize(
+      TRACKED,
+      status({ findings: [finding('count-gap', 2, 'warning')] }),
+      null
+    );
     assert.equal(summary.kind, 'warnings');
     assert.equal(summary.label, 'repro: 1 finding');
   });
 
   it('says so when strict enforcement is broken', () => {
-    const summary = summarize(TRACKED, status({ enforce: 'strict', findings: [finding('hidden-state', 1)] }), null);
+    const summary = summarize(
+      TRACKED,
+      status({ enforce: 'strict', findings: [finding('hidden-state', 1)] }),
+      null
+    );
     assert.match(summary.detail, /strict/);
   });
 
   it('is not tracked when the kernel cannot load the extension', () => {
-    const summary = summarize({ kind: 'missing', reason: 'not installed in this kernel' }, status(), null);
+    const summary = summarize(
+      { kind: 'missing', reason: 'not installed in this kernel' },
+      status(),
+      null
+    );
     assert.equal(summary.kind, 'untracked');
     assert.equal(summary.label, 'repro: not tracked');
     assert.equal(summary.detail, 'not installed in this kernel');
@@ -83,7 +120,14 @@ describe('the status item summary', () => {
   it('is incomplete when the journal says some reads could not be attributed', () => {
     const summary = summarize(
       TRACKED,
-      status({ journal: { runs: 2, complete: false, incomplete: ['a child process read files'], kernel_id: 'k1' } }),
+      status({
+        journal: {
+          runs: 2,
+          complete: false,
+          incomplete: ['a child process read files'],
+          kernel_id: 'k1'
+        }
+      }),
       null
     );
     assert.equal(summary.kind, 'incomplete');
@@ -93,7 +137,10 @@ describe('the status item summary', () => {
   it('is incomplete when cells ran before tracking started', () => {
     const summary = summarize({ ...TRACKED, missedRuns: 2 }, status(), null);
     assert.equal(summary.kind, 'incomplete');
-    assert.match(summary.detail, /2 cell runs happened before tracking started/);
+    assert.match(
+      summary.detail,
+      /2 cell runs happened before tracking started/
+    );
   });
 
   it('findings outrank incomplete tracking', () => {
@@ -118,51 +165,221 @@ describe('the status item summary', () => {
   });
 
   it('shows errors from the server and from the save hook', () => {
-    assert.equal(summarize(TRACKED, status(), 'server unreachable').kind, 'error');
+    assert.equal(
+      summarize(TRACKED, status(), 'server unreachable').kind,
+      'error'
+    );
     const saved = summarize(TRACKED, status({ save_error: 'disk full' }), null);
     assert.equal(saved.kind, 'error');
     assert.equal(saved.detail, 'disk full');
   });
 
   it('accepts an older server that sends only the first fields', () => {
-    const old: IServerStatus = { version: '0.0.1', path: 'nb.ipynb', project_root: '/', locked: true };
+    const old: IServerStatus = {
+      version: '0.0.1',
+      path: 'nb.ipynb',
+      project_root: '/',
+      locked: true
+    };
     const summary = summarize(TRACKED, old, null);
     assert.equal(summary.kind, 'reproducible');
     assert.match(summary.detail, /locked/);
   });
 });
 
+function code(
+  id: string,
+  source: string,
+  count: number | null = null
+): ICellSnapshot {
+  return { id, cell_type: 'code', source, execution_count: count, tags: [] };
+}
+
 describe('cell markers', () => {
-  it('mark only the rules about execution state, one marker per cell', () => {
-    const markers = markersFor([
-      finding('out-of-order', 3),
-      finding('stale-cell', 3, 'warning'),
-      finding('unseeded-random', 4, 'warning'),
-      finding('hidden-state', null),
-      finding('hidden-state', 6)
-    ]);
-    assert.deepEqual(Array.from(markers.keys()).sort(), [3, 6]);
-    const three = markers.get(3);
-    assert.ok(three);
-    assert.deepEqual(three.rules, ['out-of-order', 'stale-cell']);
-    assert.equal(three.severity, 'error');
-    assert.equal(three.tooltip, 'out-of-order: out-of-order in 3\nstale-cell: stale-cell in 3');
+  it('mark only the rules about execution state and randomness, one marker per cell id', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const markers = markersFor(
+      [
+        finding('out-of-order', 3),
+        finding('stale-cell', 3, 'warning'),
+        finding('unseeded-random', 4, 'warning'),
+        finding('absolute-path', 5),
+        finding('hidden-state', null),
+        finding('hidden-state', 6)
+      ],
+      ids
+    );
+    assert.deepEqual(Array.from(markers.keys()).sort(), ['d', 'e', 'g']);
+    const d = markers.get('d');
+    assert.ok(d);
+    assert.deepEqual(d.rules, ['out-of-order', 'stale-cell']);
+    assert.equal(d.severity, 'error');
+    assert.equal(
+      d.tooltip,
+      'out-of-order: out-of-order in 3\nstale-cell: stale-cell in 3'
+    );
+  });
+
+  it("follow the server's cell id over the index", () => {
+    const moved = { ...finding('hidden-state', 1), cell_id: 'x' };
+    assert.deepEqual(Array.from(markersFor([moved], ['a', 'b']).keys()), ['x']);
   });
 
   it('put the worst severity first whatever the order of the findings', () => {
-    const markers = markersFor([finding('edited-after-run', 1, 'warning'), finding('hidden-state', 1)]);
-    assert.equal(markers.get(1)?.severity, 'error');
-    assert.deepEqual(markers.get(1)?.rules, ['hidden-state', 'edited-after-run']);
+    const markers = markersFor(
+      [finding('edited-after-run', 1, 'warning'), finding('hidden-state', 1)],
+      ['a', 'b']
+    );
+    assert.equal(markers.get('b')?.severity, 'error');
+    assert.deepEqual(markers.get('b')?.rules, [
+      'hidden-state',
+      'edited-after-run'
+    ]);
+  });
+
+  it('stay on their cell when a cell above is deleted', () => {
+    const model = new NotebookReproModel();
+    model.setServerStatus(status({ findings: [finding('hidden-state', 2)] }), [
+      code('a', 'x = 1'),
+      code('b', 'y = 2'),
+      code('c', 'print(x)')
+    ]);
+    assert.deepEqual(Array.from(model.markers.keys()), ['c']);
+    assert.equal(model.findingCellId(model.findings[0]), 'c');
+  });
+});
+
+describe('the cells sent to the server', () => {
+  it('leave out the sources the server already has and keep everything else', () => {
+    const sent = new Map([
+      ['a', 'x = 1'],
+      ['b', 'old']
+    ]);
+    const cells = cellsToSend(
+      [code('a', 'x = 1', 4), code('b', 'new', 5), code('c', 'z')],
+      sent
+    );
+    assert.deepEqual(cells[0], {
+      id: 'a',
+      cell_type: 'code',
+      execution_count: 4,
+      tags: []
+    });
+    assert.equal(cells[1].source, 'new');
+    assert.equal(cells[2].source, 'z');
+    const failed = {
+      ...code('d', 'print(y)', 6),
+      error: "NameError: name 'y' is not defined"
+    };
+    assert.deepEqual(cellsToSend([failed], new Map([['d', 'print(y)']]))[0], {
+      id: 'd',
+      cell_type: 'code',
+      execution_count: 6,
+      tags: [],
+      error: "NameError: name 'y' is not defined"
+    });
+  });
+});
+
+describe('one status request per cell run', () => {
+  it('waits for the journal line after JupyterLab saw the run finish', () => {
+    const runs = new RunPairing();
+    assert.equal(runs.executed(), 'wait');
+    assert.equal(runs.unmatched, true);
+    assert.equal(runs.journaled(), 'refresh');
+    assert.equal(runs.unmatched, false);
+  });
+
+  it('waits for JupyterLab when the journal line comes first', () => {
+    const runs = new RunPairing();
+    assert.equal(runs.journaled(), 'wait');
+    assert.equal(runs.executed(), 'refresh');
+    assert.equal(runs.unmatched, false);
+  });
+
+  it('pairs the runs of a Run All one by one', () => {
+    const runs = new RunPairing();
+    const steps = [
+      runs.executed(),
+      runs.journaled(),
+      runs.journaled(),
+      runs.executed()
+    ];
+    assert.deepEqual(steps, ['wait', 'refresh', 'wait', 'refresh']);
+  });
+
+  it('asks at once without a comm, and leaves lone events to the grace period', () => {
+    const runs = new RunPairing();
+    assert.equal(runs.executed(false), 'refresh');
+    assert.equal(runs.unmatched, false);
+    runs.executed(); // an empty cell: the kernel never sees it
+    assert.equal(runs.unmatched, true);
+    runs.reset();
+    assert.equal(runs.unmatched, false);
+  });
+});
+
+describe('the paired script', () => {
+  const outOfSync = status({
+    pair: {
+      path: 'nb.py',
+      in_sync: false,
+      declared: true,
+      error: null,
+      format: 'py:percent'
+    },
+    findings: [finding('pair-out-of-sync', null)]
+  });
+
+  it('will sync on save while the notebook has unsaved edits, and is then no finding', () => {
+    assert.equal(pairStateOf(outOfSync, true), 'will sync on save');
+    assert.equal(pairStateOf(outOfSync, false), 'out of sync');
+    const model = new NotebookReproModel();
+    model.setTracking(TRACKED);
+    model.setServerStatus(outOfSync);
+    assert.equal(model.summary.kind, 'findings');
+    model.setDirty(true);
+    assert.deepEqual(model.findings, []);
+    assert.equal(model.summary.label, 'repro: ok');
+    assert.equal(model.pairState, 'will sync on save');
+    model.setDirty(false); // saved: the answer from before the save is not the last word
+    assert.equal(model.pairState, 'will sync on save');
+    model.setServerStatus(status({ locked: true }));
+    assert.equal(model.pairState, 'not paired');
+  });
+
+  it('is not paired without a path, and says why it cannot be read', () => {
+    assert.equal(pairStateOf(status(), false), 'not paired');
+    const broken = status({
+      pair: {
+        path: 'nb.py',
+        in_sync: null,
+        declared: true,
+        error: 'bad header',
+        format: 'py'
+      }
+    });
+    assert.equal(pairStateOf(broken, true), 'cannot read: bad header');
   });
 });
 
 describe('the verify line', () => {
   it('follows a job from progress to verdict', () => {
-    assert.match(describeVerify(job({})), /rerunning from scratch in a fresh kernel… 3 s$/);
-    assert.match(describeVerify(job({ progress: { done: 2, total: 7 } })), /cell 2 of 7/);
+    assert.match(
+      describeVerify(job({})),
+      /rerunning from scratch in a fresh kernel… 3 s$/
+    );
+    assert.match(
+      describeVerify(job({ progress: { done: 2, total: 7 } })),
+      /cell 2 of 7/
+    );
     const reproduced = job({
       state: 'done',
-      result: { path: 'nb.ipynb', verdict: 'reproduced', cells: [{ cell: 1, status: 'same' }] }
+      result: {
+        path: 'nb.ipynb',
+        verdict: 'reproduced',
+        cells: [{ cell: 1, status: 'same' }]
+      }
     });
     assert.match(describeVerify(reproduced), /^reproduced: all 1 cell match/);
     const differs = job({
@@ -179,9 +396,60 @@ describe('the verify line', () => {
     assert.equal(describeVerify(differs), 'not reproduced: 1 cell differ');
   });
 
+  it('shows the kernel starting, then the cell that runs now', () => {
+    assert.match(
+      describeVerify(
+        job({ progress: { done: null, total: 7, phase: 'starting' } })
+      ),
+      /starting a fresh kernel/
+    );
+    assert.match(
+      describeVerify(
+        job({ progress: { done: 2, total: 7, phase: 'running', running: 3 } })
+      ),
+      /running cell 3 of 7/
+    );
+  });
+
+  it('is outdated once the cells, their runs or the inputs change after the job started', () => {
+    const model = new NotebookReproModel();
+    const cells = [code('a', 'x = 1', 1)];
+    model.setServerStatus(status(), cells);
+    model.setVerify(job({ id: 'j1' }));
+    model.setVerify(job({ id: 'j1', state: 'done' }));
+    model.setServerStatus(status({ locked: true }), cells); // the save's lock: same notebook
+    assert.equal(model.verifyOutdated, false);
+    model.setServerStatus(status({ locked: true }), [code('a', 'x = 1', 2)]); // ran again
+    assert.equal(model.verifyOutdated, true);
+    model.setVerify(job({ id: 'j2' })); // a new job judges the notebook as it is now
+    assert.equal(model.verifyOutdated, false);
+    const upgraded = status({
+      locked: true,
+      environment: {
+        python: '3.11',
+        implementation: 'CPython',
+        platform: 'linux',
+        locked_python: '3.11',
+        packages: [
+          { name: 'pandas', locked: '2.2', now: '3.0', status: 'changed' }
+        ],
+        drift: true,
+        known: true
+      }
+    });
+    model.setServerStatus(upgraded, [code('a', 'x = 1', 2)]); // a package was upgraded
+    assert.equal(model.verifyOutdated, true);
+  });
+
   it('reports a job that could not run, and a request that failed', () => {
-    assert.equal(describeVerify(job({ state: 'failed', message: 'no kernel' })), 'verify failed: no kernel');
-    assert.equal(describeVerify(null, 'forbidden'), 'verify could not start: forbidden');
+    assert.equal(
+      describeVerify(job({ state: 'failed', message: 'no kernel' })),
+      'verify failed: no kernel'
+    );
+    assert.equal(
+      describeVerify(null, 'forbidden'),
+      'verify could not start: forbidden'
+    );
     assert.equal(describeVerify(null), 'not verified in this session');
   });
 });
@@ -195,7 +463,9 @@ describe('the notebook model', () => {
     });
     model.setTracking(TRACKED);
     assert.equal(model.kernelPhase, 'ready');
-    model.setServerStatus(status({ findings: [finding('out-of-order', 2)] }));
+    model.setServerStatus(status({ findings: [finding('out-of-order', 0)] }), [
+      code('a', 'x')
+    ]);
     assert.equal(model.markers.size, 1);
     model.setKernelPhase('starting');
     assert.equal(model.tracking, null);
@@ -204,7 +474,7 @@ describe('the notebook model', () => {
     assert.equal(changes, 3);
   });
 
-  it('ignores an answer equal to the last one (polling does not re-render)', () => {
+  it('ignores an answer equal to the last one (nothing re-renders)', () => {
     const model = new NotebookReproModel();
     let changes = 0;
     model.changed.connect(() => {
@@ -228,11 +498,20 @@ describe('the notebook model', () => {
 
   it('breaks strict enforcement only with error findings under strict', () => {
     const model = new NotebookReproModel();
-    model.setServerStatus(status({ enforce: 'strict', findings: [finding('count-gap', 1, 'warning')] }));
+    model.setServerStatus(
+      status({
+        enforce: 'strict',
+        findings: [finding('count-gap', 1, 'warning')]
+      })
+    );
     assert.equal(model.violatesStrict, false);
-    model.setServerStatus(status({ enforce: 'warn', findings: [finding('out-of-order', 1)] }));
+    model.setServerStatus(
+      status({ enforce: 'warn', findings: [finding('out-of-order', 1)] })
+    );
     assert.equal(model.violatesStrict, false);
-    model.setServerStatus(status({ enforce: 'strict', findings: [finding('out-of-order', 1)] }));
+    model.setServerStatus(
+      status({ enforce: 'strict', findings: [finding('out-of-order', 1)] })
+    );
     assert.equal(model.violatesStrict, true);
   });
 });

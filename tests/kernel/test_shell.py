@@ -70,6 +70,13 @@ def test_blank_executions_are_not_cells(session: Any) -> None:
     assert [r.source for r in session.journal().runs] == ["x = 1"]
 
 
+def test_hidden_executions_without_history_are_not_cell_runs(session: Any) -> None:
+    # a frontend's variable viewer runs code this way; it is not one of the notebook's cells
+    session.shell.run_cell("probe = 1", store_history=False)
+    session.run("x = 1")
+    assert [r.source for r in session.journal().runs] == ["x = 1"]
+
+
 def test_a_read_file_is_recorded_with_path_size_mtime_and_content_hash(
     session: Any, project: Path
 ) -> None:

@@ -90,3 +90,43 @@ def test_an_isolated_job_reruns_with_isolated_and_does_not_join_a_plain_one(
     assert wait(isolated).result == {"verdict": "reproduced", "argv": ["--isolated"]}
     assert wait(plain).result == {"verdict": "reproduced", "argv": []}
     assert isolated.to_json()["isolated"] is True
+
+
+def test_progress_says_the_kernel_starts_then_which_cell_runs_now(tmp_path: Path) -> None:
+    job = VerifyJob("j", "nb.ipynb", notebook(tmp_path))
+    assert job.to_json()["progress"] == {
+        "done": None,
+        "total": None,
+        "phase": "starting",
+        "running": None,
+    }
+    job.cells_total = 7
+    job.cells_done = 0
+    assert job.to_json()["progress"]["phase"] == "running"
+    assert job.to_json()["progress"]["running"] == 1  # 1-based, as people count cells
+    job.cells_done = 7
+    assert job.to_json()["progress"]["running"] is None
+
+
+def test_the_listener_hears_the_job_end_after_its_result_is_in(tmp_path: Path) -> None:
+    verdict = {"path": "nb.ipynb", "verdict": "reproduced", "cells": []}
+    registry = JobRegistry(lambda nb: python(f"print({json.dumps(json.dumps(verdict))})"))
+    heard: list[tuple[str, bool]] = []
+    registry.listener = lambda job: heard.append((job.state, job.result is not None))
+    wait(registry.start("nb.ipynb", notebook(tmp_path)))
+    deadline = time.monotonic() + 10
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.01)  # the listener runs on the job's thread, just after the state
+    assert heard[-1] == ("done", True)
+
+
+def test_a_failing_listener_does_not_stop_the_job(tmp_path: Path) -> None:
+    # progress on stderr calls the listener while the job runs
+    progress_then_no_verdict = "import sys; sys.stderr.write('1/2 [\\n'); print('{}')"
+    registry = JobRegistry(lambda nb: python(progress_then_no_verdict))
+
+    def broken(job: VerifyJob) -> None:
+        raise RuntimeError("no browser")
+
+    registry.listener = broken
+    assert wait(registry.start("nb.ipynb", notebook(tmp_path))).state == "failed"

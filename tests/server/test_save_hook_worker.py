@@ -55,3 +55,48 @@ def test_a_failure_is_recorded_for_the_path_and_logged_not_raised(
         "snapshot of" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records
     )
     assert broken.read_text() == "{"
+
+
+class Sessions:
+    """The session and kernel managers as the worker sees them: one kernel, busy or idle."""
+
+    def __init__(self, state: str) -> None:
+        self.kernel_manager = self
+        self.execution_state = state
+
+    async def get_session(self, path: str) -> dict[str, object]:
+        return {"path": path, "kernel": {"id": "k1"}}
+
+    def get_kernel(self, kernel_id: str) -> Sessions:
+        assert kernel_id == "k1"
+        return self
+
+
+def save_on_a_loop(worker: SnapshotWorker, notebook: Path) -> None:
+    """Save as the server does: the hook is called on the running event loop."""
+    import asyncio
+
+    async def save() -> None:
+        worker.post_save({"path": notebook.name, "type": "notebook"}, str(notebook), None)
+        assert await asyncio.to_thread(worker.wait_idle, 30)
+
+    asyncio.run(save())
+
+
+def test_a_save_while_the_kernel_runs_cells_takes_no_half_run_snapshot(project: Path) -> None:
+    sessions = Sessions("busy")
+    told: list[tuple[str, str]] = []
+    worker = SnapshotWorker(session_manager=sessions)
+    worker.listener = lambda path, outcome: told.append((path, outcome.status))
+    notebook = project / "analysis.ipynb"
+    write_notebook(notebook, ["x = 1"])
+    save_on_a_loop(worker, notebook)
+    outcome = worker.last_outcome(str(notebook))
+    assert outcome is not None and outcome.status == "skipped"
+    assert "next save" in outcome.message
+    assert not (project / "analysis.repro.json").exists()
+
+    sessions.execution_state = "idle"  # the run ended; the next save records it
+    save_on_a_loop(worker, notebook)
+    assert (project / "analysis.repro.json").is_file()
+    assert told == [("analysis.ipynb", "skipped"), ("analysis.ipynb", "written")]

@@ -43,10 +43,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function button(
   label: string,
   onClick: () => void,
-  options: { title?: string; action?: string; disabled?: boolean } = {}
+  options: {
+    title?: string;
+    action?: string;
+    disabled?: boolean;
+    className?: string;
+  } = {}
 ): HTMLButtonElement {
   const node = h('button', {
-    className: 'jp-repro-button jp-mod-styled',
+    className: `jp-repro-button jp-mod-styled${options.className ? ` ${options.className}` : ''}`,
     text: label,
     title: options.title,
     data: options.action ? { action: options.action } : {},

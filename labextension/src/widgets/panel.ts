@@ -1,13 +1,16 @@
 import { Widget } from '@lumino/widgets';
 
-import { IInputRow, IServerStatus, IVerifyJob } from '../api';
+import { IFinding, IInputRow, IServerStatus, IVerifyJob } from '../api';
 import { NotebookConnector } from '../connector';
 import { describeVerify, formatSize, plural, shortHash } from '../model';
 import { button, h } from './dom';
 
 /** What the panel's buttons and links do; the plugin supplies them (commands, dialogs). */
 export interface IPanelActions {
-  jumpToCell(connector: NotebookConnector, cell: number): void;
+  /** Select and show the cell with this id. */
+  jumpToCell(connector: NotebookConnector, cellId: string): void;
+  /** Select and show the cell at this index (counting every cell from 0). */
+  jumpToIndex(connector: NotebookConnector, index: number): void;
   verify(connector: NotebookConnector): void;
   snapshot(connector: NotebookConnector): void;
   restartRunAll(connector: NotebookConnector): void;
@@ -17,18 +20,56 @@ export interface IPanelActions {
 }
 
 function section(name: string, title: string, body: Node[]): HTMLElement {
-  return h('section', { className: 'jp-repro-section', data: { section: name } }, [
-    h('h3', { className: 'jp-repro-section-title', text: title }),
-    ...body
-  ]);
+  return h(
+    'section',
+    { className: 'jp-repro-section', data: { section: name } },
+    [h('h3', { className: 'jp-repro-section-title', text: title }), ...body]
+  );
 }
 
 function empty(text: string): HTMLElement {
   return h('p', { className: 'jp-repro-empty', text });
 }
 
+/** Cells named as people count them: from 1, over all cells (JupyterLab's "Cell 3/9"). */
 function cellsText(cells: number[]): string {
-  return cells.length === 0 ? '' : `cell${cells.length > 1 ? 's' : ''} ${cells.join(', ')}`;
+  return cells.length === 0
+    ? ''
+    : `cell${cells.length > 1 ? 's' : ''} ${cells.map(c => c + 1).join(', ')}`;
+}
+
+function dismissButton(dismiss: () => void): HTMLButtonElement {
+  const node = button('×', dismiss, {
+    action: 'dismiss',
+    title: 'Dismiss this message',
+    className: 'jp-repro-dismiss'
+  });
+  node.setAttribute('aria-label', 'Dismiss this message');
+  return node;
+}
+
+/** A list entry that acts when clicked or when Enter/Space is pressed on it. */
+function actionItem(
+  className: string,
+  label: string,
+  act: (() => void) | null,
+  children: (Node | null)[],
+  data: Record<string, string> = {}
+): HTMLElement {
+  const item = h('li', { className, data }, children);
+  if (act !== null) {
+    item.tabIndex = 0;
+    item.setAttribute('role', 'button');
+    item.setAttribute('aria-label', label);
+    item.addEventListener('click', () => act());
+    item.addEventListener('keydown', event => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        act();
+      }
+    });
+  }
+  return item;
 }
 
 /**
@@ -72,7 +113,9 @@ export class ReproPanel extends Widget {
   private _render(): void {
     const connector = this._connector;
     if (connector === null) {
-      this.node.replaceChildren(empty('Open a notebook to see its reproducibility.'));
+      this.node.replaceChildren(
+        empty('Open a notebook to see its reproducibility.')
+      );
       return;
     }
     const model = connector.model;
@@ -82,7 +125,10 @@ export class ReproPanel extends Widget {
     const scrollTop = this.node.scrollTop; // re-rendering must not move the reader's place
     const parts: (HTMLElement | null)[] = [
       h('header', { className: 'jp-repro-panel-header' }, [
-        h('div', { className: 'jp-repro-panel-path', text: connector.panel.context.path }),
+        h('div', {
+          className: 'jp-repro-panel-path',
+          text: connector.panel.context.path
+        }),
         h('div', {
           className: `jp-repro-panel-summary jp-repro-status-${summary.kind}`,
           text: summary.label,
@@ -95,60 +141,109 @@ export class ReproPanel extends Widget {
         button('Verify from scratch', () => this._actions.verify(connector), {
           action: 'verify',
           disabled: model.verify?.state === 'running',
-          title: 'Rerun the saved notebook in a fresh kernel and compare with its outputs'
+          title:
+            'Rerun the saved notebook in a fresh kernel and compare with its outputs'
         }),
-        button('Snapshot now', () => this._actions.snapshot(connector), { action: 'snapshot' }),
-        button('Restart & run all', () => this._actions.restartRunAll(connector), {
-          action: 'restart-run-all'
-        })
+        button('Snapshot now', () => this._actions.snapshot(connector), {
+          action: 'snapshot'
+        }),
+        button(
+          'Restart & run all',
+          () => this._actions.restartRunAll(connector),
+          {
+            action: 'restart-run-all'
+          }
+        )
       ]),
       notice === null
         ? null
-        : h('p', {
-            className: `jp-repro-notice${notice.error ? ' jp-repro-notice-error' : ''}`,
-            text: notice.text
-          }),
+        : h(
+            'div',
+            {
+              className: `jp-repro-notice${notice.error ? ' jp-repro-notice-error' : ''}`
+            },
+            [
+              h('span', {
+                className: 'jp-repro-notice-text',
+                text: notice.text
+              }),
+              dismissButton(() => model.setNotice(null))
+            ]
+          ),
       this._verify(connector, model.verify, model.verifyError),
-      this._findings(connector, status),
+      this._findings(connector),
       this._inputs(status),
       this._outputs(status),
       this._environment(status),
       this._history(connector),
       this._pair(connector, status)
     ];
-    this.node.replaceChildren(...parts.filter((node): node is HTMLElement => node !== null));
+    const focused = this._focusedIndex();
+    this.node.replaceChildren(
+      ...parts.filter((node): node is HTMLElement => node !== null)
+    );
     this.node.scrollTop = scrollTop;
+    if (focused !== null) {
+      // re-rendering must not take the keyboard's place away either
+      this._focusables()[focused]?.focus({ preventScroll: true });
+    }
   }
 
-  private _findings(connector: NotebookConnector, status: IServerStatus | null): HTMLElement {
-    const findings = status?.findings ?? [];
-    const items = findings.map(finding =>
-      h(
-        'li',
-        {
-          className: `jp-repro-finding jp-repro-finding-${finding.severity}`,
-          title: finding.hint ?? '',
-          data: { rule: finding.rule, cell: String(finding.cell ?? '') },
-          onClick: () => {
-            if (finding.cell !== null) {
-              this._actions.jumpToCell(connector, finding.cell);
-            }
-          }
-        },
-        [
-          h('span', {
-            className: 'jp-repro-finding-where',
-            text: finding.cell === null ? 'notebook' : `cell ${finding.cell}`
-          }),
-          h('span', { className: 'jp-repro-finding-rule', text: finding.rule }),
-          h('span', { className: 'jp-repro-finding-message', text: finding.message })
-        ]
-      )
+  private _focusables(): HTMLElement[] {
+    return Array.from(
+      this.node.querySelectorAll<HTMLElement>('button, [tabindex="0"]')
     );
+  }
+
+  private _focusedIndex(): number | null {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.node.contains(active)) {
+      return null;
+    }
+    const index = this._focusables().indexOf(active);
+    return index < 0 ? null : index;
+  }
+
+  /** Where a finding is, as people count cells now: "cell 3", or "notebook". */
+  private _where(connector: NotebookConnector, finding: IFinding): string {
+    const cellId = connector.model.findingCellId(finding);
+    const number = cellId === null ? null : connector.cellNumber(cellId);
+    if (number !== null) {
+      return `cell ${number}`;
+    }
+    return finding.cell === null ? 'notebook' : `cell ${finding.cell + 1}`;
+  }
+
+  private _findings(connector: NotebookConnector): HTMLElement {
+    const findings = connector.model.findings;
+    const items = findings.map(finding => {
+      const cellId = connector.model.findingCellId(finding);
+      const where = this._where(connector, finding);
+      const item = actionItem(
+        `jp-repro-finding jp-repro-finding-${finding.severity}`,
+        `${where}, ${finding.rule}: ${finding.message}. Show the cell.`,
+        cellId === null
+          ? null
+          : () => this._actions.jumpToCell(connector, cellId),
+        [
+          h('span', { className: 'jp-repro-finding-where', text: where }),
+          h('span', { className: 'jp-repro-finding-rule', text: finding.rule }),
+          h('span', {
+            className: 'jp-repro-finding-message',
+            text: finding.message
+          })
+        ],
+        { rule: finding.rule, cellId: cellId ?? '' }
+      );
+      item.title = finding.hint ?? '';
+      return item;
+    });
     return section(
       'findings',
       `Findings (${findings.length})`,
-      items.length > 0 ? [h('ul', { className: 'jp-repro-list' }, items)] : [empty('None.')]
+      items.length > 0
+        ? [h('ul', { className: 'jp-repro-list' }, items)]
+        : [empty('None.')]
     );
   }
 
@@ -157,26 +252,49 @@ export class ReproPanel extends Widget {
     job: IVerifyJob | null,
     error: string | null
   ): HTMLElement {
-    const verdict = job?.state === 'done' ? job.result?.verdict ?? null : null;
+    const verdict =
+      job?.state === 'done' ? (job.result?.verdict ?? null) : null;
+    const outdated =
+      job !== null && job.state !== 'running' && connector.model.verifyOutdated;
     const body: Node[] = [
       h('p', {
-        className: 'jp-repro-verdict',
+        className: `jp-repro-verdict${outdated ? ' jp-repro-outdated' : ''}`,
         text: describeVerify(job, error),
-        data: { verdict: verdict ?? job?.state ?? 'none' }
+        data: {
+          verdict: verdict ?? job?.state ?? 'none',
+          outdated: String(outdated)
+        }
       })
     ];
+    if (outdated) {
+      body.push(
+        h('p', {
+          className: 'jp-repro-outdated-note',
+          text: 'Outdated: cells, their runs or the inputs changed since this verify. Verify again.'
+        })
+      );
+    }
     const result = job?.state === 'done' ? job.result : null;
     const facts = [
       result?.failure ? `execution failed: ${result.failure}` : null,
-      ...(result?.inputs ?? []).filter(i => i.status !== 'same').map(i => `input ${i.path}: ${i.status}`),
+      ...(result?.inputs ?? [])
+        .filter(i => i.status !== 'same')
+        .map(i => `input ${i.path}: ${i.status}`),
       ...(result?.environment ?? [])
         .filter(e => e.status !== 'same')
-        .map(e => `package ${e.distribution}: ${e.locked ?? '?'} → ${e.current ?? 'not installed'}`),
+        .map(
+          e =>
+            `package ${e.distribution}: ${e.locked ?? '?'} → ${e.current ?? 'not installed'}`
+        ),
       ...(result?.notes ?? []).map(n => `note: ${n}`)
     ].filter((line): line is string => line !== null);
     if (facts.length > 0) {
       body.push(
-        h('ul', { className: 'jp-repro-list jp-repro-verify-facts' }, facts.map(text => h('li', { text })))
+        h(
+          'ul',
+          { className: 'jp-repro-list jp-repro-verify-facts' },
+          facts.map(text => h('li', { text }))
+        )
       );
     }
     const cells = (result?.cells ?? []).filter(c => c.status !== 'same');
@@ -186,22 +304,30 @@ export class ReproPanel extends Widget {
           'ul',
           { className: 'jp-repro-list' },
           cells.map(c =>
-            h(
-              'li',
-              {
-                className: 'jp-repro-verify-cell',
-                onClick: () => this._actions.jumpToCell(connector, c.cell)
-              },
+            actionItem(
+              'jp-repro-verify-cell',
+              `cell ${c.cell + 1}: ${c.status}. Show the cell.`,
+              () => this._actions.jumpToIndex(connector, c.cell),
               [
-                h('span', { className: 'jp-repro-finding-where', text: `cell ${c.cell}` }),
+                h('span', {
+                  className: 'jp-repro-finding-where',
+                  text: `cell ${c.cell + 1}`
+                }),
                 h('span', {
                   className: 'jp-repro-finding-rule',
-                  text: c.nondeterministic ? `${c.status} (nondeterministic)` : c.status
+                  text: c.nondeterministic
+                    ? `${c.status} (nondeterministic)`
+                    : c.status
                 }),
                 ...(c.causes ?? []).map(cause =>
-                  h('span', { className: 'jp-repro-finding-message', text: cause })
+                  h('span', {
+                    className: 'jp-repro-finding-message',
+                    text: cause
+                  })
                 ),
-                c.diff ? h('pre', { className: 'jp-repro-diff', text: c.diff }) : null
+                c.diff
+                  ? h('pre', { className: 'jp-repro-diff', text: c.diff })
+                  : null
               ]
             )
           )
@@ -213,16 +339,37 @@ export class ReproPanel extends Widget {
 
   private _inputRow(row: IInputRow): HTMLElement {
     const warn = row.status !== 'ok';
-    return h('li', { className: `jp-repro-file${warn ? ' jp-repro-file-warn' : ''}`, data: { status: row.status } }, [
-      h('span', { className: 'jp-repro-file-path', text: row.path, title: row.path }),
-      h('span', {
-        className: 'jp-repro-file-meta',
-        text: [formatSize(row.size), shortHash(row.hash), cellsText(row.cells), row.locked ? 'locked' : 'read, not locked yet']
-          .filter(Boolean)
-          .join(' · ')
-      }),
-      warn ? h('span', { className: 'jp-repro-file-warning', text: `⚠ ${row.detail}` }) : null
-    ]);
+    return h(
+      'li',
+      {
+        className: `jp-repro-file${warn ? ' jp-repro-file-warn' : ''}`,
+        data: { status: row.status }
+      },
+      [
+        h('span', {
+          className: 'jp-repro-file-path',
+          text: row.path,
+          title: row.path
+        }),
+        h('span', {
+          className: 'jp-repro-file-meta',
+          text: [
+            formatSize(row.size),
+            shortHash(row.hash),
+            cellsText(row.cells),
+            row.locked ? 'locked' : 'read, not locked yet'
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        }),
+        warn
+          ? h('span', {
+              className: 'jp-repro-file-warning',
+              text: `⚠ ${row.detail}`
+            })
+          : null
+      ]
+    );
   }
 
   private _inputs(status: IServerStatus | null): HTMLElement {
@@ -231,8 +378,18 @@ export class ReproPanel extends Widget {
       'inputs',
       `Inputs (${rows.length})`,
       rows.length > 0
-        ? [h('ul', { className: 'jp-repro-list' }, rows.map(r => this._inputRow(r)))]
-        : [empty('No inputs recorded yet: run the cells that read data, then save.')]
+        ? [
+            h(
+              'ul',
+              { className: 'jp-repro-list' },
+              rows.map(r => this._inputRow(r))
+            )
+          ]
+        : [
+            empty(
+              'No inputs recorded yet: run the cells that read data, then save.'
+            )
+          ]
     );
   }
 
@@ -248,10 +405,20 @@ export class ReproPanel extends Widget {
               { className: 'jp-repro-list' },
               rows.map(r =>
                 h('li', { className: 'jp-repro-file' }, [
-                  h('span', { className: 'jp-repro-file-path', text: r.path, title: r.path }),
+                  h('span', {
+                    className: 'jp-repro-file-path',
+                    text: r.path,
+                    title: r.path
+                  }),
                   h('span', {
                     className: 'jp-repro-file-meta',
-                    text: [formatSize(r.size), shortHash(r.hash), cellsText(r.cells)].filter(Boolean).join(' · ')
+                    text: [
+                      formatSize(r.size),
+                      shortHash(r.hash),
+                      cellsText(r.cells)
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')
                   })
                 ])
               )
@@ -266,26 +433,41 @@ export class ReproPanel extends Widget {
     if (env === undefined) {
       return section('environment', 'Environment', [empty('Unknown.')]);
     }
-    const python = [env.implementation, env.python, env.platform].filter(Boolean).join(' ');
-    const drifted = env.packages.filter(p => p.status === 'changed' || p.status === 'missing');
+    const python = [env.implementation, env.python, env.platform]
+      .filter(Boolean)
+      .join(' ');
+    const drifted = env.packages.filter(
+      p => p.status === 'changed' || p.status === 'missing'
+    );
     const rows = env.packages.map(p =>
-      h('tr', { className: `jp-repro-package jp-repro-package-${p.status}`, data: { status: p.status } }, [
-        h('td', { text: p.name }),
-        h('td', { text: p.now ?? (p.status === 'missing' ? 'not installed' : '?') }),
-        h('td', {
-          text:
-            p.status === 'changed' || p.status === 'missing'
-              ? `⚠ locked ${p.locked ?? '?'}`
-              : p.status === 'new'
-                ? 'not locked yet'
-                : ''
-        })
-      ])
+      h(
+        'tr',
+        {
+          className: `jp-repro-package jp-repro-package-${p.status}`,
+          data: { status: p.status }
+        },
+        [
+          h('td', { text: p.name }),
+          h('td', {
+            text: p.now ?? (p.status === 'missing' ? 'not installed' : '?')
+          }),
+          h('td', {
+            text:
+              p.status === 'changed' || p.status === 'missing'
+                ? `⚠ locked ${p.locked ?? '?'}`
+                : p.status === 'new'
+                  ? 'not locked yet'
+                  : ''
+          })
+        ]
+      )
     );
     return section('environment', 'Environment', [
       h('p', {
         className: 'jp-repro-env-python',
-        text: python ? `Python: ${python}` : 'Python: unknown (no journal from the kernel yet)'
+        text: python
+          ? `Python: ${python}`
+          : 'Python: unknown (no journal from the kernel yet)'
       }),
       h('p', {
         className: `jp-repro-env-drift${drifted.length > 0 ? ' jp-repro-file-warning' : ''}`,
@@ -296,7 +478,9 @@ export class ReproPanel extends Widget {
               ? 'No drift against the lock.'
               : 'Installed versions unknown until the kernel writes its journal.'
       }),
-      rows.length > 0 ? h('table', { className: 'jp-repro-packages' }, rows) : empty('No imported distributions recorded.')
+      rows.length > 0
+        ? h('table', { className: 'jp-repro-packages' }, rows)
+        : empty('No imported distributions recorded.')
     ]);
   }
 
@@ -312,15 +496,33 @@ export class ReproPanel extends Widget {
               'ul',
               { className: 'jp-repro-list' },
               rows.map(row =>
-                h('li', { className: 'jp-repro-snapshot', data: { snapshot: row.id } }, [
-                  h('span', { className: 'jp-repro-snapshot-time', text: `${row.time} · ${row.id}` }),
-                  h('span', { className: 'jp-repro-snapshot-summary', text: row.summary, title: row.changes.join('\n') }),
-                  button('Restore inputs', () => this._actions.restore(connector, row.id), {
-                    action: 'restore',
-                    disabled: row.inputs === 0,
-                    title: `Put back the ${plural(row.inputs, 'input')} of this snapshot from the store`
-                  })
-                ])
+                h(
+                  'li',
+                  {
+                    className: 'jp-repro-snapshot',
+                    data: { snapshot: row.id }
+                  },
+                  [
+                    h('span', {
+                      className: 'jp-repro-snapshot-time',
+                      text: `${row.time} · ${row.id}`
+                    }),
+                    h('span', {
+                      className: 'jp-repro-snapshot-summary',
+                      text: row.summary,
+                      title: row.changes.join('\n')
+                    }),
+                    button(
+                      'Restore inputs',
+                      () => this._actions.restore(connector, row.id),
+                      {
+                        action: 'restore',
+                        disabled: row.inputs === 0,
+                        title: `Put back the ${plural(row.inputs, 'input')} of this snapshot from the store`
+                      }
+                    )
+                  ]
+                )
               )
             )
           ]
@@ -328,16 +530,12 @@ export class ReproPanel extends Widget {
     );
   }
 
-  private _pair(connector: NotebookConnector, status: IServerStatus | null): HTMLElement {
+  private _pair(
+    connector: NotebookConnector,
+    status: IServerStatus | null
+  ): HTMLElement {
     const pair = status?.pair;
-    const state =
-      pair === undefined || pair.path === null
-        ? 'not paired'
-        : pair.error
-          ? `cannot read: ${pair.error}`
-          : pair.in_sync
-            ? 'in sync'
-            : 'out of sync';
+    const state = connector.model.pairState;
     return section('pair', 'Paired script', [
       h('p', {
         className: 'jp-repro-pair-state',
