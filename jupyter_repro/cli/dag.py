@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from jupyter_repro.cli.project_args import add_project_paths
 
 HELP = "the graph of a project's notebooks: who writes the files who reads"
 FORMATS = ("text", "json", "dot", "mermaid")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="folders, notebooks or locks (default: the current folder)",
-    )
+    add_project_paths(parser)
 
 
 def run(args: argparse.Namespace) -> int:

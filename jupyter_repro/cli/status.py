@@ -5,19 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from jupyter_repro.cli.project_args import add_project_paths
 
 HELP = "each notebook of a project fresh or stale, and why"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="folders, notebooks or locks (default: the current folder)",
-    )
+    add_project_paths(parser)
 
 
 def run(args: argparse.Namespace) -> int:
