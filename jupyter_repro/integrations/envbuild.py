@@ -154,24 +154,46 @@ class BuiltEnvironment:
 
 def _package_source() -> tuple[str, str]:
     """How the running jupyter-repro goes into the environment: ("path", folder) for a
-    source checkout (put on the path with a .pth file, as an editable install would), or
-    ("requirement", spec) for an installed release or its wheel."""
+    source checkout (put on the path with a .pth file, as an editable install would),
+    ("requirement", spec) for a release from an index or a wheel, or ("copy", folder) for
+    an install from a local folder, which no index has: its package is copied in."""
     import jupyter_repro
 
-    checkout = Path(jupyter_repro.__file__).resolve().parent.parent
+    package = Path(jupyter_repro.__file__).resolve().parent
+    checkout = package.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / "jupyter_repro").is_dir():
         return "path", str(checkout)
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
-        direct = distribution("jupyter-repro").read_text("direct_url.json")
+        installed = distribution("jupyter-repro")
+        direct, record = installed.read_text("direct_url.json"), installed.read_text("RECORD")
     except PackageNotFoundError:
-        direct = None
+        direct, record = None, None
     if direct:
         url = json.loads(direct).get("url", "")
         if url.endswith(".whl"):
             return "requirement", f"jupyter-repro @ {url}"
+        # Installed from a folder: the RECORD's hashes tell one such install from another.
+        return "copy", f"{package}#{blake3_text(record or '')}"
     return "requirement", f"jupyter-repro=={jupyter_repro.__version__}"
+
+
+def blake3_text(text: str) -> str:
+    from blake3 import blake3
+
+    return blake3(text.encode()).hexdigest()[:16]
+
+
+def _copy_package(source: str, site: Path) -> None:
+    """The installed jupyter_repro package into the environment's site-packages: the
+    kernel extension is what the rebuilt environment needs of it."""
+    package = Path(source.rsplit("#", 1)[0])
+    shutil.copytree(
+        package,
+        site / "jupyter_repro",
+        ignore=shutil.ignore_patterns("labextension", "__pycache__"),
+    )
 
 
 def environment_key(requirements: str, python: str, source: tuple[str, str]) -> str:
@@ -295,6 +317,8 @@ def build_environment(requirements: str, python_version: str | None) -> BuiltEnv
         if source[0] == "path":
             site = _site_packages(interpreter)
             (site / "jupyter_repro_source.pth").write_text(source[1] + "\n", encoding="utf-8")
+        elif source[0] == "copy":
+            _copy_package(source[1], _site_packages(interpreter))
         mark.write_text(builder, encoding="utf-8")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

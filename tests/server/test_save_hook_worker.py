@@ -73,14 +73,19 @@ class Sessions:
 
 
 def save_on_a_loop(worker: SnapshotWorker, notebook: Path) -> None:
-    """Save as the server does: the hook is called on the running event loop."""
+    """Save as the server does: the hook is called on the running event loop.
+
+    The loop runs in a thread of its own: the main thread may already run one (the
+    browser tests' Playwright keeps its loop for the whole session)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    async def save() -> None:
+    async def save() -> bool:
         worker.post_save({"path": notebook.name, "type": "notebook"}, str(notebook), None)
-        assert await asyncio.to_thread(worker.wait_idle, 30)
+        return await asyncio.to_thread(worker.wait_idle, 30)
 
-    asyncio.run(save())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, save()).result()
 
 
 def test_a_save_while_the_kernel_runs_cells_takes_no_half_run_snapshot(project: Path) -> None:
