@@ -269,17 +269,23 @@ class Inspector:
 
 
 def _store_notes(root: Path, lock: Lock | None) -> tuple[str, ...]:
-    """Stored copies of locked inputs that are gone or cut short (a stat each, no hashing)."""
+    """Stored copies of locked inputs that are cut short (a stat each, no hashing).
+
+    A copy that is simply absent is not said: a fresh clone has no store (`pull` fills
+    it), and `restore` names what it lacks when asked."""
     if lock is None or not any(entry.stored for entry in lock.inputs.values()):
         return ()
     from jupyter_repro.io.store import Store
 
     store = Store(root)
     return tuple(
-        f"the store's copy of {key} is missing or damaged: `jupyter-repro snapshot` "
+        f"the store's copy of {key} is damaged: `jupyter-repro snapshot` "
         "stores it again while the file is unchanged"
         for key, entry in sorted(lock.inputs.items())
-        if entry.stored and entry.hash and not store.object_intact(entry.hash, entry.size)
+        if entry.stored
+        and entry.hash
+        and store.object_path(entry.hash).exists()
+        and not store.object_intact(entry.hash, entry.size)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,12 @@ def test_check_notices_a_damaged_store_copy_of_a_locked_input(project: Path) -> 
     stored.write_bytes(b"a")
     (note,) = inspect_notebook(notebook).notes
     assert "data/a.csv" in note and "damaged" in note
+
+
+def test_a_fresh_clone_without_the_stores_copies_gets_no_note(project: Path) -> None:
+    from jupyter_repro.io.inspection import inspect_notebook
+
+    notebook = _project_with_input(project)
+    take_snapshot(notebook)
+    shutil.rmtree(project / ".repro")  # what a clone has: the lock, no store
+    assert inspect_notebook(notebook).notes == ()
