@@ -188,7 +188,7 @@ class RemoteStore:
         os.close(fd)
         try:
             self.fs.get_file(key, partial)
-            return store.put_file(Path(partial), digest)
+            return store.adopt(Path(partial), digest)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
