@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     history = remote.pull_history(store, [notebook_key(r) for r in relpaths] or None)
     locks = chosen_locks(store, relpaths, args.snapshot)
     digests = {d for lock in locks.values() for d in lock_input_hashes(lock).values()}
+    # Cached runs come with their objects, so `repro` after a pull restores instead of rerunning.
+    cached = remote.pull_runcache(store, set(relpaths) if relpaths else None)
+    digests |= {digest for entry in cached for digest in entry.objects()}
     plan = remote.plan_pull(store, digests)
     with progress_bar(f"pull {name}", plan.total) as advance:
         remote.pull(store, plan, advance)
@@ -72,12 +75,14 @@ def run(args: argparse.Namespace) -> int:
     payload = {
         **plan.to_json(),
         "history": history,
+        "run_cache": len(cached),
         "placed": placed,
         "kept": kept,
         "skipped": skipped,
     }
     lines = [
         f"{len(plan.objects)} object(s) fetched, {history} snapshot(s), "
+        f"{len(cached)} run-cache entr{'y' if len(cached) == 1 else 'ies'}, "
         f"{len(placed)} input(s) put in place"
     ]
     lines += [f"  changed here, kept (use --force to overwrite): {key}" for key in kept]

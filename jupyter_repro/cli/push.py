@@ -1,4 +1,4 @@
-"""`jupyter-repro push [NB...] [--remote NAME]`: send the store's inputs and history.
+"""`jupyter-repro push [NB...] [--remote NAME]`: send the store's inputs, history and run cache.
 
 Only what the remote lacks moves (objects by content hash, in parallel, with a progress
 bar on a terminal); with nothing new, a push is one listing of the remote.
@@ -71,6 +71,7 @@ def report_out(fmt: str, verb: str, remote: str, payload: dict[str, Any], lines:
 def run(args: argparse.Namespace) -> int:
     from jupyter_repro.io.remote import RemoteStore
     from jupyter_repro.io.remotes import choose_remote
+    from jupyter_repro.io.runcache import local_entries
     from jupyter_repro.io.transfer import notebook_states, project_notebooks
 
     root, relpaths = project_and_notebooks(args.notebooks)
@@ -79,17 +80,22 @@ def run(args: argparse.Namespace) -> int:
     states = notebook_states(store, relpaths or project_notebooks(store))
     digests = set().union(*(s.digests(store) for s in states)) if states else set()
     entries = [entry for s in states for entry in s.entries]
+    cached = local_entries(store, set(relpaths) if relpaths else None)
+    digests |= {digest for _, entry in cached for digest in entry.objects()}
     remote = RemoteStore(name, url)
     plan = remote.plan_push(store, digests, entries)
     with progress_bar(f"push {name}", plan.total) as advance:
         remote.push(store, plan, advance)
+    # Entries after their objects: a run-cache entry on the remote never names a missing one.
+    cache_sent = remote.push_runcache(store, [path for path, _ in cached], lambda _: None)
     lines = [
         f"{len(plan.objects)} object(s) sent, {plan.present} already there, "
-        f"{len(plan.entries)} snapshot(s) sent"
+        f"{len(plan.entries)} snapshot(s) sent, {cache_sent} run-cache entr"
+        f"{'y' if cache_sent == 1 else 'ies'} sent"
     ]
     lines += [
         f"  not in the local store (above its size cap or removed): {digest}"
         for digest in plan.unavailable
     ]
-    report_out(args.format, "push", name, plan.to_json(), lines)
+    report_out(args.format, "push", name, {**plan.to_json(), "run_cache": cache_sent}, lines)
     return 0

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from jupyter_repro.core.errors import ReproError, StoreError, UsageError
 from jupyter_repro.core.lock import lock_id
+from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.store import Store, notebook_key
 
@@ -236,6 +237,48 @@ class RemoteStore:
         by_key = {f"{self.root}/history/{e.parent.name}/{e.name}": e for e in plan.entries}
         self._parallel(lambda k: self._upload(by_key[k], k), sorted(by_key), progress)
 
+    # run cache ----------------------------------------------------------------------------
+
+    def push_runcache(self, store: Store, files: Iterable[Path], progress: Progress) -> int:
+        """Send the run-cache entry files the remote lacks (their objects go with `push`)."""
+        base = f"{self.root}/runcache/"
+        there = {p.split(base, 1)[-1] for p in self._find("runcache")}
+        wanted = {f"{f.parent.name}/{f.name}": f for f in files}
+        missing = sorted(k for k in wanted if k not in there)
+        self._parallel(lambda k: self._upload(wanted[k], base + k), missing, progress)
+        return len(missing)
+
+    def pull_runcache(self, store: Store, notebooks: set[str] | None) -> list[CacheEntry]:
+        """Copy in the run-cache entries the store lacks (of those notebooks, or all); the
+        entries to fetch objects for. An entry not named by its own key is refused."""
+        from jupyter_repro.io.atomic import write_bytes_atomic
+        from jupyter_repro.io.runcache import CACHE_DIR, read_entry
+
+        base = f"{self.root}/runcache/"
+        fetched: list[CacheEntry] = []
+        for name in sorted(p.split(base, 1)[-1] for p in self._find("runcache")):
+            folder, _, file = name.partition("/")
+            if not re.fullmatch(r"[0-9a-f]{2}", folder) or not _CACHE_NAME.match(file):
+                raise StoreError(f"remote {self.name}: runcache/{name} is not a cache entry name")
+            target = store.path / CACHE_DIR / folder / file
+            if target.is_file():
+                continue
+            try:
+                data = self.fs.cat_file(base + name)
+            except self._errors as exc:
+                raise self._failure(f"cannot read cache entry {name}", exc) from None
+            store.ensure()
+            write_bytes_atomic(target, data)
+            entry = read_entry(target)
+            if entry is None or not file.startswith(folder):
+                target.unlink()
+                raise StoreError(f"remote {self.name}: runcache/{name} is not a cache entry")
+            if notebooks is not None and entry.notebook not in notebooks:
+                target.unlink()  # another notebook's: not asked for
+                continue
+            fetched.append(entry)
+        return fetched
+
     def pull_history(self, store: Store, notebook_keys: Iterable[str] | None) -> int:
         """Copy in the history entries the store lacks (for those notebooks, or all)."""
         keys = None if notebook_keys is None else set(notebook_keys)
@@ -286,6 +329,7 @@ class RemoteStore:
 
 
 _ENTRY_NAME = re.compile(r"^\d{20}-[0-9a-f]{12}\.json$")
+_CACHE_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
 
 
 def _safe_history_name(key: str, entry: str) -> bool:

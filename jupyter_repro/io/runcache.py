@@ -25,6 +25,28 @@ def entry_path(store: Store, key: str) -> Path:
     return store.path / CACHE_DIR / hexdigest[:2] / f"{hexdigest}.json"
 
 
+def read_entry(path: Path) -> CacheEntry | None:
+    """An entry file as its model; None when unreadable or of another format (a miss)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    entry = CacheEntry.from_json(data) if isinstance(data, dict) else None
+    if entry is None or path.name != f"{entry.key.removeprefix(HASH_PREFIX)}.json":
+        return None  # an entry is named by its key: a renamed one is not trusted
+    return entry
+
+
+def local_entries(store: Store, notebooks: set[str] | None) -> list[tuple[Path, CacheEntry]]:
+    """The store's run-cache entries (of those notebooks, or all), with their files."""
+    found = []
+    for path in sorted((store.path / CACHE_DIR).glob("??/*.json")):
+        entry = read_entry(path)
+        if entry is not None and (notebooks is None or entry.notebook in notebooks):
+            found.append((path, entry))
+    return found
+
+
 def lookup(store: Store, key: str) -> CacheEntry | None:
     """The entry for `key` when it exists and the store still holds all it names."""
     try:

@@ -152,3 +152,30 @@ def test_verify_writes_a_run_record_with_its_verdict(project: Path, cli: Cli) ->
     runs = json.loads(out)["runs"]
     assert [(r["command"], r["verdict"]) for r in runs] == [("run", "ok"), ("verify", "reproduced")]
     assert runs[1]["outputs"] == {"mid.txt": runs[0]["outputs"]["mid.txt"]}
+
+
+def test_cached_runs_travel_with_push_and_pull_to_a_fresh_clone(
+    project: Path, cli: Cli, tmp_path: Path
+) -> None:
+    import shutil
+
+    two_notebooks(project)
+    locked_by_runs(project, cli)
+    (project / "raw.txt").write_text("goodbye")
+    code, out, err = cli("repro", "--format", "json", cwd=project)
+    assert steps(out) == {"first.ipynb": "ran", "second.ipynb": "ran"}, err
+    remote = (tmp_path / "shared").as_uri()
+    assert cli("remote", "add", "origin", remote, cwd=project)[0] == 0
+    code, out, err = cli("push", "--format", "json", cwd=project)
+    assert code == 0, err
+    assert json.loads(out)["run_cache"] == 2
+
+    clone = tmp_path / "clone"  # what git holds: notebooks, locks, the raw input, no outputs
+    shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".repro", "*.txt"))
+    (clone / "raw.txt").write_text("goodbye")
+    code, out, err = cli("pull", "--format", "json", cwd=clone)
+    assert json.loads(out)["run_cache"] == 2, err
+    code, out, err = cli("repro", "--format", "json", cwd=clone)
+    assert code == 0, err
+    assert steps(out) == {"first.ipynb": "cached", "second.ipynb": "cached"}
+    assert (clone / "out.txt").read_text() == "GOODBYE!"  # restored, not rerun
