@@ -7,18 +7,22 @@ Bad input raises `ReproError` subclasses; the handler turns them into JSON error
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
-from jupyter_repro.core.errors import UsageError
+from jupyter_repro.core.errors import ReproError, StoreError, UsageError
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.project import find_project_root, relative_to_root
 from jupyter_repro.io.snapshot import take_snapshot
-from jupyter_repro.io.store import Store, history_rows
+from jupyter_repro.io.store import HistoryEntry, Store, history_rows
 from jupyter_repro.io.storeops import restore_inputs
+from jupyter_repro.io.transfer import lock_input_hashes
 
 HISTORY_LIMIT = 50
+# The history answers within this even when the remote is slow; on_remote is then null.
+REMOTE_LISTING_SECONDS = 3.0
 
 
 def _root_and_relpath(notebook: Path) -> tuple[Path, str]:
@@ -33,11 +37,61 @@ def lock_of(notebook: Path) -> dict[str, Any]:
 
 
 def history(notebook: Path) -> dict[str, Any]:
-    """Snapshots newest first, each with a one-line summary of what it changed."""
+    """Snapshots newest first, each with a one-line summary of what it changed and
+    `on_remote`: whether the inputs it names are all on the project's default remote
+    (null when no remote is configured or it could not be listed in time)."""
     root, relpath = _root_and_relpath(notebook)
-    rows = history_rows(Store(root), relpath)
+    store = Store(root)
+    rows = history_rows(store, relpath)
     rows.reverse()
-    return {"notebook": relpath, "snapshots": rows[:HISTORY_LIMIT], "total": len(rows)}
+    shown = rows[:HISTORY_LIMIT]
+    remote, on_remote = _remote_objects(root)
+    entries = {entry.id: entry for entry in store.entries(relpath)}
+    for row in shown:
+        row["on_remote"] = _inputs_on_remote(entries.get(row["id"]), on_remote)
+    return {"notebook": relpath, "snapshots": shown, "total": len(rows), "remote": remote}
+
+
+def _inputs_on_remote(entry: HistoryEntry | None, on_remote: set[str] | None) -> bool | None:
+    if entry is None or on_remote is None:
+        return None
+    try:
+        digests = lock_input_hashes(entry.read())
+    except StoreError:
+        return None  # an unreadable entry: its row says so already
+    return all(digest in on_remote for digest in digests.values())
+
+
+def _remote_objects(root: Path) -> tuple[dict[str, Any] | None, set[str] | None]:
+    """The project's default remote (`name`, `reachable`, `error`) and the digests of the
+    objects on it, listed once; (None, None) without a remote, and no digests when it
+    cannot be listed within REMOTE_LISTING_SECONDS (the listing then ends on its own)."""
+    from jupyter_repro.io.remote import RemoteStore
+    from jupyter_repro.io.remotes import remotes, resolved_url
+
+    try:
+        configured = remotes(root)
+    except ReproError as exc:
+        return {"name": None, "reachable": False, "error": exc.message}, None
+    if not configured:
+        return None, None
+    name, url = next(iter(configured.items()))
+    listed: list[set[str]] = []
+    failed: list[str] = []
+
+    def list_objects() -> None:
+        try:
+            listed.append(RemoteStore(name, resolved_url(root, url)).objects())
+        except ReproError as exc:
+            failed.append(exc.message)
+
+    worker = threading.Thread(target=list_objects, name="jupyter-repro-remote-list", daemon=True)
+    worker.start()
+    worker.join(REMOTE_LISTING_SECONDS)
+    if listed:
+        return {"name": name, "reachable": True, "error": None}, listed[0]
+    error = failed[0] if failed else f"no listing within {REMOTE_LISTING_SECONDS:g} s"
+    return {"name": name, "reachable": False, "error": error}, None
 
 
 def restore(notebook: Path, snapshot: str) -> dict[str, Any]:

@@ -104,15 +104,40 @@ export interface ISnapshotRow {
   summary: string;
   changes: string[];
   inputs: number;
+  /**
+   * Whether every input it names is on the project's default remote; null when no
+   * remote is configured or it could not be listed (newer servers).
+   */
+  on_remote?: boolean | null;
+}
+
+/** The project's default remote as the history route saw it. */
+export interface IHistoryRemote {
+  name: string | null;
+  reachable: boolean;
+  error: string | null;
 }
 
 export interface IHistory {
   notebook: string;
   snapshots: ISnapshotRow[];
   total: number;
+  /** null: no remote configured (newer servers). */
+  remote?: IHistoryRemote | null;
 }
 
-export type VerdictKind = 'reproduced' | 'not-reproduced' | 'failed';
+export type VerdictKind =
+  'reproduced' | 'not-reproduced' | 'failed' | 'nothing-to-compare';
+
+/** Which environment a verify ran in (`ran_in` of `jupyter-repro verify --format json`). */
+export interface IRanIn {
+  rebuilt_from_lock: boolean;
+  /** The kernel name (current environment) or the rebuilt environment's Python. */
+  interpreter: string;
+  cache?: 'hit' | 'miss';
+  builder?: string;
+  path?: string;
+}
 
 export interface IVerifyCell {
   cell: number;
@@ -143,6 +168,7 @@ export interface IVerifyResult {
   environment?: IVerifyPackage[];
   failure?: string;
   notes?: string[];
+  ran_in?: IRanIn;
 }
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
@@ -165,6 +191,8 @@ export interface IVerifyJob {
   result: IVerifyResult | null;
   message: string | null;
   exit_code: number | null;
+  /** Rerun in an environment rebuilt from the lock (newer servers). */
+  isolated?: boolean;
 }
 
 /**

@@ -12,6 +12,7 @@ import { h } from './widgets/dom';
 export namespace CommandIDs {
   export const restartRunAll = 'jupyter-repro:restart-run-all';
   export const verify = 'jupyter-repro:verify';
+  export const verifyIsolated = 'jupyter-repro:verify-isolated';
   export const snapshot = 'jupyter-repro:snapshot';
   export const pair = 'jupyter-repro:pair';
   export const sync = 'jupyter-repro:sync';
@@ -22,6 +23,7 @@ export namespace CommandIDs {
 export const MENU_COMMANDS = [
   CommandIDs.restartRunAll,
   CommandIDs.verify,
+  CommandIDs.verifyIsolated,
   CommandIDs.snapshot,
   CommandIDs.pair,
   CommandIDs.sync,
@@ -81,6 +83,11 @@ export class ReproActions implements IPanelActions {
 
   verify(connector: NotebookConnector): void {
     void connector.verify();
+    this.openPanel();
+  }
+
+  verifyIsolated(connector: NotebookConnector): void {
+    void connector.verify(true);
     this.openPanel();
   }
 
@@ -306,6 +313,13 @@ export function registerCommands(
       'Rerun the saved notebook in a fresh kernel, in the background, and compare',
     isEnabled: enabled,
     execute: withConnector(c => actions.verify(c))
+  });
+  app.commands.addCommand(CommandIDs.verifyIsolated, {
+    label: label('Verify in a clean environment'),
+    caption:
+      'Rebuild the locked environment (cached), rerun the saved notebook there, in the background, and compare',
+    isEnabled: enabled,
+    execute: withConnector(c => actions.verifyIsolated(c))
   });
   app.commands.addCommand(CommandIDs.snapshot, {
     label: label('Snapshot now'),

@@ -268,14 +268,17 @@ export class NotebookConnector {
     }
   }
 
-  /** Start (or join) a verify job for the saved notebook and follow it until it ends. */
-  async verify(): Promise<void> {
+  /**
+   * Start (or join) a verify job for the saved notebook and follow it until it ends;
+   * `isolated` reruns it in an environment rebuilt from the lock.
+   */
+  async verify(isolated = false): Promise<void> {
     const context = this._panel.context;
     try {
       if (context.model.dirty) {
         await context.save();
       }
-      let job = await this._client.startVerify(context.path);
+      let job = await this._client.startVerify(context.path, isolated);
       this.model.setVerify(job);
       while (job.state === 'running' && !this._panel.isDisposed) {
         await this._jobMoved(job.id, this._options.verifyPollInterval);

@@ -88,6 +88,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       jumpToCell: (c, id) => actions.jumpToCell(c, id),
       jumpToIndex: (c, i) => actions.jumpToIndex(c, i),
       verify: c => actions.verify(c),
+      verifyIsolated: c => actions.verifyIsolated(c),
       snapshot: c => void actions.snapshot(c),
       restartRunAll: c => void actions.restartRunAll(c),
       pair: c => void actions.pair(c),

@@ -4,7 +4,9 @@ import {
   ICellSnapshot,
   IFinding,
   IHistory,
+  IHistoryRemote,
   IServerStatus,
+  IRanIn,
   IVerifyJob,
   KernelTracking
 } from './api';
@@ -466,15 +468,20 @@ export function describeVerify(
     case 'running': {
       const { done, total, running } = job.progress;
       const elapsed = `${job.elapsed.toFixed(0)} s`;
+      const where = job.isolated
+        ? 'rerunning in a clean environment'
+        : 'rerunning from scratch';
       if (running !== undefined && running !== null && total !== null) {
-        return `rerunning from scratch… running cell ${running} of ${total} (${elapsed})`;
+        return `${where}… running cell ${running} of ${total} (${elapsed})`;
       }
       if (job.progress.phase === 'starting') {
-        return `rerunning from scratch… starting a fresh kernel (${elapsed})`;
+        return job.isolated
+          ? `${where}… building it from the lock or reusing it, then starting a kernel (${elapsed})`
+          : `${where}… starting a fresh kernel (${elapsed})`;
       }
       const cells =
         done !== null && total !== null ? `, cell ${done} of ${total}` : '';
-      return `rerunning from scratch in a fresh kernel… ${elapsed}${cells}`;
+      return `${where} in a fresh kernel… ${elapsed}${cells}`;
     }
     case 'cancelled':
       return 'verify cancelled';
@@ -489,6 +496,9 @@ export function describeVerify(
       if (result.verdict === 'reproduced') {
         return `reproduced: all ${plural(result.cells.length, 'cell')} match (${job.elapsed.toFixed(0)} s)`;
       }
+      if (result.verdict === 'nothing-to-compare') {
+        return 'nothing to compare: no code cell had a recorded output (run and save the notebook first)';
+      }
       if (result.verdict === 'failed') {
         return `failed: the notebook raised during the rerun (${plural(differing, 'cell')} not matching)`;
       }
@@ -496,6 +506,45 @@ export function describeVerify(
     }
   }
   return job.state;
+}
+
+/**
+ * Which environment a finished verify ran in, or null when the server did not say
+ * (older servers).
+ */
+export function describeRanIn(ranIn: IRanIn | null | undefined): string | null {
+  if (ranIn === null || ranIn === undefined) {
+    return null;
+  }
+  if (!ranIn.rebuilt_from_lock) {
+    return `ran in: the current environment (kernel ${ranIn.interpreter})`;
+  }
+  const how = [
+    ranIn.cache === undefined ? null : `cache ${ranIn.cache}`,
+    ranIn.builder === undefined ? null : `built with ${ranIn.builder}`
+  ].filter((part): part is string => part !== null);
+  return `ran in: an environment rebuilt from the lock, ${ranIn.interpreter}${how.length > 0 ? ` (${how.join(', ')})` : ''}`;
+}
+
+/**
+ * Whether a snapshot's inputs are on the remote, for its history row; null when there is
+ * nothing to say (no remote configured, or an older server).
+ */
+export function describeOnRemote(
+  onRemote: boolean | null | undefined,
+  remote: IHistoryRemote | null | undefined
+): string | null {
+  if (remote === null || remote === undefined) {
+    return null;
+  }
+  const name = remote.name ?? 'the remote';
+  if (onRemote === true) {
+    return `inputs on ${name}`;
+  }
+  if (onRemote === false) {
+    return `inputs not all on ${name}: push them`;
+  }
+  return `${name} unknown: ${remote.error ?? 'not listed'}`;
 }
 
 /** `12.3 kB`-style sizes for the panel. */

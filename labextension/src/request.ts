@@ -127,8 +127,12 @@ export class ReproClient {
     return this._post<ISyncReply>('sync', { path, use });
   }
 
-  startVerify(path: string): Promise<IVerifyJob> {
-    return this._post<IVerifyJob>('verify', { path });
+  /** `isolated`: rerun in an environment rebuilt from the lock, not the server's. */
+  startVerify(path: string, isolated = false): Promise<IVerifyJob> {
+    return this._post<IVerifyJob>(
+      'verify',
+      isolated ? { path, isolated: true } : { path }
+    );
   }
 
   verifyJob(id: string): Promise<IVerifyJob> {

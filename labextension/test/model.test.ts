@@ -12,6 +12,8 @@ import { cellsToSend } from '../src/cells';
 import { RunPairing } from '../src/runs';
 import {
   NotebookReproModel,
+  describeOnRemote,
+  describeRanIn,
   describeVerify,
   formatSize,
   markersFor,
@@ -396,6 +398,43 @@ describe('the verify line', () => {
     assert.equal(describeVerify(differs), 'not reproduced: 1 cell differ');
   });
 
+  it('says when there was nothing to compare, not that the notebook reproduced', () => {
+    const nothing = job({
+      state: 'done',
+      result: { path: 'nb.ipynb', verdict: 'nothing-to-compare', cells: [] }
+    });
+    assert.match(describeVerify(nothing), /^nothing to compare: /);
+  });
+
+  it('says a clean-environment job is rerunning there, not in the current one', () => {
+    assert.match(
+      describeVerify(
+        job({
+          isolated: true,
+          progress: { done: null, total: 7, phase: 'starting' }
+        })
+      ),
+      /^rerunning in a clean environment… building it from the lock/
+    );
+  });
+
+  it('names the environment a verify ran in', () => {
+    assert.equal(describeRanIn(undefined), null);
+    assert.equal(
+      describeRanIn({ rebuilt_from_lock: false, interpreter: 'python3' }),
+      'ran in: the current environment (kernel python3)'
+    );
+    assert.equal(
+      describeRanIn({
+        rebuilt_from_lock: true,
+        interpreter: '/cache/env/bin/python',
+        cache: 'hit',
+        builder: 'uv'
+      }),
+      'ran in: an environment rebuilt from the lock, /cache/env/bin/python (cache hit, built with uv)'
+    );
+  });
+
   it('shows the kernel starting, then the cell that runs now', () => {
     assert.match(
       describeVerify(
@@ -523,5 +562,27 @@ describe('panel formatting', () => {
     assert.equal(formatSize(null), '?');
     assert.equal(shortHash('blake3:0123456789abcdef'), '0123456789');
     assert.equal(shortHash(null), '—');
+  });
+});
+
+describe('a snapshot on the remote', () => {
+  const origin = { name: 'origin', reachable: true, error: null };
+
+  it('says nothing without a remote', () => {
+    assert.equal(describeOnRemote(null, null), null);
+    assert.equal(describeOnRemote(undefined, undefined), null);
+  });
+
+  it('says whether the inputs are there, or why it cannot tell', () => {
+    assert.equal(describeOnRemote(true, origin), 'inputs on origin');
+    assert.match(describeOnRemote(false, origin) ?? '', /not all on origin/);
+    assert.equal(
+      describeOnRemote(null, {
+        name: 'origin',
+        reachable: false,
+        error: 'unreachable'
+      }),
+      'origin unknown: unreachable'
+    );
   });
 });

@@ -1,8 +1,21 @@
 import { Widget } from '@lumino/widgets';
 
-import { IFinding, IInputRow, IServerStatus, IVerifyJob } from '../api';
+import {
+  IFinding,
+  IHistoryRemote,
+  IInputRow,
+  IServerStatus,
+  IVerifyJob
+} from '../api';
 import { NotebookConnector } from '../connector';
-import { describeVerify, formatSize, plural, shortHash } from '../model';
+import {
+  describeOnRemote,
+  describeRanIn,
+  describeVerify,
+  formatSize,
+  plural,
+  shortHash
+} from '../model';
 import { button, h } from './dom';
 
 /** What the panel's buttons and links do; the plugin supplies them (commands, dialogs). */
@@ -12,6 +25,8 @@ export interface IPanelActions {
   /** Select and show the cell at this index (counting every cell from 0). */
   jumpToIndex(connector: NotebookConnector, index: number): void;
   verify(connector: NotebookConnector): void;
+  /** Verify in an environment rebuilt from the lock. */
+  verifyIsolated(connector: NotebookConnector): void;
   snapshot(connector: NotebookConnector): void;
   restartRunAll(connector: NotebookConnector): void;
   pair(connector: NotebookConnector): void;
@@ -144,6 +159,16 @@ export class ReproPanel extends Widget {
           title:
             'Rerun the saved notebook in a fresh kernel and compare with its outputs'
         }),
+        button(
+          'Verify in a clean environment',
+          () => this._actions.verifyIsolated(connector),
+          {
+            action: 'verify-isolated',
+            disabled: model.verify?.state === 'running',
+            title:
+              'Rebuild the locked environment (or reuse its cached copy), rerun the saved notebook there and compare'
+          }
+        ),
         button('Snapshot now', () => this._actions.snapshot(connector), {
           action: 'snapshot'
         }),
@@ -266,6 +291,20 @@ export class ReproPanel extends Widget {
         }
       })
     ];
+    const ranIn =
+      job?.state === 'done' ? describeRanIn(job.result?.ran_in) : null;
+    if (ranIn !== null) {
+      body.push(
+        h('p', {
+          className: 'jp-repro-ran-in',
+          text: ranIn,
+          title: job?.result?.ran_in?.path ?? '',
+          data: {
+            rebuilt: String(job?.result?.ran_in?.rebuilt_from_lock ?? false)
+          }
+        })
+      );
+    }
     if (outdated) {
       body.push(
         h('p', {
@@ -512,6 +551,7 @@ export class ReproPanel extends Widget {
                       text: row.summary,
                       title: row.changes.join('\n')
                     }),
+                    this._onRemote(row.on_remote, history?.remote),
                     button(
                       'Restore inputs',
                       () => this._actions.restore(connector, row.id),
@@ -528,6 +568,24 @@ export class ReproPanel extends Widget {
           ]
         : [empty('No snapshots yet: each save that changes the lock adds one.')]
     );
+  }
+
+  private _onRemote(
+    onRemote: boolean | null | undefined,
+    remote: IHistoryRemote | null | undefined
+  ): HTMLElement | null {
+    const text = describeOnRemote(onRemote, remote);
+    if (text === null) {
+      return null;
+    }
+    const state =
+      onRemote === true ? 'yes' : onRemote === false ? 'no' : 'unknown';
+    return h('span', {
+      className: `jp-repro-snapshot-remote jp-repro-snapshot-remote-${state}`,
+      text,
+      title: remote?.error ?? '',
+      data: { onRemote: state }
+    });
   }
 
   private _pair(
