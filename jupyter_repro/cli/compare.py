@@ -22,56 +22,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _executed(root: Path, record: Any) -> Any:
-    """The run's executed notebook, or None when it is gone."""
-    from jupyter_repro.core.errors import ReproError
-    from jupyter_repro.io.notebooks import read_notebook
-
-    if record.executed is None:
-        return None
-    try:
-        return read_notebook(root / record.executed)
-    except ReproError:
-        return None
-
-
 def _short(value: Any) -> str:
     text = "-" if value is None else str(value)
     return text.removeprefix("blake3:")[:12] if text.startswith("blake3:") else text
 
 
 def run(args: argparse.Namespace) -> int:
-    from jupyter_repro.core.compare import Verification, compare_notebooks, verdict_of
-    from jupyter_repro.core.normalize import NormalizerSet
-    from jupyter_repro.core.runrecord import compare_records
-    from jupyter_repro.io.config import load_config
+    from jupyter_repro.core.compare import Verification, verdict_of
     from jupyter_repro.io.pipeline import project_root_of
-    from jupyter_repro.io.runrecords import find_record
+    from jupyter_repro.io.runcompare import compare_runs
 
     root = project_root_of([args.project or Path.cwd()])
-    a, b = find_record(root, args.run_a), find_record(root, args.run_b)
-    differences = compare_records(a, b)
-    config = load_config(root)
-    normalizers = NormalizerSet.from_config(
-        config.float_precision, [(n.pattern, n.replacement) for n in config.normalizers]
-    )
-    left, right = _executed(root, a), _executed(root, b)
-    cells = compare_notebooks(left.cells, right.cells, normalizers) if left and right else []
-    differing = [c for c in cells if c.status in ("differs", "error")]
+    comparison = compare_runs(root, args.run_a, args.run_b)
+    a, b, differences = comparison.a, comparison.b, comparison.differences
+    left, right, cells = comparison.left, comparison.right, comparison.cells or []
+    differing = comparison.differing_cells
     if args.report is not None and left is not None and right is not None:
         from jupyter_repro.integrations.report import write_report
 
         verification = Verification(f"{a.id} vs {b.id}", verdict_of(cells, False), tuple(cells))
-        write_report(args.report, verification, left, right, normalizers)
+        write_report(args.report, verification, left, right, comparison.normalizers)
     if args.format == "json":
-        payload = {
-            "a": a.to_json(),
-            "b": b.to_json(),
-            "differences": [d.to_json() for d in differences],
-            "cells": [c.to_json() for c in cells] if left and right else None,
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        return 0 if not differences and not differing else 1
+        sys.stdout.write(json.dumps(comparison.to_json(), indent=2) + "\n")
+        return 0 if comparison.same else 1
     sys.stdout.write(f"a: {a.id}  {a.notebook}  {a.command} {a.verdict}\n")
     sys.stdout.write(f"b: {b.id}  {b.notebook}  {b.command} {b.verdict}\n")
     width = max([len(d.name) for d in differences] + [4])

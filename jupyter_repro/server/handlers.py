@@ -308,7 +308,7 @@ class VerifyJobHandler(ReproHandler):
 
 
 def route_table(base_url: str) -> list[tuple[str, type[ReproHandler]]]:
-    from jupyter_repro.server.pipeline import LineageHandler
+    from jupyter_repro.server.pipeline import CompareHandler, LineageHandler
 
     def route(name: str) -> str:
         return url_path_join(base_url, "jupyter-repro", name)
@@ -324,4 +324,5 @@ def route_table(base_url: str) -> list[tuple[str, type[ReproHandler]]]:
         (route("verify"), VerifyHandler),
         (route(r"verify/([0-9a-f]{1,32})"), VerifyJobHandler),
         (route("lineage"), LineageHandler),
+        (route("compare"), CompareHandler),
     ]

@@ -9,6 +9,12 @@ The answer (JSON):
      "runs": [{"id", "command", "verdict", "started", "seconds", "metrics"}]}   newest first
 
     NEIGHBOUR = {"notebook", "api_path" (null when outside the server root), "state", "files"}
+
+`GET /jupyter-repro/compare?path=&a=RUN&b=RUN`: two runs of the notebook's project side
+by side, the JSON of `jupyter-repro compare --format json`:
+
+    {"a": RUN, "b": RUN, "differences": [{"section", "name", "a", "b"}],
+     "cells": [CELL] | null (an executed notebook is gone)}
 """
 
 from __future__ import annotations
@@ -99,3 +105,20 @@ class LineageHandler(ReproHandler):
         notebook = self.notebook(self.get_query_argument("path", ""))
         root_dir = Path(self.root_dir)
         self.reply(await self.off_loop(lambda: lineage(root_dir, notebook)))
+
+
+def compare(notebook: Path, run_a: str, run_b: str) -> dict[str, Any]:
+    from jupyter_repro.io.pipeline import project_root_of
+    from jupyter_repro.io.runcompare import compare_runs
+
+    return compare_runs(project_root_of([notebook]), run_a, run_b).to_json()
+
+
+class CompareHandler(ReproHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        notebook = self.notebook(self.get_query_argument("path", ""))
+        run_a, run_b = self.get_query_argument("a", ""), self.get_query_argument("b", "")
+        if not run_a or not run_b:
+            raise tornado.web.HTTPError(400, "give two run ids: a= and b=")
+        self.reply(await self.off_loop(lambda: compare(notebook, run_a, run_b)))
