@@ -195,6 +195,59 @@ export interface IVerifyJob {
   isolated?: boolean;
 }
 
+/** Why a notebook is stale (server/pipeline.py, `jupyter-repro status`). */
+export interface IStaleReason {
+  kind: string;
+  detail: string;
+}
+
+/** A notebook upstream or downstream of the open one, and the files between them. */
+export interface ILineageNeighbour {
+  notebook: string;
+  /** null when the notebook lies outside the server root (it cannot be opened). */
+  api_path: string | null;
+  state: 'fresh' | 'stale' | string;
+  files: string[];
+}
+
+export interface ILineageRun {
+  id: string;
+  command: string;
+  verdict: string;
+  started: string;
+  seconds: number;
+  metrics: Record<string, number>;
+}
+
+/** The answer to /jupyter-repro/lineage: the notebook in its project's pipeline. */
+export interface ILineage {
+  notebook: string;
+  state: 'fresh' | 'stale' | string;
+  reasons: IStaleReason[];
+  upstream: ILineageNeighbour[];
+  downstream: ILineageNeighbour[];
+  inputs: { path: string; hash: string | null; producer: string | null }[];
+  outputs: { path: string; hash: string | null; consumers: string[] }[];
+  /** Newest first. */
+  runs: ILineageRun[];
+}
+
+export interface IRunDifference {
+  section: string;
+  name: string;
+  a: unknown;
+  b: unknown;
+}
+
+/** The answer to /jupyter-repro/compare: `jupyter-repro compare --format json`. */
+export interface IRunComparison {
+  a: { id: string; command: string; verdict: string; started: string };
+  b: { id: string; command: string; verdict: string; started: string };
+  differences: IRunDifference[];
+  /** null when an executed notebook is gone: outputs not compared. */
+  cells: IVerifyCell[] | null;
+}
+
 /**
  * A cell as the browser holds it, sent so the status reflects unsaved edits. `source` is
  * left out when this client already sent that cell's current source.

@@ -212,6 +212,10 @@ export class ReproActions implements IPanelActions {
     }
   }
 
+  openNotebook(path: string): void {
+    void this._app.commands.execute('docmanager:open', { path });
+  }
+
   /** At `strict`, a save with error findings: say so clearly (the save itself happened). */
   async strictDialog(
     connector: NotebookConnector,

@@ -258,7 +258,50 @@ export class NotebookConnector {
     }
   }
 
+  /** The notebook's place in its project's pipeline; a notebook not locked yet has none. */
+  async loadLineage(): Promise<void> {
+    try {
+      this.model.setLineage(
+        await this._client.lineage(this._panel.context.path)
+      );
+    } catch (error) {
+      this.model.setLineage(null, message(error));
+    }
+  }
+
+  /** Select or unselect a run; with two selected, compare them. */
+  selectRun(id: string): void {
+    this.model.toggleRun(id);
+    if (this.model.selectedRuns.length === 2) {
+      void this.compareRuns();
+    }
+  }
+
+  /** Compare the two selected runs (the older one first). */
+  async compareRuns(): Promise<void> {
+    const [first, second] = this.model.selectedRuns;
+    if (first === undefined || second === undefined) {
+      return;
+    }
+    const [a, b] = first < second ? [first, second] : [second, first];
+    try {
+      const comparison = await this._client.compare(
+        this._panel.context.path,
+        a,
+        b
+      );
+      const still = this.model.selectedRuns;
+      if (still.includes(a) && still.includes(b)) {
+        this.model.setComparison(comparison);
+      }
+    } catch (error) {
+      this.model.setComparison(null, message(error));
+    }
+  }
+
   async loadHistory(): Promise<void> {
+    // the pipeline section changes when the history does: after saves and snapshots
+    void this.loadLineage();
     try {
       this.model.setHistory(
         await this._client.history(this._panel.context.path)

@@ -93,7 +93,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       restartRunAll: c => void actions.restartRunAll(c),
       pair: c => void actions.pair(c),
       sync: c => void actions.sync(c),
-      restore: (c, id) => void actions.restore(c, id)
+      restore: (c, id) => void actions.restore(c, id),
+      openNotebook: path => actions.openNotebook(path)
     });
     panel.title.icon = reproIcon;
     const actions = new ReproActions(app, panel.id);

@@ -5,6 +5,8 @@ import {
   IFinding,
   IHistory,
   IHistoryRemote,
+  ILineage,
+  IRunComparison,
   IServerStatus,
   IRanIn,
   IVerifyJob,
@@ -221,6 +223,63 @@ export class NotebookReproModel {
     this._changed.emit();
   }
 
+  /** The notebook in its project's pipeline; `error` says why it is not known. */
+  setLineage(lineage: ILineage | null, error: string | null = null): void {
+    this._lineage = lineage;
+    this._lineageError = error;
+    const known = new Set((lineage?.runs ?? []).map(r => r.id));
+    const kept = this._selectedRuns.filter(id => known.has(id));
+    if (kept.length !== this._selectedRuns.length) {
+      this._selectedRuns = kept;
+      this._comparison = null;
+    }
+    this._changed.emit();
+  }
+
+  get lineage(): ILineage | null {
+    return this._lineage;
+  }
+
+  get lineageError(): string | null {
+    return this._lineageError;
+  }
+
+  /** The runs chosen for comparison, in the order chosen (at most two). */
+  get selectedRuns(): readonly string[] {
+    return this._selectedRuns;
+  }
+
+  /**
+   * Select or unselect a run; a third selection replaces the older of the two. Any
+   * change drops the comparison shown.
+   */
+  toggleRun(id: string): void {
+    this._selectedRuns = this._selectedRuns.includes(id)
+      ? this._selectedRuns.filter(r => r !== id)
+      : [...this._selectedRuns, id].slice(-2);
+    this._comparison = null;
+    this._comparisonError = null;
+    this._changed.emit();
+  }
+
+  /** The comparison of the two selected runs (`a`, `b` its ids), or why it failed. */
+  setComparison(
+    comparison: IRunComparison | null,
+    error: string | null = null
+  ): void {
+    this._comparison = comparison;
+    this._comparisonError = error;
+    this._changed.emit();
+  }
+
+  get comparison(): IRunComparison | null {
+    return this._comparison;
+  }
+
+  get comparisonError(): string | null {
+    return this._comparisonError;
+  }
+
   setNotice(text: string | null, error = false): void {
     this._notice = text === null ? null : { text, error };
     this._changed.emit();
@@ -252,6 +311,11 @@ export class NotebookReproModel {
   private _verifyError: string | null = null;
   private _history: IHistory | null = null;
   private _notice: { text: string; error: boolean } | null = null;
+  private _lineage: ILineage | null = null;
+  private _lineageError: string | null = null;
+  private _selectedRuns: string[] = [];
+  private _comparison: IRunComparison | null = null;
+  private _comparisonError: string | null = null;
   private _changed = new Signal<this, void>(this);
 }
 
@@ -545,6 +609,24 @@ export function describeOnRemote(
     return `inputs not all on ${name}: push them`;
   }
   return `${name} unknown: ${remote.error ?? 'not listed'}`;
+}
+
+/** A stale reason as one line: `input changed: data/raw.csv`. */
+export function describeReason(reason: {
+  kind: string;
+  detail: string;
+}): string {
+  const kind = reason.kind.replace(/-/g, ' ');
+  return reason.detail ? `${kind}: ${reason.detail}` : kind;
+}
+
+/** A value of a run comparison, short: hashes to their first digits. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return '—';
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.startsWith('blake3:') ? shortHash(text) : text;
 }
 
 /** `12.3 kB`-style sizes for the panel. */

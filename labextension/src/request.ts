@@ -1,7 +1,14 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ICellSnapshot, IHistory, IServerStatus, IVerifyJob } from './api';
+import {
+  ICellSnapshot,
+  IHistory,
+  ILineage,
+  IRunComparison,
+  IServerStatus,
+  IVerifyJob
+} from './api';
 
 /** An error answered by the jupyter-repro server extension, with its message for people. */
 export class ReproRequestError extends Error {
@@ -106,6 +113,14 @@ export class ReproClient {
 
   history(path: string): Promise<IHistory> {
     return this.request<IHistory>('history', {}, { path });
+  }
+
+  lineage(path: string): Promise<ILineage> {
+    return this.request<ILineage>('lineage', {}, { path });
+  }
+
+  compare(path: string, a: string, b: string): Promise<IRunComparison> {
+    return this.request<IRunComparison>('compare', {}, { path, a, b });
   }
 
   snapshot(path: string, kernelId: string | null): Promise<ISnapshotReply> {

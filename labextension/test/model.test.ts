@@ -14,6 +14,7 @@ import {
   NotebookReproModel,
   describeOnRemote,
   describeRanIn,
+  describeReason,
   describeVerify,
   formatSize,
   markersFor,
@@ -585,4 +586,62 @@ describe('a snapshot on the remote', () => {
       'origin unknown: unreachable'
     );
   });
+});
+
+describe('runs chosen for comparison', () => {
+  const lineage = (ids: string[]) => ({
+    notebook: 'model.ipynb',
+    state: 'fresh',
+    reasons: [],
+    upstream: [],
+    downstream: [],
+    inputs: [],
+    outputs: [],
+    runs: ids.map(id => ({
+      id,
+      command: 'run',
+      verdict: 'ok',
+      started: '2026-01-01T00:00:00+00:00',
+      seconds: 1,
+      metrics: {}
+    }))
+  });
+
+  it('keeps the two chosen last, and a new choice drops the comparison shown', () => {
+    const model = new NotebookReproModel();
+    model.setLineage(lineage(['r1', 'r2', 'r3']));
+    model.toggleRun('r1');
+    model.toggleRun('r2');
+    model.setComparison({
+      a: run('r1'),
+      b: run('r2'),
+      differences: [],
+      cells: []
+    });
+    model.toggleRun('r3');
+    assert.deepEqual(model.selectedRuns, ['r2', 'r3']);
+    assert.equal(model.comparison, null);
+    model.toggleRun('r2');
+    assert.deepEqual(model.selectedRuns, ['r3']);
+  });
+
+  it('forgets chosen runs the pipeline no longer lists', () => {
+    const model = new NotebookReproModel();
+    model.setLineage(lineage(['r1', 'r2']));
+    model.toggleRun('r1');
+    model.toggleRun('r2');
+    model.setLineage(lineage(['r2']));
+    assert.deepEqual(model.selectedRuns, ['r2']);
+  });
+
+  it('says why a notebook is stale in words', () => {
+    assert.equal(
+      describeReason({ kind: 'input-changed', detail: 'data/raw.csv' }),
+      'input changed: data/raw.csv'
+    );
+  });
+
+  function run(id: string) {
+    return { id, command: 'run', verdict: 'ok', started: '' };
+  }
 });

@@ -4,6 +4,10 @@ import {
   IFinding,
   IHistoryRemote,
   IInputRow,
+  ILineage,
+  ILineageNeighbour,
+  ILineageRun,
+  IRunComparison,
   IServerStatus,
   IVerifyJob
 } from '../api';
@@ -11,6 +15,8 @@ import { NotebookConnector } from '../connector';
 import {
   describeOnRemote,
   describeRanIn,
+  describeReason,
+  describeValue,
   describeVerify,
   formatSize,
   plural,
@@ -32,6 +38,14 @@ export interface IPanelActions {
   pair(connector: NotebookConnector): void;
   sync(connector: NotebookConnector): void;
   restore(connector: NotebookConnector, snapshot: string): void;
+  /** Open a notebook of the pipeline (a path relative to the server root). */
+  openNotebook(path: string): void;
+}
+
+function describeMetrics(run: ILineageRun): string {
+  return Object.entries(run.metrics)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(' · ');
 }
 
 function section(name: string, title: string, body: Node[]): HTMLElement {
@@ -197,6 +211,7 @@ export class ReproPanel extends Widget {
           ),
       this._verify(connector, model.verify, model.verifyError),
       this._findings(connector),
+      this._pipeline(connector),
       this._inputs(status),
       this._outputs(status),
       this._environment(status),
@@ -374,6 +389,259 @@ export class ReproPanel extends Widget {
       );
     }
     return section('verify', 'Verify', body);
+  }
+
+  /** Stale or fresh and why, the neighbours as a small graph, the runs and a comparison. */
+  private _pipeline(connector: NotebookConnector): HTMLElement {
+    const model = connector.model;
+    const lineage = model.lineage;
+    if (lineage === null) {
+      return section('pipeline', 'Pipeline', [
+        empty(
+          model.lineageError === null
+            ? 'Loading…'
+            : `Not in a pipeline yet: ${model.lineageError}`
+        )
+      ]);
+    }
+    const stale = lineage.state === 'stale';
+    const body: Node[] = [
+      h('p', {
+        className: `jp-repro-pipeline-state${stale ? ' jp-repro-file-warning' : ''}`,
+        text: stale
+          ? '⚠ stale: rerun it (jupyter-repro repro) to bring its outputs up to date'
+          : 'fresh: its code, inputs and upstream notebooks match its lock',
+        data: { state: lineage.state }
+      })
+    ];
+    if (lineage.reasons.length > 0) {
+      body.push(
+        h(
+          'ul',
+          { className: 'jp-repro-list jp-repro-pipeline-reasons' },
+          lineage.reasons.map(r =>
+            h('li', { text: describeReason(r), data: { kind: r.kind } })
+          )
+        )
+      );
+    }
+    body.push(this._graph(lineage), ...this._runs(connector, lineage));
+    return section('pipeline', `Pipeline (${lineage.state})`, body);
+  }
+
+  /** Upstream notebooks, this one, downstream ones: top to bottom, joined by lines. */
+  private _graph(lineage: ILineage): HTMLElement {
+    const layer = (
+      name: string,
+      nodes: ILineageNeighbour[],
+      what: string
+    ): HTMLElement | null =>
+      nodes.length === 0
+        ? null
+        : h(
+            'ul',
+            {
+              className: `jp-repro-graph-layer jp-repro-graph-${name}`,
+              data: { layer: name }
+            },
+            nodes.map(n => this._graphNode(n, what))
+          );
+    const link = (present: boolean, name: string): HTMLElement | null =>
+      present
+        ? h('div', {
+            className: 'jp-repro-graph-link',
+            data: { link: name }
+          })
+        : null;
+    const upstream = lineage.upstream.length > 0;
+    const downstream = lineage.downstream.length > 0;
+    const graph = h(
+      'div',
+      { className: 'jp-repro-graph', data: { graph: 'lineage' } },
+      [
+        layer('upstream', lineage.upstream, 'writes'),
+        link(upstream, 'upstream'),
+        h('div', {
+          className: 'jp-repro-graph-node jp-repro-graph-current',
+          text: lineage.notebook,
+          title: 'This notebook',
+          data: { state: lineage.state }
+        }),
+        link(downstream, 'downstream'),
+        layer('downstream', lineage.downstream, 'reads')
+      ]
+    );
+    graph.setAttribute(
+      'aria-label',
+      `${plural(lineage.upstream.length, 'upstream notebook')}, ${plural(lineage.downstream.length, 'downstream notebook')}`
+    );
+    if (!upstream && !downstream) {
+      graph.appendChild(
+        empty('No other notebook writes its inputs or reads its outputs.')
+      );
+    }
+    return graph;
+  }
+
+  private _graphNode(node: ILineageNeighbour, what: string): HTMLElement {
+    const apiPath = node.api_path;
+    const files = node.files.join(', ');
+    const item = actionItem(
+      `jp-repro-graph-node jp-repro-graph-${node.state}`,
+      `${node.notebook}, ${node.state}, ${what} ${files}. Open it.`,
+      apiPath === null ? null : () => this._actions.openNotebook(apiPath),
+      [
+        h('span', {
+          className: 'jp-repro-graph-name',
+          text: node.notebook
+        }),
+        h('span', {
+          className: 'jp-repro-graph-state',
+          text: node.state
+        }),
+        h('span', {
+          className: 'jp-repro-graph-files',
+          text: `${what} ${files}`,
+          title: node.files.join('\n')
+        })
+      ],
+      { notebook: node.notebook, state: node.state }
+    );
+    item.title =
+      apiPath === null ? 'Outside the server root: cannot be opened here' : '';
+    return item;
+  }
+
+  private _runs(connector: NotebookConnector, lineage: ILineage): Node[] {
+    const model = connector.model;
+    if (lineage.runs.length === 0) {
+      return [
+        h('h4', { className: 'jp-repro-subtitle', text: 'Runs' }),
+        empty('No runs recorded yet: run, verify or repro records one.')
+      ];
+    }
+    const selected = model.selectedRuns;
+    const items = lineage.runs.map(run => {
+      const checked = selected.includes(run.id);
+      const item = actionItem(
+        `jp-repro-run${checked ? ' jp-repro-run-selected' : ''}`,
+        `run ${run.id}, ${run.command}, ${run.verdict}. Select to compare.`,
+        () => connector.selectRun(run.id),
+        [
+          h('span', {
+            className: 'jp-repro-run-when',
+            text: `${run.started.replace('T', ' ').slice(0, 19)} · ${run.command}`
+          }),
+          h('span', {
+            className: 'jp-repro-run-verdict',
+            text: `${run.verdict} · ${run.seconds.toFixed(1)} s`
+          }),
+          h('span', {
+            className: 'jp-repro-run-metrics',
+            text: describeMetrics(run)
+          })
+        ],
+        { run: run.id, selected: String(checked) }
+      );
+      item.setAttribute('role', 'checkbox');
+      item.setAttribute('aria-checked', String(checked));
+      return item;
+    });
+    const parts: Node[] = [
+      h('h4', {
+        className: 'jp-repro-subtitle',
+        text: `Runs (${lineage.runs.length}): select two to compare`
+      }),
+      h('ul', { className: 'jp-repro-list jp-repro-runs' }, items)
+    ];
+    const comparison = this._comparison(
+      model.comparison,
+      model.comparisonError
+    );
+    if (comparison !== null) {
+      parts.push(comparison);
+    } else if (selected.length === 2) {
+      parts.push(empty('Comparing…'));
+    }
+    return parts;
+  }
+
+  private _comparison(
+    comparison: IRunComparison | null,
+    error: string | null
+  ): HTMLElement | null {
+    if (error !== null) {
+      return h('p', {
+        className: 'jp-repro-compare jp-repro-file-warning',
+        text: `compare failed: ${error}`,
+        data: { compare: 'error' }
+      });
+    }
+    if (comparison === null) {
+      return null;
+    }
+    const differing = (comparison.cells ?? []).filter(
+      c => c.status === 'differs' || c.status === 'error'
+    );
+    const same = comparison.differences.length === 0 && differing.length === 0;
+    const rows = comparison.differences.map(d =>
+      h('tr', { data: { section: d.section } }, [
+        h('td', { text: d.section }),
+        h('td', { text: d.name }),
+        h('td', { text: describeValue(d.a), title: describeValue(d.a) }),
+        h('td', { text: describeValue(d.b), title: describeValue(d.b) })
+      ])
+    );
+    return h(
+      'div',
+      {
+        className: 'jp-repro-compare',
+        data: { compare: same ? 'same' : 'differs' }
+      },
+      [
+        h('p', {
+          className: 'jp-repro-compare-title',
+          text: `a: ${comparison.a.id} (${comparison.a.command}) · b: ${comparison.b.id} (${comparison.b.command})`
+        }),
+        same ? empty('The two runs are the same.') : null,
+        rows.length > 0
+          ? h(
+              'table',
+              { className: 'jp-repro-packages jp-repro-compare-table' },
+              [
+                h('tr', {}, [
+                  h('th', { text: 'section' }),
+                  h('th', { text: 'what' }),
+                  h('th', { text: 'a' }),
+                  h('th', { text: 'b' })
+                ]),
+                ...rows
+              ]
+            )
+          : null,
+        comparison.cells === null
+          ? empty('Outputs not compared: an executed notebook is gone.')
+          : null,
+        ...differing.map(c =>
+          h(
+            'div',
+            {
+              className: 'jp-repro-compare-cell',
+              data: { cell: String(c.cell) }
+            },
+            [
+              h('span', {
+                className: 'jp-repro-finding-where',
+                text: `cell ${c.cell + 1}: ${c.status}`
+              }),
+              c.diff
+                ? h('pre', { className: 'jp-repro-diff', text: c.diff })
+                : null
+            ]
+          )
+        )
+      ]
+    );
   }
 
   private _inputRow(row: IInputRow): HTMLElement {
