@@ -42,6 +42,11 @@ export interface IPanelActions {
   openNotebook(path: string): void;
 }
 
+/** The shared differ says recorded/rerun: between two runs they are run a and run b. */
+function runDiff(diff: string): string {
+  return diff.replace('--- recorded', '--- a').replace('+++ rerun', '+++ b');
+}
+
 function describeMetrics(run: ILineageRun): string {
   return Object.entries(run.metrics)
     .map(([name, value]) => `${name} ${value}`)
@@ -635,7 +640,10 @@ export class ReproPanel extends Widget {
                 text: `cell ${c.cell + 1}: ${c.status}`
               }),
               c.diff
-                ? h('pre', { className: 'jp-repro-diff', text: c.diff })
+                ? h('pre', {
+                    className: 'jp-repro-diff',
+                    text: runDiff(c.diff)
+                  })
                 : null
             ]
           )
