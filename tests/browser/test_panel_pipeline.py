@@ -59,7 +59,7 @@ class VerifyStandIn:
     def _answer(self, route: Route) -> None:
         request = route.request
         if request.method == "POST":
-            body = request.post_data_json
+            body: dict[str, Any] = request.post_data_json or {}
             self.started.append(body)
             isolated = body.get("isolated") is True
             done = self.result is not None and not isolated

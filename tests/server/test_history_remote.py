@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,27 @@ def test_an_unreachable_remote_leaves_the_history_whole_and_says_why(
     assert body["remote"]["name"] == "origin"
     assert body["remote"]["reachable"] is False
     assert "unreachable" in body["remote"]["error"]
+
+
+def test_a_remote_that_does_not_answer_in_time_leaves_on_remote_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_repro.server import actions
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".jupyter-repro.toml").write_text(f'[remotes]\norigin = "{tmp_path / "r"}"\n')
+    released = threading.Event()
+
+    def hang(_: RemoteStore) -> set[str]:
+        released.wait()
+        return set()
+
+    monkeypatch.setattr(RemoteStore, "objects", hang)
+    monkeypatch.setattr(actions, "REMOTE_LISTING_SECONDS", 0.05)
+    try:
+        remote, listed = actions._remote_objects(project)
+    finally:
+        released.set()
+    assert listed is None
+    assert remote == {"name": "origin", "reachable": False, "error": "no listing within 0.05 s"}
