@@ -328,6 +328,9 @@ export class NotebookConnector {
         job = await this._client.verifyJob(job.id);
         this.model.setVerify(job);
       }
+      if (job.state === 'done') {
+        void this.loadLineage(); // the verify recorded a run
+      }
     } catch (error) {
       this.model.setVerify(this.model.verify, message(error));
     }

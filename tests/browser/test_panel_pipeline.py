@@ -1,8 +1,7 @@
 """The panel's verify in a clean environment, its pipeline section and its run comparison.
 
-The clean-environment verify is answered by a stand-in for the server's verify routes
-(the real job, which rebuilds the locked environment, is tested in tests/server/): here
-what is checked is what the Lab sends and how it shows the answers.
+One test runs a real clean-environment verify end to end; another answers the verify
+routes with a stand-in, to check what the Lab sends and how it shows each kind of answer.
 """
 
 from __future__ import annotations
@@ -95,7 +94,10 @@ def test_verify_in_a_clean_environment_says_which_environment_ran(
     clean = side.locator("button[data-action='verify-isolated']")
     expect(clean).to_have_text("Verify in a clean environment")
     # its label wraps inside the button in the narrow panel, overlapping nothing
-    box, after = clean.bounding_box(), side.locator("button[data-action='snapshot']").bounding_box()
+    snapshot = side.locator("button[data-action='snapshot']")
+    expect(clean).to_be_visible()
+    expect(snapshot).to_be_visible()
+    box, after = clean.bounding_box(), snapshot.bounding_box()
     assert box is not None and after is not None
     assert box["y"] + box["height"] <= after["y"] or box["x"] + box["width"] <= after["x"]
     assert clean.evaluate("node => node.scrollHeight <= node.clientHeight")
@@ -137,6 +139,29 @@ def test_verify_in_a_clean_environment_says_which_environment_ran(
     expect(verdict).to_contain_text("nothing to compare")
     expect(ran_in).to_have_text("ran in: the current environment (kernel python3)")
     assert stand_in.started[-1] == {"path": "air-quality/analysis.ipynb"}
+
+
+def test_a_real_clean_environment_verify_reruns_in_the_environment_rebuilt_from_the_lock(
+    page: Page, jupyter_lab: RunningServer, artifacts_dir: Path
+) -> None:
+    status = open_notebook(page, jupyter_lab)
+    status.click()
+    side = panel(page)
+    side.locator("button[data-action='verify-isolated']").click()
+    verdict = side.locator(".jp-repro-verdict")
+    expect(verdict).to_have_attribute(
+        "data-verdict", re.compile("^(reproduced|not-reproduced|failed)$"), timeout=600_000
+    )
+    ran_in = side.locator(".jp-repro-ran-in")
+    expect(ran_in).to_have_attribute("data-rebuilt", "true")
+    expect(ran_in).to_contain_text(
+        re.compile(r"rebuilt from the lock, .*python \(cache (hit|miss)")
+    )
+    # the verify recorded a run: the pipeline section lists it
+    run = side.locator("[data-section='pipeline'] .jp-repro-run")
+    expect(run).to_have_count(1)
+    expect(run).to_contain_text("verify")
+    side.screenshot(path=str(artifacts_dir / "panel-verify-clean-real.png"))
 
 
 def test_the_pipeline_section_shows_neighbours_opens_them_and_compares_two_runs(
