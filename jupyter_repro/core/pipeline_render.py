@@ -78,12 +78,7 @@ def pipeline_dot(pipeline: Pipeline) -> str:
     for path in pipeline.files():
         label = f"{path}\\n{short_hash(pipeline.file_hash(path))}"
         lines.append(f'  {_quoted("file:" + path)} [shape=note, label="{label}"];')
-    for path, producer in sorted(pipeline.producers.items()):
-        lines.append(f"  {_quoted(producer)} -> {_quoted('file:' + path)};")
-    for path, readers in sorted(pipeline.consumers.items()):
-        for reader in readers:
-            if pipeline.producers.get(path) != reader:
-                lines.append(f"  {_quoted('file:' + path)} -> {_quoted(reader)};")
+    lines += [f"  {_quoted(a)} -> {_quoted(b)};" for a, b in _edges(pipeline)]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -102,13 +97,21 @@ def pipeline_mermaid(pipeline: Pipeline) -> str:
         lines.append(f'  {ident(name)}["{label(name)}"]')
     for path in pipeline.files():
         lines.append(f'  {ident("file:" + path)}[/"{label(path)}"/]')
-    for path, producer in sorted(pipeline.producers.items()):
-        lines.append(f"  {ident(producer)} --> {ident('file:' + path)}")
-    for path, readers in sorted(pipeline.consumers.items()):
-        for reader in readers:
-            if pipeline.producers.get(path) != reader:
-                lines.append(f"  {ident('file:' + path)} --> {ident(reader)}")
+    lines += [f"  {ident(a)} --> {ident(b)}" for a, b in _edges(pipeline)]
     return "\n".join(lines) + "\n"
+
+
+def _edges(pipeline: Pipeline) -> list[tuple[str, str]]:
+    """Notebook -> file it writes, file -> notebook that reads it (files keyed `file:PATH`);
+    a notebook reading back what it wrote draws no edge to itself."""
+    edges = [(producer, "file:" + path) for path, producer in sorted(pipeline.producers.items())]
+    edges += [
+        ("file:" + path, reader)
+        for path, readers in sorted(pipeline.consumers.items())
+        for reader in readers
+        if pipeline.producers.get(path) != reader
+    ]
+    return edges
 
 
 def provenance_text(chain: Provenance, depth: int = 0) -> str:
