@@ -196,6 +196,7 @@ class Inspector:
             language=notebook_language(notebook.get("metadata") or {}),
             journal=journal,
             lock=lock,
+            lock_unreadable=lock_error is not None,
             inputs_now=self._inputs_now(root, lock, config) if lock is not None else {},
             installed=self._installed_for(journal) if lock is not None else None,
             pair=self._pair(notebook_path, notebook, config)

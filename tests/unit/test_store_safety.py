@@ -218,3 +218,16 @@ def test_a_fresh_clone_without_the_stores_copies_gets_no_note(project: Path) -> 
     take_snapshot(notebook)
     shutil.rmtree(project / ".repro")  # what a clone has: the lock, no store
     assert inspect_notebook(notebook).notes == ()
+
+
+def test_a_newer_lock_is_an_error_of_its_own_not_also_no_lock(project: Path) -> None:
+    from jupyter_repro.io.inspection import inspect_notebook
+
+    notebook = _project_with_input(project)
+    lock_file = take_snapshot(notebook).lock_file
+    data = json.loads(lock_file.read_text())
+    lock_file.write_text(json.dumps({**data, "lock_version": 7}))
+    (project / "pyproject.toml").write_text("[tool.jupyter-repro]\nrequire-lock = true\n")
+    report = inspect_notebook(notebook)
+    assert report.error is not None and "lock version 7" in report.error
+    assert [f.rule for f in report.findings if f.rule == "no-lock"] == []

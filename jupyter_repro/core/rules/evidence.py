@@ -65,6 +65,7 @@ class Evidence:
     language: str = "python"
     journal: Journal | None = None
     lock: Lock | None = None
+    lock_unreadable: bool = False  # a lock is there but cannot be read: not "no lock"
     inputs_now: Mapping[str, InputState] = field(default_factory=dict)
     installed: Mapping[str, str] | None = None
     declared: frozenset[str] | None = None

@@ -74,7 +74,7 @@ def _environment(evidence: Evidence, config: ReproConfig, lock: Lock) -> list[Fi
 def check_lock(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     lock = evidence.lock
     if lock is None:
-        if config.require_lock:
+        if config.require_lock and not evidence.lock_unreadable:
             return [
                 finding(
                     config,
