@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar(f"pull {name}", plan.total) as advance:
         remote.pull(store, plan, advance)
     placed, kept, skipped = [], [], []
+    fetched = frozenset(plan.objects)  # each hashed as it arrived
     for _, lock in sorted(locks.items()):
-        outcome = place_inputs(store, lock, root, args.force)
+        outcome = place_inputs(store, lock, root, args.force, fetched)
         placed += outcome.placed
         kept += outcome.kept
         skipped += outcome.skipped

@@ -10,6 +10,7 @@ by a later release of the same `lock_version` still reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,13 +223,11 @@ def _opt_blake3(value: Any, where: str) -> str | None:
     return None if value is None else _blake3(value, where)
 
 
+_BLAKE3 = re.compile(r"blake3:[0-9a-f]{64}")
+
+
 def _is_blake3(text: str) -> bool:
-    digits = text[len("blake3:") :]
-    return (
-        text.startswith("blake3:")
-        and len(digits) == 64
-        and all(c in "0123456789abcdef" for c in digits)
-    )
+    return _BLAKE3.fullmatch(text) is not None
 
 
 def _code(value: Any) -> CodeSection:

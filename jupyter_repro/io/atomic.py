@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 import threading
 from pathlib import Path
@@ -38,6 +39,24 @@ def mode_for(path: Path, default: int = 0o666) -> int:
         return path.stat().st_mode & 0o7777
     except OSError:
         return new_file_mode(default)
+
+
+def new_temp_file(
+    folder: Path, prefix: str, suffix: str = "", mode: int = 0o666
+) -> tuple[int, str]:
+    """A new file under a random name in `folder`, open for writing: (descriptor, path).
+
+    Created with `mode` less the umask, as the kernel applies it to any new file (mkstemp
+    creates 0600, which a working copy must not keep).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        path = os.path.join(folder, f"{prefix}{secrets.token_hex(6)}{suffix}")
+        try:
+            return os.open(path, flags, mode), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}: no free temporary name")  # pragma: no cover
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

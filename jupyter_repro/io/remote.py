@@ -19,7 +19,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +31,7 @@ from jupyter_repro.core.errors import ReproError, StoreError, UsageError
 from jupyter_repro.core.lock import lock_id
 from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.hashing import HASH_PREFIX
+from jupyter_repro.io.localfolder import LocalFolder, is_local_url, local_path
 from jupyter_repro.io.store import Store, notebook_key
 
 # Optional backends and the extra that brings each.
@@ -44,9 +44,11 @@ class RemoteError(ReproError):
     """The remote cannot be reached, refuses us, or holds something corrupt."""
 
 
-def _transport_errors() -> tuple[type[BaseException], ...]:
+def _transport_errors(local: bool) -> tuple[type[BaseException], ...]:
     """What backends raise for a network or permission failure (not our bugs)."""
     errors: list[type[BaseException]] = [OSError]
+    if local:
+        return tuple(errors)
     with contextlib.suppress(ImportError):
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -62,6 +64,8 @@ def check_url(url: str) -> None:
             f"{parts.scheme}://...: credentials in a remote URL are never stored; "
             "use the backend's own credentials (environment, profile, role)"
         )
+    if is_local_url(url):
+        return
     import fsspec
 
     protocol = parts.scheme or "file"
@@ -104,16 +108,21 @@ class RemoteStore:
 
     def __init__(self, name: str, url: str) -> None:
         check_url(url)
-        import fsspec
-
         self.name = name
         self.url = url
-        self._errors = _transport_errors()
-        try:
-            self.fs, self.root = fsspec.core.url_to_fs(url)
-        except self._errors as exc:
-            raise self._failure("cannot open", exc) from None
-        self.root = self.root.rstrip("/")
+        self.local = is_local_url(url)
+        self._errors = _transport_errors(self.local)
+        self.fs: Any
+        if self.local:
+            self.fs, self.root = LocalFolder(), local_path(url)
+        else:
+            import fsspec
+
+            try:
+                self.fs, self.root = fsspec.core.url_to_fs(url)
+            except self._errors as exc:
+                raise self._failure("cannot open", exc) from None
+        self.root = self.root.rstrip("/") or "/"
         self._reachable = False
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.bucketed = bool(set(protocols) & set(EXTRAS))
@@ -181,15 +190,23 @@ class RemoteStore:
                 self.fs.rm_file(partial)
             raise
 
+    def _upload_object(self, store: Store, digest: str) -> None:
+        if self.local:  # complete or absent by itself: a link, or a copy renamed when done
+            self.fs.share(os.fspath(store.object_path(digest)), self._key(digest))
+        else:
+            self._upload(store.object_path(digest), self._key(digest))
+
     def _download(self, store: Store, digest: str) -> bool:
         # Fetched into the store's folder first: the store copies in only files of the
         # project, and a remote (even a file:// one) is not.
         key = self._key(digest)
-        fd, partial = tempfile.mkstemp(prefix=".pull-", dir=store.path)
-        os.close(fd)
+        partial = store.path / f".pull-{uuid.uuid4().hex}"
         try:
-            self.fs.get_file(key, partial)
-            return store.adopt(Path(partial), digest)
+            if self.local:
+                self.fs.share(key, os.fspath(partial))
+            else:
+                self.fs.get_file(key, os.fspath(partial))
+            return store.adopt(partial, digest, durable=self.local)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
@@ -231,9 +248,7 @@ class RemoteStore:
 
     def push(self, store: Store, plan: Plan, progress: Progress) -> None:
         """Send what `plan_push` found missing."""
-        self._parallel(
-            lambda d: self._upload(store.object_path(d), self._key(d)), plan.objects, progress
-        )
+        self._parallel(lambda d: self._upload_object(store, d), plan.objects, progress)
         by_key = {f"{self.root}/history/{e.parent.name}/{e.name}": e for e in plan.entries}
         self._parallel(lambda k: self._upload(by_key[k], k), sorted(by_key), progress)
 

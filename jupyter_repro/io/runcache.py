@@ -15,7 +15,7 @@ from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import HASH_PREFIX, hash_file
-from jupyter_repro.io.store import Store, restore_target, store_lock
+from jupyter_repro.io.store import RestoreTargets, Store, store_lock
 
 CACHE_DIR = "runcache"
 
@@ -92,8 +92,8 @@ def save(
 def restore(store: Store, entry: CacheEntry, executed: Path, lock: Path) -> None:
     """Write the entry's outputs in place (never outside the project), its executed notebook
     to `executed` and its lock to `lock`."""
-    root = store.root
-    targets = [(d, restore_target(root, p, root)) for p, d in sorted(entry.outputs.items())]
+    restore_target = RestoreTargets(store.root, store.root)
+    targets = [(d, restore_target(p)) for p, d in sorted(entry.outputs.items())]
     with store_lock(store.path, exclusive=False):
         for digest, target in targets:
             store.export(digest, target)

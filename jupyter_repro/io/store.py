@@ -36,7 +36,8 @@ from jupyter_repro.core.lock import lock_id, serialize_lock
 from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.core.lockmodel import Lock, LockVersionError
 from jupyter_repro.core.shapes import ShapeError
-from jupyter_repro.io.atomic import new_file_mode, write_text_atomic
+from jupyter_repro.io.atomic import new_temp_file, write_text_atomic
+from jupyter_repro.io.filecopy import replace_making_folder
 from jupyter_repro.io.files import (
     loads_json,
     open_regular,
@@ -208,48 +209,53 @@ class Store:
                 os.unlink(tmp)
             raise
 
-    def adopt(self, download: Path, digest: str) -> bool:
+    def adopt(self, download: Path, digest: str, *, durable: bool = False) -> bool:
         """Move a file already inside the store's folder (a download) in as object `digest`
         when it hashes to it: one read to hash, no second copy. False, and the file left to
-        the caller, when its content differs."""
+        the caller, when its content differs. A download not yet `durable` is synced first,
+        so a crash never leaves a name without its content."""
         from jupyter_repro.io.hashing import hash_file
 
         if self.object_intact(digest, None):
             return True
         if hash_file(download) != digest:
             return False
-        with open_regular(download) as (fd, _):
-            os.fsync(fd)
-        target = self.object_path(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(download, 0o444)
-        os.replace(download, target)
+        if not durable:
+            with open_regular(download) as (fd, _):
+                os.fsync(fd)
+        if os.stat(download).st_mode & 0o222:  # a link to a read-only object needs no chmod
+            os.chmod(download, 0o444)
+        replace_making_folder(download, self.object_path(digest))
         return True
 
-    def export(self, digest: str, target: Path) -> None:
-        """Write object `digest` to `target` atomically, keeping holes, checking its hash.
+    def export(self, digest: str, target: Path, *, verify: bool = True) -> None:
+        """Write object `digest` to `target` atomically, keeping holes; with `verify`, the
+        copy is hashed and must match (an object fetched and checked a moment ago needs not).
 
         StoreError when the store lacks the object or its content does not match its name;
-        then nothing is left behind, not even the folders made for `target`.
+        then nothing is left behind, not even the folders made for `target`. The copy is
+        not synced: it is a working copy, and the store keeps the durable one.
         """
-        from blake3 import blake3
+        from jupyter_repro.io.filecopy import copy_data
+        from jupyter_repro.io.hashing import hash_file
 
         source = self.object_path(digest)
         if not source.is_file():
             raise StoreError(f"the store lacks {digest} (needed for {target})")
         made = _missing_folders(target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = new_temp_file(target.parent, f".{target.name}.", ".tmp")
         try:
-            hasher = blake3(max_threads=blake3.AUTO)
-            with open_regular(source) as (reader, info), os.fdopen(fd, "wb") as writer:
-                _copy_sparse(reader, info.st_size, writer, hasher)
-            if HASH_PREFIX + hasher.hexdigest() != digest:
+            try:
+                with open_regular(source) as (reader, info):
+                    copy_data(reader, fd, info.st_size)
+            finally:
+                os.close(fd)
+            if verify and hash_file(tmp) != digest:
                 raise StoreError(
                     f"store object {source} is corrupt (its content does not "
                     f"match its name); {target} not restored"
                 )
-            os.chmod(tmp, new_file_mode())
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -334,32 +340,52 @@ class Store:
         return max(found, key=lambda e: e.time_ns)
 
 
-def restore_target(dest: Path, key: str, project_root: Path) -> Path:
-    """Where an input recorded as `key` goes under `dest`; refuses anything escaping it.
+class RestoreTargets:
+    """Where inputs recorded under their lock keys go under `dest`; refuses anything
+    escaping it.
 
     Inputs that were outside the project (absolute keys) go under `dest/_outside/`, so
-    nothing is ever written outside the project root, whatever the lock says.
+    nothing is ever written outside the project root, whatever the lock says. Folders are
+    resolved once each: a thousand inputs in one folder cost one resolution, not a
+    thousand.
     """
-    posix = PurePosixPath(key)
-    if ".." in posix.parts or "\\" in key or "\x00" in key or not key.strip():
-        raise StoreError(f"refusing to restore {key!r}: the path leaves the restore folder")
-    relative = PurePosixPath(OUTSIDE_DIR, *posix.parts[1:]) if posix.is_absolute() else posix
-    if not relative.parts:
-        raise StoreError(f"refusing to restore {key!r}: not a file path")
-    if any(part in _PROTECTED for part in relative.parts[:-1]) or relative.parts[0] in _PROTECTED:
-        # Git hooks or config, or the store itself: a crafted lock must not reach them.
-        raise StoreError(f"refusing to restore {key!r}: it is inside {relative.parts[0]}/")
-    target = dest.joinpath(*relative.parts)
-    # Resolve symlinks in the folders on the way: a link must not lead the write elsewhere.
-    resolved = target.parent.resolve() / target.name
-    root = project_root.resolve()
-    if root not in resolved.parents:
-        raise StoreError(f"refusing to restore {key!r}: {resolved} is outside the project root")
-    inside = resolved.relative_to(root).parts
-    in_store = inside[0] == ".repro" and inside[1:2] != ("restore",)
-    if in_store or any(part in _PROTECTED - {".repro"} for part in inside):
-        raise StoreError(f"refusing to restore {key!r}: {resolved} is inside {inside[0]}/")
-    return target
+
+    def __init__(self, dest: Path, project_root: Path) -> None:
+        self.dest = dest
+        self.root = project_root.resolve()
+        self._resolved: dict[Path, Path] = {}
+
+    def __call__(self, key: str) -> Path:
+        posix = PurePosixPath(key)
+        if ".." in posix.parts or "\\" in key or "\x00" in key or not key.strip():
+            raise StoreError(f"refusing to restore {key!r}: the path leaves the restore folder")
+        relative = PurePosixPath(OUTSIDE_DIR, *posix.parts[1:]) if posix.is_absolute() else posix
+        if not relative.parts:
+            raise StoreError(f"refusing to restore {key!r}: not a file path")
+        if (
+            any(part in _PROTECTED for part in relative.parts[:-1])
+            or relative.parts[0] in _PROTECTED
+        ):
+            # Git hooks or config, or the store itself: a crafted lock must not reach them.
+            raise StoreError(f"refusing to restore {key!r}: it is inside {relative.parts[0]}/")
+        target = self.dest.joinpath(*relative.parts)
+        # Resolve symlinks in the folders on the way: a link must not lead the write elsewhere.
+        folder = self._resolved.get(target.parent)
+        if folder is None:
+            folder = self._resolved[target.parent] = target.parent.resolve()
+        resolved = folder / target.name
+        if self.root not in resolved.parents:
+            raise StoreError(f"refusing to restore {key!r}: {resolved} is outside the project root")
+        inside = resolved.relative_to(self.root).parts
+        in_store = inside[0] == ".repro" and inside[1:2] != ("restore",)
+        if in_store or any(part in _PROTECTED - {".repro"} for part in inside):
+            raise StoreError(f"refusing to restore {key!r}: {resolved} is inside {inside[0]}/")
+        return target
+
+
+def restore_target(dest: Path, key: str, project_root: Path) -> Path:
+    """Where one input recorded as `key` goes under `dest` (see `RestoreTargets`)."""
+    return RestoreTargets(dest, project_root)(key)
 
 
 def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:

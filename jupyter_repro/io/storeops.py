@@ -17,7 +17,7 @@ from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.locks import read_lock
 from jupyter_repro.io.project import lock_files
 from jupyter_repro.io.statcache import stat_cache_for
-from jupyter_repro.io.store import HistoryEntry, Store, restore_target, store_lock
+from jupyter_repro.io.store import HistoryEntry, RestoreTargets, Store, store_lock
 
 STALE_TEMP_S = 3600  # a temporary object older than this belongs to a copy that died
 # A snapshot copies inputs in before it records the lock that refers to them: objects this
@@ -39,8 +39,9 @@ def restore_inputs(store: Store, entry: HistoryEntry, dest: Path) -> list[Restor
     """
     lock = entry.read()
     plan: list[tuple[RestoredFile, str]] = []
+    restore_target = RestoreTargets(dest, store.root)
     for key, record in sorted(lock.inputs.items()):
-        target = restore_target(dest, key, store.root)
+        target = restore_target(key)
         digest = record.hash
         if not digest or not store.has(digest):
             why = "object missing" if record.stored else "not stored: above the size cap"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -75,7 +77,7 @@ def test_a_second_push_with_nothing_new_sends_nothing(
 
 
 def test_memory_remote_round_trip(project: Path, tmp_path: Path) -> None:
-    cli("remote", "add", "mem", "memory://jupyter-repro-test/store")
+    cli("remote", "add", "mem", f"memory://{tmp_path.name}/store")
     assert cli("push") == 0
     shutil.rmtree(project / ".repro")
     (project / INPUT).unlink()
@@ -88,18 +90,90 @@ def test_an_interrupted_push_leaves_no_object_under_its_hash(
 ) -> None:
     from jupyter_repro.io.remote import RemoteStore
 
-    remote = tmp_path / "remote"
-    cli("remote", "add", "origin", remote.as_uri())
+    url = f"memory://{tmp_path.name}/store"
+    cli("remote", "add", "origin", url)
 
     def cut(self: Any, source: str, target: str, **kwargs: Any) -> None:
         raise ConnectionResetError("connection reset")
 
     with monkeypatch.context() as patch:
-        patch.setattr("fsspec.implementations.local.LocalFileSystem.mv", cut)
+        patch.setattr("fsspec.implementations.memory.MemoryFileSystem.mv", cut)
+        assert cli("push") == 2
+    assert RemoteStore("origin", url).objects() == set()
+    assert cli("push") == 0
+    assert len(RemoteStore("origin", url).objects()) == 1
+
+
+def refuse_links(patch: pytest.MonkeyPatch) -> None:
+    """As on another filesystem: no hard link can be made, every object is copied."""
+
+    def cross_device(source: Any, target: Any) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    patch.setattr("jupyter_repro.io.filecopy.os.link", cross_device)
+
+
+def test_a_copy_to_a_folder_remote_cut_short_leaves_no_object_under_its_hash(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_repro.io.remote import RemoteStore
+
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+
+    def cut_short(reader: int, writer: int, size: int) -> None:
+        os.write(writer, b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        refuse_links(patch)
+        patch.setattr("jupyter_repro.io.filecopy.copy_data", cut_short)
         assert cli("push") == 2
     assert RemoteStore("origin", remote.as_uri()).objects() == set()
+    assert [p.name for p in (remote / "objects").rglob("*") if p.is_file()] == []
     assert cli("push") == 0
     assert len(RemoteStore("origin", remote.as_uri()).objects()) == 1
+
+
+def test_a_folder_remote_on_the_same_filesystem_shares_objects_never_working_copies(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Objects are immutable and named by their hash: the store, the remote and a clone's
+    store may share one copy, as a local `git clone` does. The input put in place is a
+    copy of its own, so editing it can never change an object."""
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    assert cli("push") == 0
+    digest = hash_file(project / INPUT)
+    sent = remote / "objects" / digest[7:9] / digest[9:]
+    assert sent.stat().st_ino == Store(project).object_path(digest).stat().st_ino
+    copy = clone(project, tmp_path)
+    monkeypatch.chdir(copy)
+    assert cli("pull") == 0
+    assert Store(copy).object_path(digest).stat().st_ino == sent.stat().st_ino
+    placed = (copy / INPUT).stat()
+    assert placed.st_nlink == 1 and placed.st_mode & 0o200, "a writable copy of its own"
+    (copy / INPUT).write_text("edited after the pull\n")
+    assert hash_file(sent) == digest
+
+
+def test_a_folder_remote_on_another_filesystem_gets_read_only_copies(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    with monkeypatch.context() as patch:
+        refuse_links(patch)
+        assert cli("push") == 0
+        digest = hash_file(project / INPUT)
+        sent = remote / "objects" / digest[7:9] / digest[9:]
+        assert sent.stat().st_nlink == 1 and sent.stat().st_mode & 0o777 == 0o444
+        assert hash_file(sent) == digest
+        copy = clone(project, tmp_path)
+        monkeypatch.chdir(copy)
+        assert cli("pull") == 0
+    assert Store(copy).object_path(digest).stat().st_nlink == 1
+    assert hash_file(copy / INPUT) == digest
 
 
 def corrupt_remote_object(remote: Path, digest: str) -> None:

@@ -1,0 +1,129 @@
+"""Copying a file's bytes the way the kernel does it fastest, and sharing immutable files.
+
+`copy_data` walks the source's data extents (SEEK_DATA/SEEK_HOLE), so holes stay holes,
+and moves each extent with `copy_file_range`: in the kernel, without passing the bytes
+through Python, and as a reflink where the filesystem has them. Where the kernel cannot
+(another filesystem on an old kernel, a filesystem without the call) it falls back to
+reading and writing.
+
+`link_or_copy` is for content-addressed objects only: they are named by their hash and
+never written again, so two folders on one filesystem can share one copy, as `git clone`
+of a local repository shares its objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from pathlib import Path
+
+from jupyter_repro.io.atomic import new_temp_file
+from jupyter_repro.io.files import open_regular, read_chunks
+
+_CHUNK = 1 << 20
+# copy_file_range refuses these for a pair of files it cannot copy between: read and write.
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM}
+# os.link refuses these where a link cannot be made (other filesystem, no links, limits).
+_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.EACCES}
+
+
+def data_extents(fd: int, size: int) -> list[tuple[int, int]]:
+    """(offset, length) of the parts of the first `size` bytes that are not holes; the
+    whole range where the filesystem cannot tell."""
+    extents: list[tuple[int, int]] = []
+    offset = 0
+    while offset < size:
+        try:
+            start = os.lseek(fd, offset, os.SEEK_DATA)
+            end = os.lseek(fd, start, os.SEEK_HOLE)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:  # nothing but a hole from here on
+                break
+            if exc.errno in (errno.EINVAL, errno.EOPNOTSUPP) and offset == 0:
+                return [(0, size)]
+            raise
+        if start >= size:
+            break
+        end = min(end, size)
+        extents.append((start, end - start))
+        offset = end
+    return extents
+
+
+def _copy_range(reader: int, writer: int, offset: int, length: int) -> None:
+    done = 0
+    while done < length:
+        try:
+            count = os.copy_file_range(reader, writer, length - done, offset + done, offset + done)
+        except OSError as exc:
+            if exc.errno not in _NO_KERNEL_COPY:
+                raise
+            _copy_range_by_reading(reader, writer, offset + done, length - done)
+            return
+        if count == 0:  # the source shrank while being copied: the caller's hash will say
+            return
+        done += count
+
+
+def _copy_range_by_reading(reader: int, writer: int, offset: int, length: int) -> None:
+    os.lseek(reader, offset, os.SEEK_SET)
+    os.lseek(writer, offset, os.SEEK_SET)
+    for view in read_chunks(reader, length, _CHUNK):
+        os.write(writer, view)
+
+
+def copy_data(reader: int, writer: int, size: int) -> None:
+    """Make `writer` (a new, empty file) hold the first `size` bytes of `reader`, holes
+    kept as holes."""
+    for offset, length in data_extents(reader, size):
+        _copy_range(reader, writer, offset, length)
+    os.ftruncate(writer, size)
+
+
+def replace_making_folder(source: Path | str, target: Path) -> None:
+    """`os.replace`, making the target's folder when it is missing: trying first costs one
+    call where an object folder exists already, as most do."""
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+
+
+def link_or_copy(source: Path, target: Path, mode: int = 0o444) -> bool:
+    """Put an immutable object's content at `target`, whole or not at all: a hard link
+    when `source` is on the same filesystem (True), else a copy written under a temporary
+    name, made durable and renamed (False). An object already at `target` is kept: under
+    a content-addressed name it can only hold the same bytes.
+    """
+    for attempt in (1, 2):
+        try:
+            os.link(source, target)
+            return True
+        except FileExistsError:
+            return True
+        except FileNotFoundError:
+            if attempt == 2 or not os.path.exists(source):
+                raise
+            target.parent.mkdir(parents=True, exist_ok=True)  # the first in its folder
+        except OSError as exc:
+            if exc.errno not in _NO_LINK:
+                raise
+            break
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = new_temp_file(target.parent, ".tmp-", mode=mode)
+    try:
+        with open_regular(source) as (reader, info):
+            copy_data(reader, fd, info.st_size)
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(partial, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return False
