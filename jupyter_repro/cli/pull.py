@@ -65,14 +65,15 @@ def run(args: argparse.Namespace) -> int:
     digests |= {digest for entry in cached for digest in entry.objects()}
     plan = remote.plan_pull(store, digests)
     with progress_bar(f"pull {name}", plan.total) as advance:
-        remote.pull(store, plan, advance)
-    placed, kept, skipped = [], [], []
-    fetched = frozenset(plan.objects)  # each hashed as it arrived
-    for _, lock in sorted(locks.items()):
-        outcome = place_inputs(store, lock, root, args.force, fetched)
-        placed += outcome.placed
-        kept += outcome.kept
-        skipped += outcome.skipped
+        outcome = place_inputs(
+            store,
+            [lock for _, lock in sorted(locks.items())],
+            root,
+            args.force,
+            arriving=frozenset(plan.objects),
+            fetch=lambda then: remote.pull(store, plan, advance, then),
+        )
+    placed, kept, skipped = outcome.placed, outcome.kept, outcome.skipped
     payload = {
         **plan.to_json(),
         "history": history,

@@ -59,8 +59,17 @@ def _inputs_in_place(lock: Lock, store: Store, checkout_root: Path) -> list[str]
     configured = remotes(store.root)
     if lacking and configured:
         remote = RemoteStore(*choose_remote(store.root, None))
-        remote.pull(store, remote.plan_pull(store, lacking), lambda _: None)
-    outcome = place_inputs(store, lock, checkout_root, force=True)
+        plan = remote.plan_pull(store, lacking)
+        outcome = place_inputs(
+            store,
+            [lock],
+            checkout_root,
+            force=True,
+            arriving=frozenset(plan.objects),
+            fetch=lambda then: remote.pull(store, plan, lambda _: None, then),
+        )
+    else:
+        outcome = place_inputs(store, [lock], checkout_root, force=True)
     unplaceable = [reason for reason in outcome.skipped if "outside the project" not in reason]
     if unplaceable:
         hint = "" if configured else " (no remote configured: `jupyter-repro remote add`)"

@@ -81,6 +81,22 @@ def copy_data(reader: int, writer: int, size: int) -> None:
     os.ftruncate(writer, size)
 
 
+def missing_folders(folder: Path) -> list[Path]:
+    """The folders `mkdir(parents=True)` would create for `folder`, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def remove_folders(folders: list[Path]) -> None:
+    """Remove the folders `missing_folders` listed (deepest first) that are still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def replace_making_folder(source: Path | str, target: Path) -> None:
     """`os.replace`, making the target's folder when it is missing: trying first costs one
     call where an object folder exists already, as most do."""

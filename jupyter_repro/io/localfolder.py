@@ -32,6 +32,12 @@ def local_path(url: str) -> str:
     return os.path.abspath(url)
 
 
+def local_workers() -> int:
+    """Copies in flight between folders of this machine: one per core (each is the
+    kernel's work, and more threads only contend for the cores)."""
+    return max(2, os.cpu_count() or 2)
+
+
 class LocalFolder:
     """fsspec's calls, as `RemoteStore` uses them, on local paths."""
 

@@ -31,11 +31,13 @@ from jupyter_repro.core.errors import ReproError, StoreError, UsageError
 from jupyter_repro.core.lock import lock_id
 from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.hashing import HASH_PREFIX
-from jupyter_repro.io.localfolder import LocalFolder, is_local_url, local_path
+from jupyter_repro.io.localfolder import LocalFolder, is_local_url, local_path, local_workers
 from jupyter_repro.io.store import Store, notebook_key
 
 # Optional backends and the extra that brings each.
 EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure"}
+# Transfers in flight: many for a network remote, where each waits on the network; one
+# per core for a folder, where each is work for the kernel.
 WORKERS = 8
 Progress = Callable[[int], None]
 
@@ -111,6 +113,7 @@ class RemoteStore:
         self.name = name
         self.url = url
         self.local = is_local_url(url)
+        self.workers = local_workers() if self.local else WORKERS
         self._errors = _transport_errors(self.local)
         self.fs: Any
         if self.local:
@@ -216,7 +219,7 @@ class RemoteStore:
             work(item)
             progress(1)
 
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
             futures = [pool.submit(one, item) for item in items]
             try:
                 for future in futures:
@@ -328,8 +331,15 @@ class RemoteStore:
             unavailable=[d for d in lacking if d not in there],
         )
 
-    def pull(self, store: Store, plan: Plan, progress: Progress) -> None:
-        """Fetch the planned objects; each is kept only if it hashes to its name."""
+    def pull(
+        self,
+        store: Store,
+        plan: Plan,
+        progress: Progress,
+        then: Callable[[str], None] = lambda digest: None,
+    ) -> None:
+        """Fetch the planned objects; each is kept only if it hashes to its name, and
+        `then(digest)` runs on it, in the same worker, once it is in the store."""
 
         def fetch(digest: str) -> None:
             if not self._download(store, digest):
@@ -337,6 +347,7 @@ class RemoteStore:
                     f"remote {self.name}: object {self._key(digest)} does not match its hash "
                     f"{digest}: refused (local files kept as they were)"
                 )
+            then(digest)
 
         if plan.objects:
             store.ensure()  # the store's .gitignore comes first: a clone's store is new

@@ -37,7 +37,7 @@ from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.core.lockmodel import Lock, LockVersionError
 from jupyter_repro.core.shapes import ShapeError
 from jupyter_repro.io.atomic import new_temp_file, write_text_atomic
-from jupyter_repro.io.filecopy import replace_making_folder
+from jupyter_repro.io.filecopy import missing_folders, remove_folders, replace_making_folder
 from jupyter_repro.io.files import (
     loads_json,
     open_regular,
@@ -104,15 +104,6 @@ def _copy_sparse(reader: int, limit: int, writer: BinaryIO, hasher: Any) -> None
     writer.truncate(size)
     writer.flush()
     os.fsync(writer.fileno())
-
-
-def _missing_folders(folder: Path) -> list[Path]:
-    """The folders `mkdir(parents=True)` would create for `folder`, deepest first."""
-    missing = []
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
-    return missing
 
 
 @contextlib.contextmanager
@@ -228,13 +219,14 @@ class Store:
         replace_making_folder(download, self.object_path(digest))
         return True
 
-    def export(self, digest: str, target: Path, *, verify: bool = True) -> None:
-        """Write object `digest` to `target` atomically, keeping holes; with `verify`, the
-        copy is hashed and must match (an object fetched and checked a moment ago needs not).
+    def copy_beside(self, digest: str, target: Path, *, verify: bool = True) -> Path:
+        """A copy of object `digest` in `target`'s folder under a temporary name, holes kept,
+        for the caller to rename onto `target` or remove. With `verify` the copy is hashed
+        and must match (an object fetched and checked a moment ago needs not). The copy is
+        not synced: it is a working copy, and the store keeps the durable one.
 
         StoreError when the store lacks the object or its content does not match its name;
-        then nothing is left behind, not even the folders made for `target`. The copy is
-        not synced: it is a working copy, and the store keeps the durable one.
+        then no copy is left behind.
         """
         from jupyter_repro.io.filecopy import copy_data
         from jupyter_repro.io.hashing import hash_file
@@ -242,7 +234,6 @@ class Store:
         source = self.object_path(digest)
         if not source.is_file():
             raise StoreError(f"the store lacks {digest} (needed for {target})")
-        made = _missing_folders(target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = new_temp_file(target.parent, f".{target.name}.", ".tmp")
         try:
@@ -256,13 +247,26 @@ class Store:
                     f"store object {source} is corrupt (its content does not "
                     f"match its name); {target} not restored"
                 )
-            os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            for folder in made:  # deepest first: only the folders this export made
+            raise
+        return Path(tmp)
+
+    def export(self, digest: str, target: Path, *, verify: bool = True) -> None:
+        """Write object `digest` to `target` atomically (see `copy_beside`). On failure
+        nothing is left behind, not even the folders made for `target`."""
+        made = missing_folders(target.parent)
+        try:
+            copy = self.copy_beside(digest, target, verify=verify)
+            try:
+                os.replace(copy, target)
+            except BaseException:
                 with contextlib.suppress(OSError):
-                    folder.rmdir()
+                    os.unlink(copy)
+                raise
+        except BaseException:
+            remove_folders(made)
             raise
 
     def object_files(self) -> Iterator[tuple[str, Path]]:

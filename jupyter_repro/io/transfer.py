@@ -7,16 +7,18 @@ outside the destination folder, and only after every target has been checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lockmodel import Lock
+from jupyter_repro.io.localfolder import local_workers
 from jupyter_repro.io.store import Store
-
-WORKERS = 8
 
 
 def lock_input_hashes(lock: Lock) -> dict[str, str]:
@@ -73,48 +75,136 @@ class Placement:
     skipped: list[str]
 
 
-def place_inputs(
+@dataclass(frozen=True)
+class InputWrite:
+    """One input to write: its lock key, its object, where it goes."""
+
+    key: str
+    digest: str
+    target: Path
+
+
+def plan_inputs(
     store: Store,
-    lock: Lock,
+    locks: Iterable[Lock],
     dest_root: Path,
     force: bool,
-    checked: frozenset[str] = frozenset(),
-) -> Placement:
-    """Write a lock's inputs under `dest_root` from the store: missing ones, and changed ones
-    when forced. Nothing is written outside `dest_root`, and nothing at all before every
-    target has been checked. Objects in `checked` were hashed on arrival a moment ago: their
-    copies are not hashed again."""
+    arriving: frozenset[str] = frozenset(),
+) -> tuple[list[InputWrite], Placement]:
+    """What placing the locks' inputs under `dest_root` writes: missing inputs, and changed
+    ones when forced, from objects the store has or that are `arriving`. Every target is
+    checked (never outside `dest_root`) before anything is written."""
     from jupyter_repro.io.hashing import hash_file
     from jupyter_repro.io.store import RestoreTargets
 
-    plan: list[tuple[str, str, Path]] = []
+    writes: dict[Path, InputWrite] = {}
     outcome = Placement([], [], [])
     restore_target = RestoreTargets(dest_root, dest_root)
-    for key, digest in sorted(lock_input_hashes(lock).items()):
-        if Path(key).is_absolute():
-            outcome.skipped.append(f"{key}: outside the project, never written")
-            continue
-        target = restore_target(key)
-        if target.is_file() and hash_file(target) == digest:
-            continue
-        if target.exists() and not force:
-            outcome.kept.append(key)
-            continue
-        if not store.has(digest):
-            outcome.skipped.append(f"{key}: neither the store nor the remote has {digest}")
-            continue
-        plan.append((key, digest, target))
+    for lock in locks:
+        for key, digest in sorted(lock_input_hashes(lock).items()):
+            if Path(key).is_absolute():
+                outcome.skipped.append(f"{key}: outside the project, never written")
+                continue
+            target = restore_target(key)
+            if target in writes:  # two locks name one file: the first placed, never both
+                if writes[target].digest != digest:
+                    outcome.kept.append(key)
+                continue
+            if target.is_file() and hash_file(target) == digest:
+                continue
+            if target.exists() and not force:
+                outcome.kept.append(key)
+                continue
+            if not store.has(digest) and digest not in arriving:
+                outcome.skipped.append(f"{key}: neither the store nor the remote has {digest}")
+                continue
+            writes[target] = InputWrite(key, digest, target)
+    return list(writes.values()), outcome
 
-    def export(item: tuple[str, str, Path]) -> str:
-        key, digest, target = item
-        try:
-            store.export(digest, target, verify=digest not in checked)
-        except OSError as exc:
-            raise StoreError(f"{target}: cannot write {key}: {exc.strerror or exc}") from None
-        return key
 
-    # In parallel: the copies are made by the kernel, which runs one per core, and a
-    # thousand small inputs wait on file creation more than on the CPU.
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        outcome.placed.extend(pool.map(export, plan))
+class StagedInputs:
+    """Copies of inputs written beside their targets under temporary names, then put in
+    place together once every one is written, or all removed: a pull or a checkout that
+    fails part way (a corrupt object, a full disk) places nothing. Safe across threads."""
+
+    def __init__(self, store: Store, writes: list[InputWrite], checked: frozenset[str]) -> None:
+        self.store = store
+        self.checked = checked  # objects hashed as they arrived: their copies need not be
+        self.by_digest: dict[str, list[InputWrite]] = {}
+        for write in writes:
+            self.by_digest.setdefault(write.digest, []).append(write)
+        self._staged: list[tuple[InputWrite, Path]] = []
+        self._made: list[Path] = []
+        self._guard = threading.Lock()
+
+    def stage(self, digest: str) -> None:
+        """Copy out every input of object `digest`."""
+        from jupyter_repro.io.filecopy import missing_folders
+
+        for write in self.by_digest.get(digest, ()):
+            with self._guard:
+                self._made += missing_folders(write.target.parent)
+            try:
+                copy = self.store.copy_beside(
+                    digest, write.target, verify=digest not in self.checked
+                )
+            except OSError as exc:
+                raise StoreError(
+                    f"{write.target}: cannot write {write.key}: {exc.strerror or exc}"
+                ) from None
+            with self._guard:
+                self._staged.append((write, copy))
+
+    def stage_rest(self) -> None:
+        """Copy out the inputs not staged yet (objects that were in the store already)."""
+        done = {write.digest for write, _ in self._staged}
+        rest = [digest for digest in self.by_digest if digest not in done]
+        with ThreadPoolExecutor(max_workers=local_workers()) as pool:
+            list(pool.map(self.stage, rest))
+
+    def publish(self) -> list[str]:
+        """Rename every copy onto its target; the keys placed, in lock order."""
+        placed = []
+        for write, copy in sorted(self._staged, key=lambda item: item[0].key):
+            os.replace(copy, write.target)
+            placed.append(write.key)
+        self._staged.clear()
+        return placed
+
+    def discard(self) -> None:
+        from jupyter_repro.io.filecopy import remove_folders
+
+        for _, copy in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(copy)
+        self._staged.clear()
+        remove_folders(sorted(set(self._made), key=lambda p: len(p.parts), reverse=True))
+
+
+def place_inputs(
+    store: Store,
+    locks: Iterable[Lock],
+    dest_root: Path,
+    force: bool,
+    *,
+    arriving: frozenset[str] = frozenset(),
+    fetch: Callable[[Callable[[str], None]], None] | None = None,
+) -> Placement:
+    """Put the locks' inputs in place under `dest_root`, all or none of them.
+
+    `fetch(then)` brings the `arriving` objects into the store and calls `then(digest)` as
+    each arrives intact: its inputs are copied out while the rest still arrive (on a
+    folder remote, the store's new folders and the inputs are created side by side), and
+    a fetch that fails places nothing.
+    """
+    writes, outcome = plan_inputs(store, locks, dest_root, force, arriving)
+    staged = StagedInputs(store, writes, arriving)
+    try:
+        if fetch is not None:
+            fetch(staged.stage)
+        staged.stage_rest()
+        outcome.placed = staged.publish()
+    except BaseException:
+        staged.discard()
+        raise
     return outcome

@@ -302,3 +302,74 @@ def test_a_remote_history_name_that_leaves_the_history_is_refused(
     assert cli("pull") == 2
     assert "is not a history entry name" in capsys.readouterr().err
     assert not (project / ".repro" / "escape").exists()
+
+
+def with_second_input(project: Path) -> str:
+    """Add a second stored input to the example's lock; its key."""
+    from dataclasses import replace
+
+    from jupyter_repro.io.locks import write_lock
+
+    extra = project / "data" / "stations.csv"
+    extra.write_text("station,city\nA,Paris\n")
+    lock_file = project / "analysis.repro.json"
+    lock = read_lock(lock_file)
+    digest = hash_file(extra)
+    record = replace(lock.inputs[INPUT], hash=digest, size=extra.stat().st_size)
+    lock = replace(lock, inputs={**lock.inputs, "data/stations.csv": record})
+    write_lock(lock_file, lock)
+    assert Store(project).put_file(extra, digest)
+    return "data/stations.csv"
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*.tmp"))
+
+
+def test_a_pull_that_cannot_write_one_input_places_none(
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    extra = with_second_input(project)
+    cli("remote", "add", "origin", (tmp_path / "remote").as_uri())
+    assert cli("push") == 0
+    copy = clone(project, tmp_path)
+    (copy / extra).unlink()
+    monkeypatch.chdir(copy)
+    real = Store.copy_beside
+
+    def disk_full_for_the_extra(self: Store, digest: str, target: Path, **kwargs: Any) -> Path:
+        if target.name == "stations.csv":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, digest, target, **kwargs)
+
+    monkeypatch.setattr(Store, "copy_beside", disk_full_for_the_extra)
+    capsys.readouterr()
+    assert cli("pull") == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "No space left" in error
+    assert not (copy / INPUT).exists() and not (copy / extra).exists()
+    assert leftovers(copy / "data") == []
+    monkeypatch.setattr(Store, "copy_beside", real)
+    assert cli("pull") == 0
+    assert (copy / INPUT).is_file() and (copy / extra).is_file()
+
+
+def test_a_pull_with_one_corrupt_object_places_no_input(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = with_second_input(project)
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    with monkeypatch.context() as patch:
+        refuse_links(patch)  # corrupting a shared object would corrupt the project's too
+        assert cli("push") == 0
+    corrupt_remote_object(remote, hash_file(project / extra))
+    copy = clone(project, tmp_path)
+    (copy / extra).unlink()
+    monkeypatch.chdir(copy)
+    assert cli("pull") == 2
+    assert not (copy / INPUT).exists() and not (copy / extra).exists()
+    assert leftovers(copy / "data") == []
