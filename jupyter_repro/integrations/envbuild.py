@@ -211,23 +211,16 @@ def cache_root() -> Path:
 
 
 def _run_logged(command: list[str], label: str) -> subprocess.CompletedProcess[str]:
-    """Run a build step; on a terminal its messages stream as they come (what is being
-    downloaded and installed), and they are kept for the error message."""
+    """Run a build step; on a terminal the installer draws its own progress there (uv's
+    bar, what is being downloaded and installed), and what it said is kept for the error
+    message."""
     from jupyter_repro.integrations.papermill_run import is_tty
+    from jupyter_repro.integrations.terminal import run_drawing
 
     if not is_tty():
         return subprocess.run(command, capture_output=True, text=True, check=False)
     sys.stderr.write(f"jupyter-repro: {label}\n")
-    # Only stderr is read: a piped stdout nobody reads could fill and stall the installer.
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    lines: list[str] = []
-    assert process.stderr is not None
-    for line in process.stderr:
-        lines.append(line)
-        sys.stderr.write(line)
-    return subprocess.CompletedProcess(command, process.wait(), "", "".join(lines))
+    return run_drawing(command)
 
 
 def _python_minor(version: str | None) -> str:
