@@ -33,11 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def project_and_notebooks(paths: list[str]) -> tuple[Path, list[str]]:
     """The project root and the project-relative notebooks named (none named: [])."""
+    if not paths:
+        return find_project_root(Path.cwd()), []
     from jupyter_repro.io.lockrefs import notebook_relpath
     from jupyter_repro.io.snapshot import notebook_for
 
-    if not paths:
-        return find_project_root(Path.cwd()), []
     named = [notebook_relpath(notebook_for(Path(p).absolute())) for p in paths]
     roots = {root for root, _ in named}
     if len(roots) > 1:
@@ -50,7 +50,7 @@ def project_and_notebooks(paths: list[str]) -> tuple[Path, list[str]]:
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
     """A tqdm bar on a terminal; silent otherwise."""
-    from jupyter_repro.integrations.papermill_run import is_tty
+    from jupyter_repro.integrations.terminal import is_tty
 
     if total == 0 or not is_tty():
         yield lambda _: None

@@ -151,7 +151,8 @@ def _check_inputs(paths: Sequence[Path]) -> None:
 
 
 def requests(args: argparse.Namespace) -> list[Any]:
-    from jupyter_repro.integrations.papermill_run import RunRequest, is_tty
+    from jupyter_repro.integrations.papermill_run import RunRequest
+    from jupyter_repro.integrations.terminal import is_tty
     from jupyter_repro.io.config import load_config
     from jupyter_repro.io.project import find_project_root
 

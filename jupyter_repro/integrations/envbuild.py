@@ -214,8 +214,7 @@ def _run_logged(command: list[str], label: str) -> subprocess.CompletedProcess[s
     """Run a build step; on a terminal the installer draws its own progress there (uv's
     bar, what is being downloaded and installed), and what it said is kept for the error
     message."""
-    from jupyter_repro.integrations.papermill_run import is_tty
-    from jupyter_repro.integrations.terminal import run_drawing
+    from jupyter_repro.integrations.terminal import is_tty, run_drawing
 
     if not is_tty():
         return subprocess.run(command, capture_output=True, text=True, check=False)

@@ -7,7 +7,6 @@ the run is journaled. Failures and timeouts are data (`RunResult`), not exceptio
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -366,7 +365,3 @@ def run_reported(request: RunRequest) -> RunResult:
             0.0,
             error=f"internal error in jupyter-repro, please report: {type(exc).__name__}: {exc}",
         )
-
-
-def is_tty() -> bool:
-    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"

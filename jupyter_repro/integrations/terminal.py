@@ -16,6 +16,11 @@ import sys
 from jupyter_repro.core.terminal import terminal_text
 
 
+def is_tty() -> bool:
+    """Standard error is a terminal that draws (progress bars are for people)."""
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
 def run_drawing(command: list[str]) -> subprocess.CompletedProcess[str]:
     """Run `command` with its standard error on a pseudo-terminal shown on ours; its
     standard output is discarded (a pipe nobody reads could fill and stall it)."""

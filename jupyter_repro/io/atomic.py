@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import tempfile
 import threading
 from pathlib import Path
@@ -51,7 +50,7 @@ def new_temp_file(
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        path = os.path.join(folder, f"{prefix}{secrets.token_hex(6)}{suffix}")
+        path = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
         try:
             return os.open(path, flags, mode), path
         except FileExistsError:

@@ -19,20 +19,20 @@ import contextlib
 import json
 import os
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from jupyter_repro.core.errors import ReproError, StoreError, UsageError
-from jupyter_repro.core.lock import lock_id
-from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.localfolder import LocalFolder, is_local_url, local_path, local_workers
 from jupyter_repro.io.store import Store, notebook_key
+
+if TYPE_CHECKING:
+    from jupyter_repro.core.runcache import CacheEntry
 
 # Optional backends and the extra that brings each.
 EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure"}
@@ -183,7 +183,7 @@ class RemoteStore:
 
     def _upload(self, source: Path, target: str) -> None:
         folder = target.rsplit("/", 1)[0]
-        partial = f"{folder}/.tmp-{uuid.uuid4().hex}"
+        partial = f"{folder}/.tmp-{os.urandom(8).hex()}"
         try:
             self.fs.makedirs(folder, exist_ok=True)
             self.fs.put_file(os.fspath(source), partial)
@@ -203,7 +203,7 @@ class RemoteStore:
         # Fetched into the store's folder first: the store copies in only files of the
         # project, and a remote (even a file:// one) is not.
         key = self._key(digest)
-        partial = store.path / f".pull-{uuid.uuid4().hex}"
+        partial = store.path / f".pull-{os.urandom(8).hex()}"
         try:
             if self.local:
                 self.fs.share(key, os.fspath(partial))
@@ -371,6 +371,7 @@ def _safe_history_name(key: str, entry: str) -> bool:
 
 def _write_entry(target: Path, data: bytes, label: str) -> None:
     """Write a history entry, refusing one whose id is not its lock's (corrupt or forged)."""
+    from jupyter_repro.core.lock import lock_id
     from jupyter_repro.io.atomic import write_bytes_atomic
 
     try:

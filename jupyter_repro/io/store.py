@@ -32,8 +32,6 @@ from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from jupyter_repro.core.errors import StoreError
-from jupyter_repro.core.lock import lock_id, serialize_lock
-from jupyter_repro.core.lockdiff import describe, diff_locks, summary
 from jupyter_repro.core.lockmodel import Lock, LockVersionError
 from jupyter_repro.core.shapes import ShapeError
 from jupyter_repro.io.atomic import new_temp_file, write_text_atomic
@@ -313,6 +311,8 @@ class Store:
             with contextlib.suppress(StoreError):
                 if entries[-1].read() == lock:
                     return None
+        from jupyter_repro.core.lock import lock_id, serialize_lock
+
         ident = lock_id(serialize_lock(lock))
         stamp = max(time.time_ns(), entries[-1].time_ns + 1 if entries else 0)
         folder = self.history / notebook_key(notebook_relpath)
@@ -394,6 +394,8 @@ def restore_target(dest: Path, key: str, project_root: Path) -> Path:
 
 def history_rows(store: Store, relpath: str) -> list[dict[str, Any]]:
     """A notebook's snapshots, oldest first, each with what it changed since the one before."""
+    from jupyter_repro.core.lockdiff import describe, diff_locks, summary
+
     rows: list[dict[str, Any]] = []
     previous: Lock | None = None
     for entry in store.entries(relpath):
