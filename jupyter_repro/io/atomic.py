@@ -7,6 +7,7 @@ new file gets those the process's umask allows, as `open()` and jupyter_server g
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 import threading
@@ -40,21 +41,33 @@ def mode_for(path: Path, default: int = 0o666) -> int:
         return new_file_mode(default)
 
 
+_TEMP_PREFIX = os.urandom(4).hex()
+_temp_numbers = itertools.count()
+
+
 def new_temp_file(
-    folder: Path, prefix: str, suffix: str = "", mode: int = 0o666
+    folder: Path, prefix: str, suffix: str = "", mode: int = 0o666, *, make_folder: bool = False
 ) -> tuple[int, str]:
-    """A new file under a random name in `folder`, open for writing: (descriptor, path).
+    """A new file under a fresh name in `folder`, open for writing: (descriptor, path).
 
     Created with `mode` less the umask, as the kernel applies it to any new file (mkstemp
-    creates 0600, which a working copy must not keep).
+    creates 0600, which a working copy must not keep). With `make_folder`, a missing
+    folder is made (and only then: most writes go to a folder that exists).
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        path = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        # A random part per process and a counter: unique without a random read per file.
+        name = f"{prefix}{_TEMP_PREFIX}{os.getpid():x}-{next(_temp_numbers)}{suffix}"
+        path = os.path.join(folder, name)
         try:
             return os.open(path, flags, mode), path
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            if not make_folder:
+                raise
+            os.makedirs(folder, exist_ok=True)
+            make_folder = False
     raise FileExistsError(f"{folder}: no free temporary name")  # pragma: no cover
 
 

@@ -22,6 +22,7 @@ from jupyter_repro.io.atomic import new_temp_file
 from jupyter_repro.io.files import open_regular, read_chunks
 
 _CHUNK = 1 << 20
+_LOOK_FOR_HOLES_ABOVE = 64 << 10
 # copy_file_range refuses these for a pair of files it cannot copy between: read and write.
 _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM}
 # os.link refuses these where a link cannot be made (other filesystem, no links, limits).
@@ -75,10 +76,12 @@ def _copy_range_by_reading(reader: int, writer: int, offset: int, length: int) -
 
 def copy_data(reader: int, writer: int, size: int) -> None:
     """Make `writer` (a new, empty file) hold the first `size` bytes of `reader`, holes
-    kept as holes."""
-    for offset, length in data_extents(reader, size):
+    kept as holes (in a small file, a hole costs less to copy than to look for)."""
+    extents = data_extents(reader, size) if size > _LOOK_FOR_HOLES_ABOVE else [(0, size)]
+    for offset, length in extents:
         _copy_range(reader, writer, offset, length)
-    os.ftruncate(writer, size)
+    if not extents or sum(extents[-1]) < size:  # a hole at the end: the size says it
+        os.ftruncate(writer, size)
 
 
 def missing_folders(folder: Path) -> list[Path]:

@@ -38,17 +38,21 @@ def hash_file(path: Path | str, limit: int | None = None) -> str:
     Raises OSError when the file is missing, unreadable or not a regular file
     (`files.NotRegularFileError`).
     """
+    with open_regular(path) as (fd, info):
+        return hash_open_file(fd, info.st_size if limit is None else min(info.st_size, limit))
+
+
+def hash_open_file(fd: int, size: int) -> str:
+    """Hash the next `size` bytes of an open regular file."""
     from blake3 import blake3
 
-    with open_regular(path) as (fd, info):
-        size = info.st_size if limit is None else min(info.st_size, limit)
-        if size > _MULTITHREAD_ABOVE:
-            hasher = blake3(max_threads=blake3.AUTO)
-            _hash_overlapped(fd, size, hasher)
-        else:
-            hasher = blake3()
-            for view in read_chunks(fd, size, _CHUNK):
-                hasher.update(view)
+    if size > _MULTITHREAD_ABOVE:
+        hasher = blake3(max_threads=blake3.AUTO)
+        _hash_overlapped(fd, size, hasher)
+    else:
+        hasher = blake3()
+        for view in read_chunks(fd, size, _CHUNK):
+            hasher.update(view)
     return HASH_PREFIX + hasher.hexdigest()
 
 

@@ -209,10 +209,14 @@ class RemoteStore:
                 self.fs.share(key, os.fspath(partial))
             else:
                 self.fs.get_file(key, os.fspath(partial))
-            return store.adopt(partial, digest, durable=self.local)
-        finally:
+            adopted = store.adopt(partial, digest, durable=self.local)
+        except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
+            raise
+        if not adopted:  # refused: its content is not its name's
+            os.unlink(partial)
+        return adopted
 
     def _parallel(self, work: Callable[[str], None], items: list[str], progress: Progress) -> None:
         def one(item: str) -> None:

@@ -203,17 +203,16 @@ class Store:
         when it hashes to it: one read to hash, no second copy. False, and the file left to
         the caller, when its content differs. A download not yet `durable` is synced first,
         so a crash never leaves a name without its content."""
-        from jupyter_repro.io.hashing import hash_file
+        from jupyter_repro.io.hashing import hash_open_file
 
-        if self.object_intact(digest, None):
-            return True
-        if hash_file(download) != digest:
-            return False
-        if not durable:
-            with open_regular(download) as (fd, _):
+        with open_regular(download) as (fd, info):
+            if hash_open_file(fd, info.st_size) != digest:
+                return False
+            if not durable:
                 os.fsync(fd)
-        if os.stat(download).st_mode & 0o222:  # a link to a read-only object needs no chmod
-            os.chmod(download, 0o444)
+            if info.st_mode & 0o222:  # a link to a read-only object needs no chmod
+                os.fchmod(fd, 0o444)
+        # An object already there holds the same bytes: replacing it changes nothing.
         replace_making_folder(download, self.object_path(digest))
         return True
 
@@ -230,25 +229,26 @@ class Store:
         from jupyter_repro.io.hashing import hash_file
 
         source = self.object_path(digest)
-        if not source.is_file():
-            raise StoreError(f"the store lacks {digest} (needed for {target})")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = new_temp_file(target.parent, f".{target.name}.", ".tmp")
-        try:
+        with contextlib.ExitStack() as stack:
             try:
-                with open_regular(source) as (reader, info):
+                reader, info = stack.enter_context(open_regular(source))
+            except FileNotFoundError:
+                raise StoreError(f"the store lacks {digest} (needed for {target})") from None
+            fd, tmp = new_temp_file(target.parent, f".{target.name}.", ".tmp", make_folder=True)
+            try:
+                try:
                     copy_data(reader, fd, info.st_size)
-            finally:
-                os.close(fd)
-            if verify and hash_file(tmp) != digest:
-                raise StoreError(
-                    f"store object {source} is corrupt (its content does not "
-                    f"match its name); {target} not restored"
-                )
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+                finally:
+                    os.close(fd)
+                if verify and hash_file(tmp) != digest:
+                    raise StoreError(
+                        f"store object {source} is corrupt (its content does not "
+                        f"match its name); {target} not restored"
+                    )
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
         return Path(tmp)
 
     def export(self, digest: str, target: Path, *, verify: bool = True) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -110,12 +111,17 @@ def plan_inputs(
                 if writes[target].digest != digest:
                     outcome.kept.append(key)
                 continue
-            if target.is_file() and hash_file(target) == digest:
-                continue
-            if target.exists() and not force:
-                outcome.kept.append(key)
-                continue
-            if not store.has(digest) and digest not in arriving:
+            try:
+                there = os.stat(target)
+            except OSError:  # missing (or unreachable: writing it will say why)
+                there = None
+            if there is not None:
+                if stat.S_ISREG(there.st_mode) and hash_file(target) == digest:
+                    continue
+                if not force:
+                    outcome.kept.append(key)
+                    continue
+            if digest not in arriving and not store.has(digest):
                 outcome.skipped.append(f"{key}: neither the store nor the remote has {digest}")
                 continue
             writes[target] = InputWrite(key, digest, target)
@@ -135,6 +141,7 @@ class StagedInputs:
             self.by_digest.setdefault(write.digest, []).append(write)
         self._staged: list[tuple[InputWrite, Path]] = []
         self._made: list[Path] = []
+        self._folders: set[Path] = set()  # looked at already: one look per folder
         self._guard = threading.Lock()
 
     def stage(self, digest: str) -> None:
@@ -143,7 +150,9 @@ class StagedInputs:
 
         for write in self.by_digest.get(digest, ()):
             with self._guard:
-                self._made += missing_folders(write.target.parent)
+                if write.target.parent not in self._folders:
+                    self._folders.add(write.target.parent)
+                    self._made += missing_folders(write.target.parent)
             try:
                 copy = self.store.copy_beside(
                     digest, write.target, verify=digest not in self.checked
