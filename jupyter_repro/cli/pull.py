@@ -29,18 +29,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def chosen_locks(store: Store, relpaths: list[str], snapshot: str | None) -> dict[str, Lock]:
     """notebook -> the lock whose inputs to fetch: the snapshot's, else the current one."""
     from jupyter_repro.io.lockrefs import history_lock
-    from jupyter_repro.io.locks import read_lock_for
-    from jupyter_repro.io.transfer import project_notebooks
+    from jupyter_repro.io.transfer import notebook_locks
 
     if snapshot is not None:
         entry = store.find(snapshot, relpaths[0] if len(relpaths) == 1 else None)
         return {entry.notebook: history_lock(entry)}
     locks: dict[str, Lock] = {}
-    for relpath in relpaths or project_notebooks(store):
-        lock = read_lock_for(store.root / relpath)
+    for relpath, current in notebook_locks(store, relpaths).items():
         entries = store.entries(relpath)
-        if lock is None and entries:
-            lock = history_lock(entries[-1])
+        lock = history_lock(entries[-1]) if current is None and entries else current
         if lock is not None:
             locks[relpath] = lock
     return locks

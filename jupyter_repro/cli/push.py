@@ -72,12 +72,12 @@ def run(args: argparse.Namespace) -> int:
     from jupyter_repro.io.remote import RemoteStore
     from jupyter_repro.io.remotes import choose_remote
     from jupyter_repro.io.runcache import local_entries
-    from jupyter_repro.io.transfer import notebook_states, project_notebooks
+    from jupyter_repro.io.transfer import notebook_locks, notebook_states
 
     root, relpaths = project_and_notebooks(args.notebooks)
     name, url = choose_remote(root, args.remote)
     store = Store(root)
-    states = notebook_states(store, relpaths or project_notebooks(store))
+    states = notebook_states(store, notebook_locks(store, relpaths))
     digests = set().union(*(s.digests(store) for s in states)) if states else set()
     entries = [entry for s in states for entry in s.entries]
     cached = local_entries(store, set(relpaths) if relpaths else None)

@@ -245,12 +245,13 @@ class RemoteStore:
         wanted = set(digests)
         there = self.objects() if wanted else set()
         missing = sorted(wanted - there)
+        here = {d for d in missing if store.has(d)}
         known = self.history()
         return Plan(
-            objects=[d for d in missing if store.has(d)],
+            objects=[d for d in missing if d in here],
             entries=[e for e in entries if f"{e.parent.name}/{e.name}" not in known],
             present=len(wanted) - len(missing),
-            unavailable=[d for d in missing if not store.has(d)],
+            unavailable=[d for d in missing if d not in here],
         )
 
     def push(self, store: Store, plan: Plan, progress: Progress) -> None:

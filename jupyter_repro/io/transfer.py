@@ -45,26 +45,35 @@ class NotebookState:
         return {digest for lock in locks for digest in lock_input_hashes(lock).values()}
 
 
-def project_notebooks(store: Store) -> list[str]:
-    """Every notebook of the project with a history or a lock (a fresh clone has no history)."""
-    from jupyter_repro.io.locks import read_lock
-    from jupyter_repro.io.project import lock_files
+def notebook_locks(store: Store, relpaths: Iterable[str] = ()) -> dict[str, Lock | None]:
+    """notebook -> its current lock (None without one), for the notebooks named or, none
+    named, every notebook of the project with a lock or a history (a fresh clone has no
+    history). Each lock is read once."""
+    from jupyter_repro.io.locks import read_lock, read_lock_for
+    from jupyter_repro.io.project import lock_files, lock_path
 
-    found = set(store.notebooks())
+    named = set(relpaths)
+    if named:
+        return {relpath: read_lock_for(store.root / relpath) for relpath in sorted(named)}
+    beside: dict[str, Lock] = {}  # locks read while looking, that are their notebook's own
     for lock_file in lock_files(store.root):
-        found.add(read_lock(lock_file).notebook)
-    return sorted(found)
+        lock = read_lock(lock_file)
+        named.add(lock.notebook)
+        if lock_path(store.root / lock.notebook) == lock_file:
+            beside[lock.notebook] = lock
+    named.update(store.notebooks())
+    return {
+        relpath: beside[relpath] if relpath in beside else read_lock_for(store.root / relpath)
+        for relpath in sorted(named)
+    }
 
 
-def notebook_states(store: Store, relpaths: Iterable[str]) -> list[NotebookState]:
-    from jupyter_repro.io.locks import read_lock_for
-
-    states = []
-    for relpath in sorted(set(relpaths)):
-        lock = read_lock_for(store.root / relpath)
-        entries = tuple(e.file for e in store.entries(relpath))
-        states.append(NotebookState(relpath, lock, entries))
-    return states
+def notebook_states(store: Store, locks: dict[str, Lock | None]) -> list[NotebookState]:
+    """Each notebook's current lock and history entries."""
+    return [
+        NotebookState(relpath, lock, tuple(e.file for e in store.entries(relpath)))
+        for relpath, lock in sorted(locks.items())
+    ]
 
 
 @dataclass

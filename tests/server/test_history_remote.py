@@ -11,7 +11,7 @@ import pytest
 from jupyter_repro.io.remote import RemoteStore
 from jupyter_repro.io.remotes import choose_remote
 from jupyter_repro.io.store import Store
-from jupyter_repro.io.transfer import notebook_states
+from jupyter_repro.io.transfer import notebook_locks, notebook_states
 from tests.server.test_handlers import NOTEBOOK, PROJECT, data_read, write_journal
 from tests.support.servers import RunningServer
 
@@ -43,7 +43,7 @@ def _configure_remotes(project: Path, remotes: str) -> None:
 
 def _push(project: Path) -> None:
     store = Store(project)
-    states = notebook_states(store, ["analysis.ipynb"])
+    states = notebook_states(store, notebook_locks(store, ["analysis.ipynb"]))
     digests = set().union(*(state.digests(store) for state in states))
     entries = [entry for state in states for entry in state.entries]
     name, url = choose_remote(project, None)
