@@ -357,7 +357,7 @@ class RestoreTargets:
     def __init__(self, dest: Path, project_root: Path) -> None:
         self.dest = dest
         self.root = project_root.resolve()
-        self._resolved: dict[Path, Path] = {}
+        self._resolved: dict[Path, tuple[str, ...]] = {}  # folder -> its parts in the root
 
     def __call__(self, key: str) -> Path:
         posix = PurePosixPath(key)
@@ -376,13 +376,17 @@ class RestoreTargets:
         # Resolve symlinks in the folders on the way: a link must not lead the write elsewhere.
         folder = self._resolved.get(target.parent)
         if folder is None:
-            folder = self._resolved[target.parent] = target.parent.resolve()
-        resolved = folder / target.name
-        if self.root not in resolved.parents:
-            raise StoreError(f"refusing to restore {key!r}: {resolved} is outside the project root")
-        inside = resolved.relative_to(self.root).parts
+            resolved_folder = target.parent.resolve()
+            if resolved_folder != self.root and self.root not in resolved_folder.parents:
+                raise StoreError(
+                    f"refusing to restore {key!r}: {resolved_folder / target.name} is outside "
+                    "the project root"
+                )
+            folder = self._resolved[target.parent] = resolved_folder.relative_to(self.root).parts
+        inside = (*folder, target.name)
         in_store = inside[0] == ".repro" and inside[1:2] != ("restore",)
         if in_store or any(part in _PROTECTED - {".repro"} for part in inside):
+            resolved = self.root.joinpath(*inside)
             raise StoreError(f"refusing to restore {key!r}: {resolved} is inside {inside[0]}/")
         return target
 
