@@ -20,7 +20,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -219,21 +218,16 @@ class RemoteStore:
         return adopted
 
     def _parallel(self, work: Callable[[str], None], items: list[str], progress: Progress) -> None:
+        from jupyter_repro.io.workers import for_each_in_threads
+
         def one(item: str) -> None:
             work(item)
             progress(1)
 
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = [pool.submit(one, item) for item in items]
-            try:
-                for future in futures:
-                    future.result()
-            except self._errors as exc:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise self._failure("transfer failed", exc) from None
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)  # nothing new after a failure
-                raise
+        try:  # nothing new starts after a failure
+            for_each_in_threads(one, items, self.workers)
+        except self._errors as exc:
+            raise self._failure("transfer failed", exc) from None
 
     def plan_push(self, store: Store, digests: Iterable[str], entries: Iterable[Path]) -> Plan:
         """What the remote lacks: objects the store has, and history entries."""

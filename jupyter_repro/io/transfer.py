@@ -12,7 +12,6 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.localfolder import local_workers
 from jupyter_repro.io.store import Store
+from jupyter_repro.io.workers import for_each_in_threads
 
 
 def lock_input_hashes(lock: Lock) -> dict[str, str]:
@@ -177,8 +177,7 @@ class StagedInputs:
         """Copy out the inputs not staged yet (objects that were in the store already)."""
         done = {write.digest for write, _ in self._staged}
         rest = [digest for digest in self.by_digest if digest not in done]
-        with ThreadPoolExecutor(max_workers=local_workers()) as pool:
-            list(pool.map(self.stage, rest))
+        for_each_in_threads(self.stage, rest, local_workers())
 
     def publish(self) -> list[str]:
         """Rename every copy onto its target; the keys placed, in lock order."""

@@ -1,0 +1,51 @@
+"""Doing one thing to many items on a few threads.
+
+Each worker takes the next item as it finishes the last, so a large file does not hold
+up a share of small ones; the first failure stops every worker before its next item and
+is raised. One task per worker, not one per item: a thousand small files cost a
+thousand calls, not a thousand futures.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+Item = TypeVar("Item")
+
+
+def for_each_in_threads(work: Callable[[Item], None], items: Sequence[Item], workers: int) -> None:
+    """Call `work(item)` for every item on at most `workers` threads; the first exception
+    any call raises is raised here once every worker has stopped."""
+    if not items:
+        return
+    if workers <= 1 or len(items) == 1:
+        for item in items:
+            work(item)
+        return
+    taken = 0
+    guard = threading.Lock()
+    errors: list[BaseException] = []  # in the order they happened
+
+    def worker() -> None:
+        nonlocal taken
+        while True:
+            with guard:
+                if errors or taken == len(items):
+                    return
+                item = items[taken]
+                taken += 1
+            try:
+                work(item)
+            except BaseException as exc:
+                with guard:
+                    errors.append(exc)
+                return
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in range(min(workers, len(items))):
+            pool.submit(worker)
+    if errors:
+        raise errors[0]
