@@ -4,9 +4,13 @@ Budgets (issue 15): push + pull of 1,000 files of 1 KiB and one 200 MiB file at 
 1.5x the wall time of `cp -r` of those files; a second push with nothing new at most
 0.5 s. The project is real: a lock naming every file, objects in the store as a save
 leaves them. `pull` goes into a clone (the project without its store and data), as a
-teammate's would. Each round uses fresh folders; medians are reported.
+teammate's would. Each round uses fresh folders; the `cp -r` baseline is taken before
+and after push and pull, and the median of the rounds' ratios is reported. With the
+remote on the project's file system objects are shared by hard link; `--remote-on` puts
+it elsewhere (say /dev/shm) to measure the copying path.
 
     python benchmarks/bench_remote.py [--repeat 3] [--small 1000] [--big-mib 200]
+                                      [--remote-on FOLDER]
 """
 
 from __future__ import annotations
@@ -63,10 +67,10 @@ def settled(command: list[str], cwd: Path) -> float:
     return timed(command, cwd)
 
 
-def one_round(base: Path, small: int, big_mib: int) -> dict[str, float]:
+def one_round(base: Path, small: int, big_mib: int, remote_base: Path) -> dict[str, float]:
     project = base / "project"
     make_project(project, small, big_mib)
-    remote = base / "remote"
+    remote = remote_base / "remote"
     subprocess.run(
         ["jupyter-repro", "remote", "add", "origin", remote.as_uri()],
         cwd=project,
@@ -100,11 +104,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--big-mib", type=int, default=200)
+    parser.add_argument(
+        "--remote-on",
+        metavar="FOLDER",
+        help="put the remote in this folder (another file system: objects copied, not linked)",
+    )
     args = parser.parse_args()
     rounds = []
     for _ in range(args.repeat):
-        with tempfile.TemporaryDirectory(prefix="bench-remote-") as folder:
-            rounds.append(one_round(Path(folder), args.small, args.big_mib))
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-remote-") as folder,
+            tempfile.TemporaryDirectory(prefix="bench-remote-", dir=args.remote_on) as remotes,
+        ):
+            rounds.append(one_round(Path(folder), args.small, args.big_mib, Path(remotes)))
     median = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     ratio = median["ratio"]  # the median of each round's ratio: rounds drift apart
     print(f"cp -r             {median['cp']:.2f} s")
