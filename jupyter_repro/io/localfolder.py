@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from jupyter_repro.core.errors import UsageError
 from jupyter_repro.io.filecopy import link_or_copy
 from jupyter_repro.io.files import read_regular_bytes
 
@@ -25,11 +26,16 @@ def is_local_url(url: str) -> bool:
 
 
 def local_path(url: str) -> str:
-    """The folder a `file://` URL (or plain path) names."""
+    """The folder a `file://` URL (or plain path) names; UsageError for another host's."""
     parts = urlsplit(url)
-    if parts.scheme in LOCAL_PROTOCOLS:
-        return os.path.abspath(unquote(parts.netloc + parts.path) or "/")
-    return os.path.abspath(url)
+    if parts.scheme not in LOCAL_PROTOCOLS:
+        return os.path.abspath(url)
+    if parts.netloc not in ("", "localhost"):
+        raise UsageError(
+            f"{url}: a file:// URL names a folder of this machine (file:///path), "
+            f"not of {parts.netloc}"
+        )
+    return os.path.abspath(unquote(parts.path) or "/")
 
 
 def local_workers() -> int:
