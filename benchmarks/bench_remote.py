@@ -89,6 +89,11 @@ def one_round(base: Path, small: int, big_mib: int, remote_base: Path) -> dict[s
     copy_after = settled(["cp", "-r", str(project / "data"), str(base / "copy-2")], base)
     assert (clone / "data" / "big.bin").stat().st_size == big_mib << 20
     copy_s = (copy_before + copy_after) / 2
+    print(  # the rounds drift: each one is shown
+        f"  round: cp -r {copy_before:.2f} s and {copy_after:.2f} s, push {push_s:.2f} s, "
+        f"pull {pull_s:.2f} s: {(push_s + pull_s) / copy_s:.2f}x",
+        file=sys.stderr,
+    )
     return {
         "cp": copy_s,
         "cp_sync": durable_s,
