@@ -19,6 +19,7 @@ from jupyter_repro.io.locks import read_lock, write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.pairpaths import paired_files
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
+from jupyter_repro.io.renamelog import record_rename
 from jupyter_repro.io.store import Store, notebook_key, store_lock
 
 
@@ -117,10 +118,11 @@ def follow_rename(old: Path, new: Path) -> RenameResult:
         _move_file(before, after, root, result)
     _move_lock(old, new, root, result)
     if find_project_root(old) == root:  # the store is per project
-        result.history = _move_history(
-            relative_to_root(old, root), relative_to_root(new, root), root
-        )
+        old_relpath, new_relpath = relative_to_root(old, root), relative_to_root(new, root)
+        result.history = _move_history(old_relpath, new_relpath, root)
         move_sync_record(old, new)
+        # The running kernel keeps journaling under the old name: its journals follow.
+        record_rename(root, old_relpath, new_relpath)
     return result
 
 

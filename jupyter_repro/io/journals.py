@@ -138,8 +138,23 @@ def _journals_where(project_root: Path, wanted: Callable[[JournalHeader], bool])
 
 
 def journals_for_notebook(project_root: Path, notebook_relpath: str) -> list[Path]:
-    """Journals whose header names this notebook (project-relative POSIX), newest last."""
-    return _journals_where(project_root, lambda header: header.notebook == notebook_relpath)
+    """Journals of this notebook (project-relative POSIX), newest last: those whose header
+    names it, following the renames recorded since each kernel started."""
+    belongs = _belongs_to(project_root, notebook_relpath)
+    return _journals_where(project_root, lambda header: belongs(header.notebook, header.started))
+
+
+def _belongs_to(project_root: Path, relpath: str) -> Callable[[str | None, float], bool]:
+    """Whether a journal naming `notebook` and started at `started` is `relpath`'s now."""
+    from jupyter_repro.core.renames import current_name
+    from jupyter_repro.io.renamelog import read_renames
+
+    renames = read_renames(project_root)
+    if not renames:
+        return lambda notebook, started: notebook == relpath
+    return lambda notebook, started: (
+        notebook is not None and current_name(notebook, started, renames) == relpath
+    )
 
 
 def journals_for_kernel(project_root: Path, kernel_id: str) -> list[Path]:
@@ -169,16 +184,21 @@ def read_journal_cached(path: Path) -> Journal | None:
     return journal
 
 
-def _newest_with_runs(paths: Sequence[Path], relpath: str) -> Journal | None:
-    """The newest journal that recorded a run, else the newest readable one.
+def _newest_with_runs(paths: Sequence[Path], project_root: Path, relpath: str) -> Journal | None:
+    """The newest journal of the notebook (or of no named notebook) that recorded a run,
+    else the newest readable one.
 
     A kernel restarted and not used yet has run nothing: the notebook's outputs still come
     from the kernel before it.
     """
+    belongs = _belongs_to(project_root, relpath)
     fallback: Journal | None = None
     for path in reversed(paths):
         journal = read_journal_cached(path)
-        if journal is None or journal.header.notebook not in (None, relpath):
+        if journal is None:
+            continue
+        header = journal.header
+        if header.notebook is not None and not belongs(header.notebook, header.started):
             continue
         if journal.runs:
             return journal
@@ -211,11 +231,13 @@ def choose_journal(
             if not (folder / named.name).exists():
                 return _fresh_kernel(project_root, notebook_relpath, kernel_id)
     if kernel_id:
-        journal = _newest_with_runs(journals_for_kernel(project_root, kernel_id), notebook_relpath)
+        journal = _newest_with_runs(
+            journals_for_kernel(project_root, kernel_id), project_root, notebook_relpath
+        )
         if journal is not None:
             return journal
     return _newest_with_runs(
-        journals_for_notebook(project_root, notebook_relpath), notebook_relpath
+        journals_for_notebook(project_root, notebook_relpath), project_root, notebook_relpath
     )
 
 

@@ -186,3 +186,53 @@ def test_an_incomplete_record_keeps_a_bounded_traceback_and_reads_back_its_reaso
     note = IncompleteNote("post_run_cell failed: KeyError: 'x'", "Traceback ...\n" * 10)
     assert decode_record(json.loads(encode_line(note))) == note
     assert TRACEBACK_LIMIT <= 4000
+
+
+def renamed(root: Path, old: str, new: str, at: float) -> None:
+    """A followed rename recorded at time `at`."""
+    log = root / ".repro" / "renames.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as handle:
+        handle.write(json.dumps({"time": at, "old": old, "new": new}) + "\n")
+
+
+def test_a_kernel_started_before_a_rename_journals_for_the_new_name(tmp_path: Path) -> None:
+    before = write(tmp_path, "k1-1-1.jsonl", header("a.ipynb", 100.0), cell_run(1))
+    renamed(tmp_path, "a.ipynb", "b.ipynb", at=200.0)
+    assert journals_for_notebook(tmp_path, "b.ipynb") == [before]
+    assert journals_for_notebook(tmp_path, "a.ipynb") == []
+    for kernel in (None, "k1"):
+        chosen = choose_journal(tmp_path, "b.ipynb", kernel_id=kernel)
+        assert chosen is not None and chosen.runs
+        assert choose_journal(tmp_path, "a.ipynb", kernel_id=kernel) is None
+
+
+def test_a_notebook_made_later_under_the_old_name_does_not_inherit_those_journals(
+    tmp_path: Path,
+) -> None:
+    older = write(tmp_path, "k1-1-1.jsonl", header("a.ipynb", 100.0), cell_run(1))
+    renamed(tmp_path, "a.ipynb", "b.ipynb", at=200.0)
+    newer = write(tmp_path, "k2-2-3.jsonl", header("a.ipynb", 300.0, "k2"), cell_run(1))
+    assert journals_for_notebook(tmp_path, "a.ipynb") == [newer]
+    assert journals_for_notebook(tmp_path, "b.ipynb") == [older]
+
+
+def test_renames_are_followed_in_order(tmp_path: Path) -> None:
+    first = write(tmp_path, "k1-1-1.jsonl", header("a.ipynb", 100.0), cell_run(1))
+    renamed(tmp_path, "b.ipynb", "c.ipynb", at=300.0)  # recorded out of order
+    renamed(tmp_path, "a.ipynb", "b.ipynb", at=200.0)
+    assert journals_for_notebook(tmp_path, "c.ipynb") == [first]
+
+
+def test_a_rename_record_of_another_shape_is_skipped_not_trusted(tmp_path: Path) -> None:
+    journal = write(tmp_path, "k1-1-1.jsonl", header("a.ipynb", 100.0), cell_run(1))
+    log = tmp_path / ".repro" / "renames.jsonl"
+    log.write_text(
+        "not json\n"
+        '{"time": "soon", "old": "a.ipynb", "new": "b.ipynb"}\n'
+        '{"time": 200, "old": "a.ipynb", "new": "../../etc/b.ipynb"}\n'
+        "[1, 2]\n"
+    )
+    assert journals_for_notebook(tmp_path, "a.ipynb") == [journal]
+    renamed(tmp_path, "a.ipynb", "b.ipynb", at=200.0)
+    assert journals_for_notebook(tmp_path, "b.ipynb") == [journal]

@@ -51,6 +51,7 @@ def _wait_for(path: Path) -> None:
 def test_a_notebook_renamed_through_the_server_keeps_its_lock_and_history(
     jupyter_server: RunningServer,
 ) -> None:
+    from jupyter_repro.io.renamelog import read_renames
     from jupyter_repro.io.store import Store
 
     folder = jupyter_server.root / "air-quality"
@@ -70,6 +71,8 @@ def test_a_notebook_renamed_through_the_server_keeps_its_lock_and_history(
     assert lock["code"]["script"]["path"] == "renamed.py"
     assert (folder / "renamed.py").is_file() and not (folder / "analysis.py").exists()
     assert Store(folder).entries("renamed.ipynb") and not Store(folder).entries("analysis.ipynb")
+    renames = read_renames(folder)  # the running kernel's journals follow the notebook
+    assert [(r.old, r.new) for r in renames] == [("analysis.ipynb", "renamed.ipynb")]
     status, body = jupyter_server.request(
         "GET", "jupyter-repro/status?path=air-quality/renamed.ipynb"
     )

@@ -53,3 +53,25 @@ def test_mv_into_a_folder_keeps_the_name_and_refuses_to_overwrite(project: Path,
     code_, _, err = cli("mv", again, project / "reports" / "Untitled.ipynb")
     assert code_ == 2 and "already exists" in err
     assert again.is_file()
+
+
+def test_after_mv_the_running_kernels_journal_judges_the_notebook_under_its_new_name(
+    project: Path, cli: Cli
+) -> None:
+    """The kernel keeps journaling under the name it was started for; a save or a check of
+    the renamed notebook still sees its runs."""
+    from jupyter_repro.core.journal import CellRun, JournalHeader, encode_line
+    from jupyter_repro.io.hashing import hash_text
+    from jupyter_repro.io.journals import choose_journal
+
+    old = write_notebook(project / "Untitled.ipynb", [code("x = 1", [], 1)])
+    header = JournalHeader("k1", "Untitled.ipynb", str(project), str(project), 100.0, 1)
+    run = CellRun(1, 1, None, hash_text("x = 1"), "x = 1", 101.0, 0.01, "ok")
+    journal = project / ".repro" / "journal" / "k1-1-100000.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_text(encode_line(header) + "\n" + encode_line(run) + "\n")
+    assert cli("mv", old, project / "report.ipynb")[0] == 0
+    for kernel in (None, "k1"):
+        chosen = choose_journal(project, "report.ipynb", kernel_id=kernel)
+        assert chosen is not None and [r.source for r in chosen.runs] == ["x = 1"]
+    assert choose_journal(project, "Untitled.ipynb") is None
