@@ -11,7 +11,9 @@ HELP = "rename a notebook with its paired script, lock and history"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("old", metavar="OLD", type=Path, help="the notebook (.ipynb)")
+    parser.add_argument(
+        "old", metavar="OLD", type=Path, help="the notebook (.ipynb), or a folder of notebooks"
+    )
     parser.add_argument("new", metavar="NEW", type=Path, help="its new name, or a folder")
 
 

@@ -61,31 +61,36 @@ def _move_file(old: Path, new: Path, root: Path, result: RenameResult) -> None:
 
 
 def _move_lock(old: Path, new: Path, root: Path, result: RenameResult) -> None:
-    """The lock under its new name, naming the new notebook and paired script."""
+    """The lock under its new name, naming the new notebook and paired script. A lock
+    that moved already (with its folder) is rewritten where it is."""
     source, target = lock_path(old), lock_path(new)
-    if not source.is_file():
-        return
-    if target.exists():
+    moving = source.is_file()
+    if moving and target.exists():
         result.kept.append(relative_to_root(source, root))
         return
+    if not moving and not target.is_file():
+        return
     try:
-        lock = read_lock(source)
+        lock = read_lock(source if moving else target)
     except BadInputError:  # unreadable: moved as it is, it is still the user's file
-        os.rename(source, target)
-    else:
-        script = lock.code.script
-        paired = _pairs(old, new, _metadata(new))
-        renamed = {relative_to_root(a, root): relative_to_root(b, root) for a, b in paired}
-        if script is not None and script.path in renamed:
-            script = replace(script, path=renamed[script.path])
-        write_lock(
-            target,
-            replace(
-                lock, notebook=relative_to_root(new, root), code=replace(lock.code, script=script)
-            ),
-        )
+        if moving:
+            os.rename(source, target)
+            result.moved.append((relative_to_root(source, root), relative_to_root(target, root)))
+        return
+    if not moving and lock.notebook != relative_to_root(old, root):
+        return  # another notebook's lock, or one already rewritten
+    script = lock.code.script
+    paired = _pairs(old, new, _metadata(new))
+    renamed = {relative_to_root(a, root): relative_to_root(b, root) for a, b in paired}
+    if script is not None and script.path in renamed:
+        script = replace(script, path=renamed[script.path])
+    write_lock(
+        target,
+        replace(lock, notebook=relative_to_root(new, root), code=replace(lock.code, script=script)),
+    )
+    if moving:
         source.unlink()
-    result.moved.append((relative_to_root(source, root), relative_to_root(target, root)))
+        result.moved.append((relative_to_root(source, root), relative_to_root(target, root)))
 
 
 def _move_history(old_relpath: str, new_relpath: str, root: Path) -> bool:
@@ -126,8 +131,50 @@ def follow_rename(old: Path, new: Path) -> RenameResult:
     return result
 
 
+def follow_folder_rename(old: Path, new: Path) -> RenameResult:
+    """After the folder `old` was renamed to `new` (its notebooks, scripts and locks moved
+    with it): each notebook's lock names its new path, and its history, sync record and
+    journals follow it. A folder that is its own project moved its store along: nothing
+    in it names a path outside it."""
+    result = RenameResult()
+    root = find_project_root(new)
+    if root == new or new in root.parents or find_project_root(old) != root:
+        return result
+    for notebook in sorted(new.rglob("*.ipynb")):
+        inside = notebook.relative_to(new)
+        if any(part.startswith(".") for part in inside.parts):
+            continue  # checkpoints, the store, hidden folders
+        step = follow_rename(old / inside, notebook)
+        result.moved += step.moved
+        result.kept += step.kept
+        result.history = result.history or step.history
+    return result
+
+
+def move_folder(old: Path, new: Path) -> RenameResult:
+    """`jupyter-repro mv OLD NEW` of a folder: it and the notebooks in it, each with its
+    lock, history and journals."""
+    if new.is_dir():
+        new = new / old.name
+    if new.exists() or new.is_symlink():
+        raise UsageError(f"{new} already exists: move it away first")
+    if not new.parent.is_dir():
+        raise UsageError(f"{new.parent}: no such folder")
+    if new.resolve() == old.resolve() or old.resolve() in new.resolve().parents:
+        raise UsageError(f"{new}: a folder cannot move into itself")
+    if find_project_root(old) != find_project_root(new.parent):
+        raise UsageError(f"{new}: outside the project of {old} (its store stays there)")
+    os.rename(old, new)
+    result = follow_folder_rename(old, new)
+    root = find_project_root(new)
+    result.moved.insert(0, (relative_to_root(old, root), relative_to_root(new, root)))
+    return result
+
+
 def move_notebook(old: Path, new: Path) -> RenameResult:
     """`jupyter-repro mv OLD NEW`: the notebook, its paired files, lock and history."""
+    if old.is_dir():
+        return move_folder(old, new)
     if old.suffix != ".ipynb" or not old.is_file():
         raise BadInputError.unreadable(old, "not a notebook (.ipynb) file")
     if new.is_dir():

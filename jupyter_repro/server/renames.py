@@ -1,4 +1,4 @@
-"""Follow notebook renames made through the server (JupyterLab's file browser, the REST API).
+"""Follow notebook and folder renames made through the server (the Lab's file browser, REST).
 
 The contents manager emits a `rename` event on jupyter_server's contents event schema
 after the file moved (and after jupytext's contents manager moved the paired files); we
@@ -29,7 +29,7 @@ def register_rename_listener(serverapp: Any) -> None:
         if data.get("action") != "rename":
             return
         old, new = str(data.get("source_path") or ""), str(data.get("path") or "")
-        if not (old.endswith(".ipynb") and new.endswith(".ipynb")):
+        if not old or not new:
             return
         try:
             await asyncio.to_thread(_follow, root_dir, old, new, serverapp.log)
@@ -40,11 +40,16 @@ def register_rename_listener(serverapp: Any) -> None:
 
 
 def _follow(root_dir: str, old_api: str, new_api: str, log: Any) -> None:
-    from jupyter_repro.integrations.renames import follow_rename
+    from jupyter_repro.integrations.renames import follow_folder_rename, follow_rename
 
     old: Path = resolve_api_path(root_dir, old_api)
     new: Path = resolve_api_path(root_dir, new_api)
-    result = follow_rename(old, new)
+    if new.is_dir():  # a folder: every notebook in it moved
+        result = follow_folder_rename(old, new)
+    elif old_api.endswith(".ipynb") and new_api.endswith(".ipynb"):
+        result = follow_rename(old, new)
+    else:
+        return
     for before, after in result.moved:
         log.info("jupyter-repro: %s -> %s", before, after)
     for kept in result.kept:

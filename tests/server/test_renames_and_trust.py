@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -75,6 +75,50 @@ def test_a_notebook_renamed_through_the_server_keeps_its_lock_and_history(
     assert [(r.old, r.new) for r in renames] == [("analysis.ipynb", "renamed.ipynb")]
     status, body = jupyter_server.request(
         "GET", "jupyter-repro/status?path=air-quality/renamed.ipynb"
+    )
+    assert status == 200
+    assert not {"no-lock", "unpaired"} & {f["rule"] for f in body["findings"]}
+
+
+def _wait_until(done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + FOLLOW_DEADLINE_S
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_a_folder_renamed_through_the_server_keeps_its_notebooks_locks_and_history(
+    jupyter_server: RunningServer,
+) -> None:
+    from jupyter_repro.io.store import Store
+
+    folder = jupyter_server.root / "air-quality"
+    (folder / "drafts").mkdir()
+    status, body = jupyter_server.request(
+        "POST", "jupyter-repro/snapshot", {"path": "air-quality/analysis.ipynb"}
+    )
+    assert status == 200, body
+    status, body = jupyter_server.request(
+        "PATCH",
+        "api/contents/air-quality/analysis.ipynb",
+        {"path": "air-quality/drafts/analysis.ipynb"},
+    )
+    assert status == 200, body
+    _wait_for(folder / "drafts" / "analysis.repro.json")
+    status, body = jupyter_server.request(
+        "PATCH", "api/contents/air-quality/drafts", {"path": "air-quality/reports"}
+    )
+    assert status == 200, body
+    lock_file = folder / "reports" / "analysis.repro.json"
+
+    def lock_notebook() -> str:
+        return str(json.loads(lock_file.read_text())["notebook"])
+
+    _wait_until(lambda: lock_notebook() == "reports/analysis.ipynb")
+    assert lock_notebook() == "reports/analysis.ipynb"
+    assert json.loads(lock_file.read_text())["code"]["script"]["path"] == "reports/analysis.py"
+    assert Store(folder).entries("reports/analysis.ipynb")
+    status, body = jupyter_server.request(
+        "GET", "jupyter-repro/status?path=air-quality/reports/analysis.ipynb"
     )
     assert status == 200
     assert not {"no-lock", "unpaired"} & {f["rule"] for f in body["findings"]}

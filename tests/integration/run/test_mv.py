@@ -75,3 +75,38 @@ def test_after_mv_the_running_kernels_journal_judges_the_notebook_under_its_new_
         chosen = choose_journal(project, "report.ipynb", kernel_id=kernel)
         assert chosen is not None and [r.source for r in chosen.runs] == ["x = 1"]
     assert choose_journal(project, "Untitled.ipynb") is None
+
+
+def test_mv_of_a_folder_moves_its_notebooks_locks_history_and_journals(
+    project: Path, cli: Cli
+) -> None:
+    from jupyter_repro.io.renamelog import read_renames
+
+    (project / "drafts").mkdir()
+    notebook = _paired_with_history(project, cli)
+    assert cli("mv", notebook, project / "drafts")[0] == 0
+    code_, out, err = cli("mv", project / "drafts", project / "reports")
+    assert code_ == 0, err
+    assert out.startswith("drafts -> reports\n") and "history moved" in out
+    lock = json.loads((project / "reports" / "Untitled.repro.json").read_text())
+    assert lock["notebook"] == "reports/Untitled.ipynb"
+    assert lock["code"]["script"]["path"] == "reports/Untitled.py"
+    _, log, _ = cli("log", "--format", "json", project / "reports" / "Untitled.ipynb")
+    assert json.loads(log)["snapshots"]
+    _, checked, _ = cli("check", "--format", "json", project / "reports" / "Untitled.ipynb")
+    rules = {f["rule"] for f in json.loads(checked)["notebooks"][0]["findings"]}
+    assert not rules & {"no-lock", "unpaired", "pair-out-of-sync"}
+    moves = [(r.old, r.new) for r in read_renames(project)]
+    assert moves[-1] == ("drafts/Untitled.ipynb", "reports/Untitled.ipynb")
+
+
+def test_mv_of_a_folder_into_itself_or_onto_a_name_taken_is_refused(
+    project: Path, cli: Cli
+) -> None:
+    (project / "drafts").mkdir()
+    (project / "archive" / "drafts").mkdir(parents=True)
+    code_, _, err = cli("mv", project / "drafts", project / "drafts" / "inner")
+    assert code_ == 2 and "into itself" in err
+    code_, _, err = cli("mv", project / "drafts", project / "archive")
+    assert code_ == 2 and "already exists" in err
+    assert (project / "drafts").is_dir()
