@@ -151,24 +151,32 @@ def follow_folder_rename(old: Path, new: Path) -> RenameResult:
     return result
 
 
+def _check_destination(old: Path, new: Path) -> None:
+    """UsageError unless `new` is a free name in an existing folder of `old`'s project."""
+    if new.exists() or new.is_symlink():
+        raise UsageError(f"{new} already exists: move it away first")
+    if not new.parent.is_dir():
+        raise UsageError(f"{new.parent}: no such folder")
+    if find_project_root(old) != find_project_root(new.parent):
+        raise UsageError(f"{new}: outside the project of {old} (its store stays there)")
+
+
+def _moved(old: Path, new: Path, result: RenameResult) -> RenameResult:
+    root = find_project_root(new)
+    result.moved.insert(0, (relative_to_root(old, root), relative_to_root(new, root)))
+    return result
+
+
 def move_folder(old: Path, new: Path) -> RenameResult:
     """`jupyter-repro mv OLD NEW` of a folder: it and the notebooks in it, each with its
     lock, history and journals."""
     if new.is_dir():
         new = new / old.name
-    if new.exists() or new.is_symlink():
-        raise UsageError(f"{new} already exists: move it away first")
-    if not new.parent.is_dir():
-        raise UsageError(f"{new.parent}: no such folder")
     if new.resolve() == old.resolve() or old.resolve() in new.resolve().parents:
         raise UsageError(f"{new}: a folder cannot move into itself")
-    if find_project_root(old) != find_project_root(new.parent):
-        raise UsageError(f"{new}: outside the project of {old} (its store stays there)")
+    _check_destination(old, new)
     os.rename(old, new)
-    result = follow_folder_rename(old, new)
-    root = find_project_root(new)
-    result.moved.insert(0, (relative_to_root(old, root), relative_to_root(new, root)))
-    return result
+    return _moved(old, new, follow_folder_rename(old, new))
 
 
 def move_notebook(old: Path, new: Path) -> RenameResult:
@@ -181,18 +189,10 @@ def move_notebook(old: Path, new: Path) -> RenameResult:
         new = new / old.name
     if new.suffix != ".ipynb":
         raise UsageError(f"{new}: the new name must end in .ipynb")
-    if new.exists() or new.is_symlink():
-        raise UsageError(f"{new} already exists: move it away first")
-    if not new.parent.is_dir():
-        raise UsageError(f"{new.parent}: no such folder")
-    if find_project_root(old) != find_project_root(new):
-        raise UsageError(f"{new}: outside the project of {old} (its store stays there)")
+    _check_destination(old, new)
     taken = [after for _, after in _pairs(old, new, _metadata(old)) if after.exists()]
     taken += [lock_path(new)] if lock_path(new).exists() else []
     if taken:
         raise UsageError(f"{taken[0]} already exists: move it away first")
     os.rename(old, new)
-    result = follow_rename(old, new)
-    root = find_project_root(new)
-    result.moved.insert(0, (relative_to_root(old, root), relative_to_root(new, root)))
-    return result
+    return _moved(old, new, follow_rename(old, new))
