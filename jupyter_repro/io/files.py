@@ -175,8 +175,8 @@ def project_file(root: Path, key: str) -> Path | None:
 
     Decided on the path's text (`..` folded), not by resolving links: it runs for every
     input on every status request, and what it stops is a key that names a place outside
-    (`/etc/hostname`, `../../outside/secret.txt`); links the user made inside the project
-    are the user's.
+    (`/etc/hostname`, `../../outside/secret.txt`). A link inside the project that leads
+    outside is stopped when a file's content is read (`open_project_file`).
     """
     if "\x00" in key:
         return None
@@ -201,3 +201,33 @@ def readable_project_file(root: Path, key: str) -> Path:
     if is_credential_file(path):
         raise CredentialFileError(key)
     return path
+
+
+@contextlib.contextmanager
+def open_project_file(root: Path, key: str) -> Iterator[tuple[int, os.stat_result]]:
+    """`open_regular` of a file of the project, for reading its content into the store or a
+    hash. What the key names is checked on its text, and then what was opened on its own
+    path: a symbolic link in the project (a cloned repository can hold one) that leads
+    outside it, or to a credential file, is refused as the key itself would be.
+    """
+    path = readable_project_file(root, key)
+    with open_regular(path) as (fd, info):
+        real = opened_path(fd) or os.path.realpath(path)
+        if project_file(Path(_real_folder(os.fspath(root))), real) is None:
+            raise OutsideProjectError(key)
+        if is_credential_file(real):
+            raise CredentialFileError(key)
+        yield fd, info
+
+
+def opened_path(fd: int) -> str | None:
+    """The path of the file an open descriptor refers to, links resolved (Linux)."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)

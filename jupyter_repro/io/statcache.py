@@ -19,8 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_repro.io.atomic import write_text_atomic
-from jupyter_repro.io.files import loads_json, read_regular_bytes, readable_project_file
-from jupyter_repro.io.hashing import hash_file
+from jupyter_repro.io.files import (
+    loads_json,
+    open_project_file,
+    read_regular_bytes,
+    readable_project_file,
+)
+from jupyter_repro.io.hashing import hash_file, hash_open_file
 
 CACHE_NAME = "statcache.json"
 CACHE_VERSION = 1
@@ -100,7 +105,11 @@ class StatCache:
         cached = self.lookup(path, before)
         if cached is not None:
             return before, cached
-        digest = hash_file(path)
+        if self.root is None:
+            digest = hash_file(path)
+        else:
+            with open_project_file(self.root, str(path)) as (fd, info):
+                digest = hash_open_file(fd, info.st_size)
         after = Stat.of(path)
         if after == before:
             self.remember(path, after, digest)

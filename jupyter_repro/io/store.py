@@ -38,10 +38,10 @@ from jupyter_repro.io.atomic import new_temp_file, write_text_atomic
 from jupyter_repro.io.filecopy import missing_folders, remove_folders, replace_making_folder
 from jupyter_repro.io.files import (
     loads_json,
+    open_project_file,
     open_regular,
     read_chunks,
     read_regular_bytes,
-    readable_project_file,
 )
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.project import store_dir
@@ -180,12 +180,14 @@ class Store:
         target = self.object_path(digest)
         if self.object_intact(digest, size):
             return True
-        readable_project_file(self.root, str(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         hasher = blake3(max_threads=blake3.AUTO)
         try:
-            with open_regular(source) as (reader, info), os.fdopen(fd, "wb") as writer:
+            with (
+                open_project_file(self.root, str(source)) as (reader, info),
+                os.fdopen(fd, "wb") as writer,
+            ):
                 _copy_sparse(reader, info.st_size, writer, hasher)
             if HASH_PREFIX + hasher.hexdigest() != digest:
                 os.unlink(tmp)

@@ -117,7 +117,7 @@ class Tracker:
         self._watcher = ImportWatcher(self.degraded)
         self._writer: JournalWriter | None = None  # created by the worker
         self._finisher: RunFinisher | None = None
-        self._hashes = HashCache()
+        self._hashes = HashCache(self.project_root)
         self._current: _Current | None = None
         self._seq = 0
         self._header_written = False

@@ -98,8 +98,11 @@ StatKey = tuple[str, int, int, int]
 class HashCache:
     """blake3 hashes keyed by (path, inode, size, mtime): an unchanged file is hashed once."""
 
-    def __init__(self) -> None:
+    def __init__(self, project_root: Path | None = None) -> None:
         self._hashes: dict[StatKey, str] = {}
+        # Reads are recorded by the path the cell used; with a project root, a path that
+        # is a link leading outside it (or to a credential file) is not hashed.
+        self._root = project_root
 
     @staticmethod
     def key(path: str, info: os.stat_result) -> StatKey:
@@ -110,13 +113,11 @@ class HashCache:
 
         Raises OSError when the file is gone or unreadable.
         """
-        from jupyter_repro.io.hashing import hash_file
-
         before = self.key(path, os.stat(path))
         cached = self._hashes.get(before)
         if cached is not None:
             return cached, before, False
-        digest = hash_file(Path(path))
+        digest = self._hash_content(path)
         after = self.key(path, os.stat(path))
         if after != before:
             return digest, after, True
@@ -124,6 +125,27 @@ class HashCache:
             self._hashes.clear()
         self._hashes[before] = digest
         return digest, before, False
+
+    def _hash_content(self, path: str) -> str:
+        """A path inside the project must lead to a file inside it; a path outside is
+        recorded as the outside read it is (an `absolute-path`). Neither may lead to a
+        credential file."""
+        from jupyter_repro.io.files import (
+            CredentialFileError,
+            open_project_file,
+            open_regular,
+            opened_path,
+            project_file,
+        )
+        from jupyter_repro.io.hashing import hash_open_file
+
+        if self._root is not None and project_file(self._root, path) is not None:
+            with open_project_file(self._root, path) as (fd, info):
+                return hash_open_file(fd, info.st_size)
+        with open_regular(path) as (fd, info):
+            if is_credential_file(opened_path(fd) or os.path.realpath(path)):
+                raise CredentialFileError(path)
+            return hash_open_file(fd, info.st_size)
 
 
 def hash_mark(cache: HashCache, mark: ReadMark) -> None:

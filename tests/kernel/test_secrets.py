@@ -112,3 +112,36 @@ def test_a_file_outside_the_project_is_never_copied_into_the_store(
     assert not result.lock.inputs[outside.as_posix()].stored
     objects = [p.read_bytes() for p in (project / ".repro" / "objects").rglob("*") if p.is_file()]
     assert objects == [b"inside,data\n"]
+
+
+def test_a_link_in_the_project_to_a_secret_outside_is_named_never_hashed_or_stored(
+    notebook_session: Any, project: Path, tmp_path: Path
+) -> None:
+    """A cloned repository can hold a link (`data/config.csv -> ~/.ssh/id_rsa`): the cell
+    reads it by its name in the project, but nothing of what it leads to is recorded."""
+    secret = tmp_path / "home" / "token.txt"
+    secret.parent.mkdir()
+    secret.write_text(f"{SECRET}\n")
+    (project / "config.csv").symlink_to(secret)
+    result = _snapshot_of(session := notebook_session, project, ["open('config.csv').read()"])
+    read = session.journal().runs[0].reads[0]
+    assert read.path == "config.csv" and read.hash is None
+    assert "outside the project" in (read.note or "")
+    entry = result.lock.inputs["config.csv"]
+    assert entry.hash is None and not entry.stored
+    written = _everything_written(project)
+    assert hash_bytes(secret.read_bytes()) not in written and SECRET not in written
+
+
+def test_a_link_outside_the_project_to_a_credential_file_is_never_hashed(
+    notebook_session: Any, project: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text(f"{SECRET}\n")
+    innocent = tmp_path / "shared" / "notes.txt"
+    innocent.parent.mkdir()
+    innocent.symlink_to(home / ".ssh" / "id_rsa")
+    _snapshot_of(notebook_session, project, [f"open({str(innocent)!r}).read()"])
+    written = _everything_written(project)
+    assert hash_bytes((home / ".ssh" / "id_rsa").read_bytes()) not in written

@@ -142,9 +142,11 @@ def test_the_same_unchanged_file_read_again_is_hashed_once(
     import jupyter_repro.io.hashing as hashing
 
     (project / "in.txt").write_text("same")
-    calls: list[Path] = []
-    original = hashing.hash_file
-    monkeypatch.setattr(hashing, "hash_file", lambda p: calls.append(p) or original(p))
+    calls: list[int] = []
+    original = hashing.hash_open_file
+    monkeypatch.setattr(
+        hashing, "hash_open_file", lambda fd, size: calls.append(size) or original(fd, size)
+    )
     session.run("open('in.txt').read()")
     session.run("open('in.txt').read(); open('in.txt').read()")
     runs = session.journal().runs

@@ -231,3 +231,57 @@ def test_a_newer_lock_is_an_error_of_its_own_not_also_no_lock(project: Path) -> 
     report = inspect_notebook(notebook)
     assert report.error is not None and "lock version 7" in report.error
     assert [f.rule for f in report.findings if f.rule == "no-lock"] == []
+
+
+def _linked_input(project: Path, target: Path) -> Path:
+    """`analysis.ipynb`, whose journal says its cell read `data/a.csv`: a symbolic link to
+    `target`, as a cloned repository can hold one."""
+    (project / "data" / "a.csv").symlink_to(target)
+    nb = write_notebook(project / "analysis.ipynb", ["open('data/a.csv').read()"])
+    write_journal(project, [run_of(nb, 1, reads=[access(project, "data/a.csv")])])
+    return project / "analysis.ipynb"
+
+
+def test_a_link_in_the_project_to_a_file_outside_is_neither_hashed_nor_stored(
+    project: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("the password\n")
+    lock = take_snapshot(_linked_input(project, secret)).lock
+    assert lock.inputs["data/a.csv"].stored is False
+    stored = [p for p in (project / ".repro" / "objects").rglob("*") if p.is_file()]
+    assert all(p.read_bytes() != secret.read_bytes() for p in stored)
+
+
+def test_a_link_through_a_folder_that_leads_outside_is_refused(
+    project: Path, tmp_path: Path
+) -> None:
+    from jupyter_repro.io.files import OutsideProjectError
+    from jupyter_repro.io.hashing import hash_file
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "b.csv").write_text("x\n")
+    (project / "linked").symlink_to(outside)
+    with pytest.raises(OutsideProjectError):
+        Store(project).put_file(project / "linked" / "b.csv", hash_file(outside / "b.csv"))
+
+
+def test_a_link_to_a_credential_file_in_the_project_is_refused(project: Path) -> None:
+    (project / ".aws").mkdir()
+    (project / ".aws" / "credentials").write_text("[default]\nkey = secret\n")
+    lock = take_snapshot(_linked_input(project, project / ".aws" / "credentials")).lock
+    assert lock.inputs["data/a.csv"].stored is False
+    assert not (project / ".repro" / "objects").exists() or not any(
+        p.is_file() for p in (project / ".repro" / "objects").rglob("*")
+    )
+
+
+def test_a_link_to_another_file_of_the_project_is_the_users_and_is_stored(
+    project: Path,
+) -> None:
+    (project / "raw.csv").write_text("a,b\n1,2\n")
+    lock = take_snapshot(_linked_input(project, project / "raw.csv")).lock
+    digest = lock.inputs["data/a.csv"].hash
+    assert digest is not None and Store(project).has(digest)

@@ -142,9 +142,11 @@ def test_unchanged_inputs_are_never_hashed_again(
     (project / "data" / "big.bin").write_bytes(b"z" * 1000)
     unhashed = access(project, "data/big.bin").__class__("data/big.bin", "read", 1000)
     write_journal(project, [run_of(nb, 1, [unhashed])], environment=kernel_env(tmp_path))
-    calls: list[Path] = []
-    real = statcache_module.hash_file
-    monkeypatch.setattr(statcache_module, "hash_file", lambda p: calls.append(p) or real(p))
+    calls: list[int] = []
+    real = statcache_module.hash_open_file
+    monkeypatch.setattr(
+        statcache_module, "hash_open_file", lambda fd, size: calls.append(size) or real(fd, size)
+    )
     first = take_snapshot(project / "analysis.ipynb").lock.to_json()
     assert len(calls) == 1 and first["inputs"]["data/big.bin"]["hash"]
     take_snapshot(project / "analysis.ipynb")
