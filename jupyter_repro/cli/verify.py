@@ -50,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="rerun in an environment rebuilt from the lock (uv; cached by its hash)",
     )
+    # For the server's verify jobs: a line on stderr as each code cell starts.
+    parser.add_argument("--cell-lines", action="store_true", help=argparse.SUPPRESS)
     add_execution_arguments(parser)
 
 
@@ -106,6 +108,13 @@ def run(args: argparse.Namespace) -> int:
         return _verify(args, checked_out.notebook, output, found)
 
 
+def _say_cell_start(number: int, total: int) -> None:
+    from jupyter_repro.integrations.papermill_run import CELL_START_PREFIX
+
+    sys.stderr.write(f"{CELL_START_PREFIX}{number} of {total}\n")
+    sys.stderr.flush()
+
+
 def _verify(
     args: argparse.Namespace, path: Path, output: Path | None, revision: dict[str, Any]
 ) -> int:
@@ -122,6 +131,7 @@ def _verify(
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         kernel=args.kernel,
+        on_cell_start=_say_cell_start if args.cell_lines else None,
     )
     ran_in: dict[str, Any] = {"rebuilt_from_lock": False, "interpreter": args.kernel or "python3"}
     if args.isolated:

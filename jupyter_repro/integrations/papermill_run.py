@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,11 @@ _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+# The line `verify --cell-lines` writes on stderr as each code cell starts, for the
+# server's verify jobs: "<prefix><n> of <total>".
+CELL_START_PREFIX = "jupyter-repro: running cell "
+
+
 @dataclass(frozen=True)
 class RunRequest:
     source: Path
@@ -46,6 +51,8 @@ class RunRequest:
     # An interpreter to run the kernel with (an environment rebuilt from the lock), through
     # a kernel spec private to the run; the caller's PYTHONPATH does not reach it.
     kernel_python: Path | None = None
+    # Told (n, total) as the n-th code cell of the notebook's `total` starts running.
+    on_cell_start: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,9 @@ class _Deadline:
         self.per_cell = per_cell
         self.cell: int | None = None
         self.hit: str | None = None
+        self.started = 0  # code cells started so far (nbclient skips blank and markdown ones)
+        self.code_cells = 0
+        self.announce: Callable[[int, int], None] | None = None
 
     def __call__(self, cell: Any) -> float | None:
         if not self.total:
@@ -192,6 +202,9 @@ class _Deadline:
 
     def on_cell_start(self, cell: Any, cell_index: int) -> None:
         self.cell = cell_index
+        self.started += 1
+        if self.announce is not None:
+            self.announce(self.started, max(self.started, self.code_cells))
 
 
 def _execute(
@@ -245,6 +258,10 @@ def run_notebook(request: RunRequest) -> tuple[RunResult, Any]:
     target = output_path(request) if request.write_output else None
     notebook, kernel = prepare(request)
     deadline = _Deadline(request.timeout, request.cell_timeout)
+    deadline.announce = request.on_cell_start
+    deadline.code_cells = sum(
+        1 for c in notebook.cells if c.cell_type == "code" and str(c.source).strip()
+    )
     started = time.perf_counter()
     sink: list[Any] = []
     result: dict[str, Any] = {"status": "ok"}

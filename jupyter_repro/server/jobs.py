@@ -11,7 +11,6 @@ import atexit
 import contextlib
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -27,13 +26,12 @@ from jupyter_repro.core.errors import ReproError
 JobState = Literal["running", "done", "failed", "cancelled"]
 KEEP_FINISHED = 20
 PROGRESS_INTERVAL_S = 0.5
-_TQDM = re.compile(r"(\d+)/(\d+) \[")
 _CLI = "from jupyter_repro.cli.main import console_main; console_main()"
 
 
 def verify_command(notebook: Path) -> list[str]:
     """The server's own interpreter runs the CLI, so the job uses the installed version."""
-    return [sys.executable, "-c", _CLI, "verify", str(notebook), "--format", "json"]
+    return [sys.executable, "-c", _CLI, "verify", str(notebook), "--format", "json", "--cell-lines"]
 
 
 @dataclass
@@ -75,6 +73,33 @@ class VerifyJob:
             "exit_code": self.exit_code,
             "isolated": self.isolated,
         }
+
+
+def _code_cells(notebook: Path) -> int | None:
+    """How many code cells the rerun will run (those with code in them)."""
+    from jupyter_repro.io.notebooks import read_notebook_json
+
+    try:
+        cells = read_notebook_json(notebook).get("cells", [])
+    except (ReproError, OSError):
+        return None  # the rerun will say what is wrong with it
+    return sum(
+        1
+        for c in cells
+        if isinstance(c, dict)
+        and c.get("cell_type") == "code"
+        and "".join(c.get("source", "")).strip()
+    )
+
+
+def _cell_start(line: str, prefix: str) -> tuple[int, int] | None:
+    """(n, total) from "<prefix><n> of <total>", else None."""
+    if not line.startswith(prefix):
+        return None
+    number, _, total = line[len(prefix) :].strip().partition(" of ")
+    if not (number.isdigit() and total.isdigit()):
+        return None
+    return int(number), int(total)
 
 
 def _running(done: int | None, total: int | None) -> int | None:
@@ -157,6 +182,7 @@ class JobRegistry:
         if job.isolated:
             command = [*command, "--isolated"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        job.cells_total = _code_cells(job.notebook)
         try:
             process = subprocess.Popen(
                 command,
@@ -170,12 +196,6 @@ class JobRegistry:
             self._moved(job)
             return
         job._process = process
-        threading.Thread(
-            target=self._watch_journal,
-            args=(job,),
-            daemon=True,
-            name=f"jupyter-repro-verify-progress-{job.id}",
-        ).start()
         out_chunks: list[bytes] = []
         reader = threading.Thread(
             target=lambda: out_chunks.append(process.stdout.read() if process.stdout else b""),
@@ -190,49 +210,22 @@ class JobRegistry:
         )
         self._moved(job)
 
-    def _watch_journal(self, job: VerifyJob) -> None:
-        """Progress from the rerun's own journal: its kernel journals each cell it runs."""
-        try:
-            from jupyter_repro.io.journals import choose_journal
-            from jupyter_repro.io.notebooks import read_notebook_json
-            from jupyter_repro.io.project import find_project_root, relative_to_root
-
-            root = find_project_root(job.notebook)
-            relpath = relative_to_root(job.notebook, root)
-            cells = read_notebook_json(job.notebook).get("cells", [])
-            job.cells_total = sum(
-                1
-                for c in cells
-                if c.get("cell_type") == "code" and "".join(c.get("source", "")).strip()
-            )
-        except Exception:  # progress is a nicety: the job runs without it
-            return
-        while job.state == "running":
-            with contextlib.suppress(ReproError):  # a broken journal only stops the progress
-                journal = choose_journal(root, relpath)
-                if (
-                    journal is not None
-                    and journal.header.started >= job.started - 1
-                    and job.cells_done != len(journal.runs)
-                ):
-                    job.cells_done = len(journal.runs)
-                    self._moved(job)
-            time.sleep(PROGRESS_INTERVAL_S)
-
     def _follow_stderr(self, job: VerifyJob, process: subprocess.Popen[bytes]) -> str:
-        """Read stderr as it comes, picking up `done/total` from a progress bar if any."""
+        """Read stderr as it comes: a line as each code cell starts says which one runs."""
+        from jupyter_repro.integrations.papermill_run import CELL_START_PREFIX
+
         seen: list[str] = []
         stream = process.stderr
         if stream is None:
             return ""
-        while chunk := stream.read1(4096) if hasattr(stream, "read1") else stream.read(4096):
-            text = chunk.decode(errors="replace")
-            seen.append(text)
-            matches = _TQDM.findall(text)
-            if matches:
-                done, total = matches[-1]
-                job.cells_done, job.cells_total = int(done), int(total)
-                self._moved(job)
+        for raw in stream:
+            line = raw.decode(errors="replace")
+            started = _cell_start(line, CELL_START_PREFIX)
+            if started is None:
+                seen.append(line)
+                continue
+            job.cells_done, job.cells_total = started[0] - 1, started[1]
+            self._moved(job)
         return "".join(seen)
 
     def _finish(self, job: VerifyJob, code: int | None, stdout: str, stderr: str) -> None:

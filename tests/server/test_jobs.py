@@ -122,7 +122,9 @@ def test_the_listener_hears_the_job_end_after_its_result_is_in(tmp_path: Path) -
 
 def test_a_failing_listener_does_not_stop_the_job(tmp_path: Path) -> None:
     # progress on stderr calls the listener while the job runs
-    progress_then_no_verdict = "import sys; sys.stderr.write('1/2 [\\n'); print('{}')"
+    progress_then_no_verdict = (
+        "import sys; sys.stderr.write('jupyter-repro: running cell 1 of 2\\n'); print('{}')"
+    )
     registry = JobRegistry(lambda nb: python(progress_then_no_verdict))
 
     def broken(job: VerifyJob) -> None:
@@ -130,3 +132,51 @@ def test_a_failing_listener_does_not_stop_the_job(tmp_path: Path) -> None:
 
     registry.listener = broken
     assert wait(registry.start("nb.ipynb", notebook(tmp_path))).state == "failed"
+
+
+def test_each_cell_start_line_moves_the_progress_and_is_not_the_error_message(
+    tmp_path: Path,
+) -> None:
+    said: list[tuple[int | None, int | None]] = []
+    lines = "".join(f"jupyter-repro: running cell {n} of 3\n" for n in (1, 2, 3))
+    registry = JobRegistry(
+        lambda nb: python(
+            f"import sys; sys.stderr.write({lines!r}); "
+            "sys.stderr.write('jupyter-repro verify: the kernel died\\n'); sys.exit(3)"
+        )
+    )
+    registry.listener = lambda job: said.append(
+        (job.to_json()["progress"]["running"], job.to_json()["progress"]["total"])
+    )
+    job = wait(registry.start("nb.ipynb", notebook(tmp_path)))
+    running = [number for number, _ in said if number is not None]
+    assert [n for i, n in enumerate(running) if i == 0 or running[i - 1] != n] == [1, 2, 3]
+    assert job.message == "jupyter-repro verify: the kernel died"
+
+
+def test_before_the_first_cell_starts_the_total_comes_from_the_notebook(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    cells = [
+        {"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [], "id": "a"},
+        {"cell_type": "code", "source": "  ", "metadata": {}, "outputs": [], "id": "b"},
+        {"cell_type": "markdown", "source": "# t", "metadata": {}, "id": "c"},
+        {"cell_type": "code", "source": "y = 2", "metadata": {}, "outputs": [], "id": "d"},
+    ]
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    registry = JobRegistry(lambda nb: python("import time; time.sleep(30)"))
+    job = registry.start("nb.ipynb", path)
+    try:
+        deadline = time.monotonic() + 10
+        while job.cells_total is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert job.to_json()["progress"] == {
+            "done": None,
+            "total": 2,
+            "phase": "starting",
+            "running": None,
+        }
+    finally:
+        registry.cancel(job.id)
+        wait(job)

@@ -194,3 +194,22 @@ def test_verify_says_up_front_what_check_finds_that_explains_a_mismatch(
     checked = [n for n in report["notes"] if n.startswith("check, before the rerun:")]
     assert any("[out-of-order]" in n for n in checked), report["notes"]
     assert any("cell 1:" in n and "[hidden-state]" in n for n in checked), report["notes"]
+
+
+def test_cell_lines_say_each_code_cell_as_it_starts_even_the_one_that_fails(
+    project: Path, cli: Cli
+) -> None:
+    """The server's verify jobs read these lines to show which cell runs now."""
+    notebook = write_notebook(
+        project / "steps.ipynb",
+        [
+            markdown("# Steps"),
+            code("x = 1", [], 1),
+            code("raise RuntimeError('stop')", [], 2),
+            code("print(x)", [stdout("1\n")], 3),
+        ],
+    )
+    code_, _, err = cli("verify", notebook, "--format", "json", "--cell-lines")
+    assert code_ == 3
+    said = [line for line in err.splitlines() if line.startswith("jupyter-repro: running cell")]
+    assert said[:2] == ["jupyter-repro: running cell 1 of 3", "jupyter-repro: running cell 2 of 3"]
