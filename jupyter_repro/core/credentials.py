@@ -8,6 +8,7 @@ hash of a short secret is as good as the secret to anyone who can guess candidat
 from __future__ import annotations
 
 import os
+import re
 from pathlib import PurePath
 
 _NAMES = frozenset(
@@ -49,3 +50,15 @@ def is_credential_file(path: str | PurePath) -> bool:
     if name in _NAMES or name.startswith(".env.") or name.endswith(_SUFFIXES):
         return True
     return not _FOLDERS.isdisjoint(parts[:-1])
+
+
+# Private keys announce themselves in their first line, whatever the file is called
+# (PEM and OpenSSH: "-----BEGIN RSA PRIVATE KEY-----", "... OPENSSH PRIVATE KEY-----";
+# PGP: "-----BEGIN PGP PRIVATE KEY BLOCK-----").
+KEY_HEAD_BYTES = 4096
+_KEY_BEGIN = re.compile(rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+
+
+def looks_like_private_key(head: bytes) -> bool:
+    """The first `KEY_HEAD_BYTES` of a file show a private key."""
+    return _KEY_BEGIN.search(head[:KEY_HEAD_BYTES]) is not None

@@ -18,7 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jupyter_repro.core.credentials import is_credential_file
+from jupyter_repro.core.credentials import (
+    KEY_HEAD_BYTES,
+    is_credential_file,
+    looks_like_private_key,
+)
 from jupyter_repro.core.errors import BadInputError
 
 # A notebook, lock or script larger than this is not one we were meant to read whole.
@@ -208,14 +212,15 @@ def open_project_file(root: Path, key: str) -> Iterator[tuple[int, os.stat_resul
     """`open_regular` of a file of the project, for reading its content into the store or a
     hash. What the key names is checked on its text, and then what was opened on its own
     path: a symbolic link in the project (a cloned repository can hold one) that leads
-    outside it, or to a credential file, is refused as the key itself would be.
+    outside it, or to a credential file, is refused as the key itself would be. A private
+    key is a credential file whatever its name: its first line says what it is.
     """
     path = readable_project_file(root, key)
     with open_regular(path) as (fd, info):
         real = opened_path(fd) or os.path.realpath(path)
         if project_file(Path(_real_folder(os.fspath(root))), real) is None:
             raise OutsideProjectError(key)
-        if is_credential_file(real):
+        if is_credential_file(real) or looks_like_private_key(os.pread(fd, KEY_HEAD_BYTES, 0)):
             raise CredentialFileError(key)
         yield fd, info
 

@@ -169,3 +169,35 @@ def test_well_known_credential_files_are_recognised(path: str) -> None:
 @pytest.mark.parametrize("path", ["data/environment.csv", "notes/ssh.md", "keys.csv", "env.py"])
 def test_ordinary_files_are_not_taken_for_credentials(path: str) -> None:
     assert not is_credential_file(path)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n",
+        b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n",
+        b"-----BEGIN PRIVATE KEY-----\nMIIEvg\n",
+        b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n",
+        b"-----BEGIN PGP PRIVATE KEY BLOCK-----\n",
+        b"Bag Attributes\n    localKeyID: 01\n-----BEGIN EC PRIVATE KEY-----\n",
+    ],
+)
+def test_a_private_key_is_recognised_by_its_first_line_whatever_its_name(head: bytes) -> None:
+    from jupyter_repro.core.credentials import looks_like_private_key
+
+    assert looks_like_private_key(head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"-----BEGIN CERTIFICATE-----\nMIID\n",
+        b"-----BEGIN PUBLIC KEY-----\nMIIB\n",
+        b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 me@host\n",
+        b"a,b\n1,2\n",
+    ],
+)
+def test_public_keys_certificates_and_data_are_not_taken_for_private_keys(head: bytes) -> None:
+    from jupyter_repro.core.credentials import looks_like_private_key
+
+    assert not looks_like_private_key(head)

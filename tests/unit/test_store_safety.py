@@ -285,3 +285,16 @@ def test_a_link_to_another_file_of_the_project_is_the_users_and_is_stored(
     lock = take_snapshot(_linked_input(project, project / "raw.csv")).lock
     digest = lock.inputs["data/a.csv"].hash
     assert digest is not None and Store(project).has(digest)
+
+
+def test_a_private_key_in_the_project_is_never_stored_whatever_its_name(project: Path) -> None:
+    key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n"
+    (project / "data" / "a.csv").write_bytes(key)
+    nb = write_notebook(project / "analysis.ipynb", ["open('data/a.csv').read()"])
+    write_journal(project, [run_of(nb, 1, reads=[access(project, "data/a.csv")])])
+    lock = take_snapshot(project / "analysis.ipynb").lock
+    assert lock.inputs["data/a.csv"].stored is False
+    objects = project / ".repro" / "objects"
+    assert not objects.exists() or all(
+        p.read_bytes() != key for p in objects.rglob("*") if p.is_file()
+    )
