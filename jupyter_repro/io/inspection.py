@@ -26,7 +26,7 @@ from jupyter_repro.core.credentials import is_credential_file
 from jupyter_repro.core.errors import ReproError
 from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.journal import Journal, kernel_distributions
-from jupyter_repro.core.language import notebook_language
+from jupyter_repro.core.language import is_python, notebook_language
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
@@ -190,10 +190,12 @@ class Inspector:
         cells = overlay.cells if overlay.cells is not None else cells_of(notebook)
         lock, lock_error = _lock(notebook_path)
         journal = choose_journal(root, relpath, overlay.kernel_id, overlay.running_journal)
+        language = notebook_language(notebook.get("metadata") or {})
+        look_up_paths = "absolute-path" in enabled and is_python(language)
         evidence = Evidence(
             path=relpath,
             cells=cells,
-            language=notebook_language(notebook.get("metadata") or {}),
+            language=language,
             journal=journal,
             lock=lock,
             lock_unreadable=lock_error is not None,
@@ -203,6 +205,7 @@ class Inspector:
             if enabled & {"unpaired", "pair-out-of-sync"}
             else None,
             system_prefixes=system_prefixes(),
+            paths_on_disk=_paths_on_disk(cells) if look_up_paths else frozenset(),
             **self.dependency_evidence(cells, root, folder, enabled),
         )
         return NotebookReport(
@@ -287,6 +290,16 @@ def _store_notes(root: Path, lock: Lock | None) -> tuple[str, ...]:
         and entry.hash
         and store.object_path(entry.hash).exists()
         and not store.object_intact(entry.hash, entry.size)
+    )
+
+
+def _paths_on_disk(cells: Sequence[Cell]) -> frozenset[str]:
+    """Which path-like literals not used as paths exist here: looked up, never opened."""
+    from jupyter_repro.core.rules.paths import literals_to_look_up
+
+    code = [cell for cell in cells if cell.is_code]
+    return frozenset(
+        text for text in literals_to_look_up(code) if os.path.lexists(os.path.expanduser(text))
     )
 
 

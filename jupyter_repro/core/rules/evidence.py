@@ -75,6 +75,9 @@ class Evidence:
     pair: PairState | None = None
     # Absolute folders whose reads are the environment's, not data (prefixes, site-packages).
     system_prefixes: tuple[str, ...] = ()
+    # Literals that look like absolute paths, are not used as one, and exist on this
+    # machine (`paths.literals_to_look_up`, looked up by the caller).
+    paths_on_disk: frozenset[str] = frozenset()
 
     @property
     def code_cells(self) -> Sequence[Cell]:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from jupyter_repro.core.config import ReproConfig
 from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.journal import CurrentCell, match_runs
-from jupyter_repro.core.rules.evidence import Evidence, finding
+from jupyter_repro.core.rules.evidence import Cell, Evidence, finding
+from jupyter_repro.core.scope_walk import StringLiteral
 
 _POSIX = re.compile(r"^/[^/\s*?{}<>|\"'\\:;,=()\[\]]+(?:/[^/*?{}<>|\"'\\:;=()\[\]\n]*)*$")
 _HOME = re.compile(r"^~[\w.-]*/[^*?{}<>|\"'\n]+$")
@@ -78,12 +79,12 @@ def shell_words(source: str) -> list[tuple[int, str]]:
     return words
 
 
-def _path_names(evidence: Evidence) -> set[str]:
+def _path_names(code_cells: Sequence[Cell]) -> set[str]:
     """Names whose value reaches a call that takes a path, directly or through other names
     (`BASE` in `csv_file = f"{BASE}/raw.csv"` then `open(csv_file)`)."""
-    found = {name for cell in evidence.code_cells for name in cell.scan.path_names}
+    found = {name for cell in code_cells for name in cell.scan.path_names}
     sources: dict[str, set[str]] = {}
-    for cell in evidence.code_cells:
+    for cell in code_cells:
         for target, read in cell.scan.name_sources:
             sources.setdefault(target, set()).update(read)
     pending = list(found)
@@ -95,9 +96,34 @@ def _path_names(evidence: Evidence) -> set[str]:
     return found
 
 
+def _unused_literal(literal: StringLiteral, path_names: set[str]) -> bool:
+    """A literal that looks like an absolute path but is not passed where a path goes."""
+    return (
+        not (literal.path_argument or literal.assigned_to in path_names)
+        and not literal.fragment
+        and not literal.value.startswith(_SYSTEM)
+        and looks_like_absolute_path(literal.value)
+    )
+
+
+def literals_to_look_up(code_cells: Sequence[Cell], limit: int = 256) -> list[str]:
+    """Literals that look like absolute paths without being used as one: each is an
+    `absolute-path` only if it exists on this machine, which the caller looks up (at most
+    `limit` of them: a notebook of a million strings costs no more than a normal one)."""
+    path_names = _path_names(code_cells)
+    found: dict[str, None] = {}
+    for cell in code_cells:
+        for literal in cell.scan.strings:
+            if len(found) >= limit:
+                return list(found)
+            if _unused_literal(literal, path_names):
+                found[literal.value] = None
+    return list(found)
+
+
 def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
     findings: list[Finding] = []
-    path_names = _path_names(evidence)
+    path_names = _path_names(evidence.code_cells)
     for cell in evidence.code_cells:
         seen: set[str] = set()
         if "!" in cell.source or "%" in cell.source:
@@ -117,8 +143,22 @@ def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
                         )
                     )
         for literal in cell.scan.strings:
+            if literal.value in seen:
+                continue
+            if literal.value in evidence.paths_on_disk and _unused_literal(literal, path_names):
+                seen.add(literal.value)
+                findings.append(
+                    finding(
+                        config,
+                        "absolute-path",
+                        cell.index,
+                        f"line {literal.line}: absolute path {literal.value!r} exists on this "
+                        "machine, and will not on another",
+                    )
+                )
+                continue
             used = literal.path_argument or literal.assigned_to in path_names
-            if not used or literal.fragment or literal.value in seen:
+            if not used or literal.fragment:
                 continue
             if literal.value.startswith(_SYSTEM):
                 continue

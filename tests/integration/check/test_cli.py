@@ -240,3 +240,23 @@ def test_a_misspelt_rule_in_a_suppression_is_pointed_out(project, capsys):
     nb = write_notebook(project / "nb.ipynb", [("print(nope)  # repro: ignore[hiden-state]", 1)])
     assert main(["check", str(nb)]) == 1
     assert "unknown rule 'hiden-state' in a suppression" in capsys.readouterr().err
+
+
+def test_a_path_like_string_is_an_absolute_path_finding_when_it_exists_on_this_machine(
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = tmp_path / "home"
+    (home / "exports").mkdir(parents=True)
+    (home / "exports" / "survey.csv").write_text("a\n1\n")
+    monkeypatch.setenv("HOME", str(home))
+    write_notebook(
+        project / "nb.ipynb",
+        [("SOURCE = '~/exports/survey.csv'\nOTHER = '~/exports/missing.csv'\nprint(SOURCE)", 1)],
+    )
+    main(["check", str(project / "nb.ipynb")])
+    out = capsys.readouterr().out
+    assert "'~/exports/survey.csv' exists on this machine" in out
+    assert "missing.csv" not in out

@@ -76,3 +76,34 @@ def test_strings_that_are_not_used_as_project_paths_are_not_reported(source: str
 
 def test_shell_commands_still_report_paths_of_the_user_s_machine() -> None:
     assert _cells_with_findings("!cp /srv/exports/latest.csv data/", "%cd /home/alice/x") == [0, 1]
+
+
+def _findings_with_paths_on_disk(source: str, on_disk: frozenset[str]) -> list[str]:
+    evidence = Evidence(path="nb.ipynb", cells=(Cell(0, "code", source, 1),), paths_on_disk=on_disk)
+    return [f.message for f in run_rules(evidence, ReproConfig(select=("absolute-path",)))]
+
+
+def test_a_path_like_literal_not_used_as_a_path_is_reported_when_it_exists_here() -> None:
+    source = "SOURCE = '/srv/exports/2024/survey.csv'\nprint('data from', SOURCE)"
+    assert _findings_with_paths_on_disk(source, frozenset()) == []
+    [message] = _findings_with_paths_on_disk(source, frozenset({"/srv/exports/2024/survey.csv"}))
+    assert "exists on this machine" in message and "line 1" in message
+
+
+def test_only_literals_not_used_as_paths_are_looked_up_and_never_a_fragment() -> None:
+    from jupyter_repro.core.rules.paths import literals_to_look_up
+
+    cells = [
+        Cell(0, "code", "print('/srv/exports/a.csv')", 1),
+        Cell(1, "code", "open('/home/me/b.csv')", 2),  # used as a path: reported anyway
+        Cell(2, "code", "url = base + '/versions/v1/model.bin'", 3),  # a fragment
+        Cell(3, "code", "print('/etc/apt/sources.list')", 4),  # a system path
+    ]
+    assert literals_to_look_up(cells) == ["/srv/exports/a.csv"]
+
+
+def test_at_most_a_bounded_number_of_literals_are_looked_up() -> None:
+    from jupyter_repro.core.rules.paths import literals_to_look_up
+
+    source = "\n".join(f"x{i} = '/srv/data/file{i}.csv'" for i in range(1000))
+    assert len(literals_to_look_up([Cell(0, "code", source, 1)])) == 256
