@@ -106,6 +106,16 @@ def _unused_literal(literal: StringLiteral, path_names: set[str]) -> bool:
     )
 
 
+def _used_literal(literal: StringLiteral, path_names: set[str]) -> bool:
+    """A literal passed where a path goes, that is an absolute path of no system folder."""
+    return (
+        bool(literal.path_argument or literal.assigned_to in path_names)
+        and not literal.fragment
+        and not literal.value.startswith(_SYSTEM)
+        and looks_like_absolute_path(literal.value, used_as_path=True)
+    )
+
+
 def literals_to_look_up(code_cells: Sequence[Cell], limit: int = 256) -> list[str]:
     """Literals that look like absolute paths without being used as one: each is an
     `absolute-path` only if it exists on this machine, which the caller looks up (at most
@@ -146,33 +156,14 @@ def _literal_findings(evidence: Evidence, config: ReproConfig) -> list[Finding]:
             if literal.value in seen:
                 continue
             if literal.value in evidence.paths_on_disk and _unused_literal(literal, path_names):
-                seen.add(literal.value)
-                findings.append(
-                    finding(
-                        config,
-                        "absolute-path",
-                        cell.index,
-                        f"line {literal.line}: absolute path {literal.value!r} exists on this "
-                        "machine, and will not on another",
-                    )
-                )
+                why = "exists on this machine, and will not on another"
+            elif _used_literal(literal, path_names):
+                why = "will not exist on another machine"
+            else:
                 continue
-            used = literal.path_argument or literal.assigned_to in path_names
-            if not used or literal.fragment:
-                continue
-            if literal.value.startswith(_SYSTEM):
-                continue
-            if looks_like_absolute_path(literal.value, used_as_path=True):
-                seen.add(literal.value)
-                findings.append(
-                    finding(
-                        config,
-                        "absolute-path",
-                        cell.index,
-                        f"line {literal.line}: absolute path {literal.value!r} will not exist "
-                        "on another machine",
-                    )
-                )
+            seen.add(literal.value)
+            message = f"line {literal.line}: absolute path {literal.value!r} {why}"
+            findings.append(finding(config, "absolute-path", cell.index, message))
     return findings
 
 
