@@ -214,7 +214,7 @@ class Inspector:
             lock_error,
             config.enforce,
             relpath,
-            (*_suppression_notes(cells), *_store_notes(root, lock)),
+            (*_suppression_notes(cells), *_blind_notes(evidence), *_store_notes(root, lock)),
             evidence,
             root,
             config,
@@ -300,6 +300,21 @@ def _paths_on_disk(cells: Sequence[Cell]) -> frozenset[str]:
     code = [cell for cell in cells if cell.is_code]
     return frozenset(
         text for text in literals_to_look_up(code) if os.path.lexists(os.path.expanduser(text))
+    )
+
+
+def _blind_notes(evidence: Evidence) -> tuple[str, ...]:
+    """Say where `hidden-state` stops seeing: below a cell that may define any name."""
+    from jupyter_repro.core.rules.hidden_state import blind_spot
+
+    spot = blind_spot(evidence)
+    if spot is None:
+        return ()
+    cell, count = spot
+    return (
+        f"cell {cell + 1} may define any name (`from ... import *`, `%run`, `exec`): "
+        f"{count} use{'s' if count != 1 else ''} of names below it could not be checked "
+        "for hidden state",
     )
 
 

@@ -85,3 +85,21 @@ def check_hidden_state(
         defined = (defined | names.defines) - names.deletes
         opaque_above = opaque_above or names.opaque
     return findings
+
+
+def blind_spot(evidence: Evidence) -> tuple[int, int] | None:
+    """(index of the first cell that may define any name, how many names used below it
+    could not be checked), when such a cell hides something from `hidden-state`."""
+    if not evidence.is_python:
+        return None
+    defined: set[str] = set()
+    first: int | None = None
+    unchecked: set[tuple[int, str]] = set()
+    for cell in evidence.code_cells:
+        names = cell.scan.names
+        if first is not None and names.parse_ok:
+            unchecked.update((cell.index, name) for name in names.uses - defined)
+        defined = (defined | names.defines) - names.deletes
+        if names.opaque and first is None:
+            first = cell.index
+    return (first, len(unchecked)) if first is not None and unchecked else None

@@ -260,3 +260,12 @@ def test_a_path_like_string_is_an_absolute_path_finding_when_it_exists_on_this_m
     out = capsys.readouterr().out
     assert "'~/exports/survey.csv' exists on this machine" in out
     assert "missing.csv" not in out
+
+
+def test_check_says_where_hidden_state_stops_seeing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_notebook(project / "nb.ipynb", [("from numpy import *", 1), ("print(pi, e)", 2)])
+    assert main(["check", str(project / "nb.ipynb")]) == 0
+    err = capsys.readouterr().err
+    assert "cell 1 may define any name" in err and "2 uses of names below it" in err

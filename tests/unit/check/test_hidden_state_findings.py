@@ -32,3 +32,23 @@ def test_the_recorded_error_is_the_first_error_output() -> None:
     ]
     assert recorded_error({"outputs": outputs}) == "KeyError: 'a'"
     assert recorded_error({"outputs": "not a list"}) is None
+
+
+def test_below_a_star_import_the_names_left_unchecked_are_counted_not_reported() -> None:
+    from jupyter_repro.core.rules.hidden_state import blind_spot
+
+    cells = (
+        Cell(0, "code", "x = 1", 1),
+        Cell(1, "code", "from numpy import *", 2),
+        Cell(2, "code", "a = arange(3)\nprint(x, a, linspace)", 3),
+    )
+    evidence = Evidence("nb.ipynb", cells)
+    assert run_rules(evidence, ReproConfig(select=("hidden-state",))) == []
+    assert blind_spot(evidence) == (1, 2)  # `arange` and `linspace`: `x` and `a` are known
+
+
+def test_a_star_import_that_hides_nothing_leaves_no_blind_spot() -> None:
+    from jupyter_repro.core.rules.hidden_state import blind_spot
+
+    cells = (Cell(0, "code", "from math import *", 1), Cell(1, "code", "y = 2\nprint(y)", 2))
+    assert blind_spot(Evidence("nb.ipynb", cells)) is None
