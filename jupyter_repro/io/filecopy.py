@@ -70,8 +70,10 @@ def _copy_range(reader: int, writer: int, offset: int, length: int) -> None:
 def _copy_range_by_reading(reader: int, writer: int, offset: int, length: int) -> None:
     os.lseek(reader, offset, os.SEEK_SET)
     os.lseek(writer, offset, os.SEEK_SET)
-    for view in read_chunks(reader, length, _CHUNK):
-        os.write(writer, view)
+    for chunk in read_chunks(reader, length, _CHUNK):
+        written = 0
+        while written < len(chunk):  # a write may take less than it was given
+            written += os.write(writer, chunk[written:])
 
 
 def copy_data(reader: int, writer: int, size: int) -> None:
