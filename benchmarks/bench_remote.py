@@ -9,6 +9,12 @@ and after push and pull, and the median of the rounds' ratios is reported. With 
 remote on the project's file system objects are shared by hard link; `--remote-on` puts
 it elsewhere (say /dev/shm) to measure the copying path.
 
+Both sides copy the 200 MiB file once (push shares objects by hard link, pull copies each
+input out of the store), so the ratio is one copy plus our overhead over one copy. What a
+copy costs swings from round to round on a virtual machine: filling page cache with guest
+memory the host has not backed yet is several times slower than reusing memory, and the
+per-round lines show it.
+
     python benchmarks/bench_remote.py [--repeat 3] [--small 1000] [--big-mib 200]
                                       [--remote-on FOLDER]
 """
@@ -116,12 +122,18 @@ def main() -> int:
     )
     args = parser.parse_args()
     rounds = []
-    for _ in range(args.repeat):
-        with (
-            tempfile.TemporaryDirectory(prefix="bench-remote-") as folder,
-            tempfile.TemporaryDirectory(prefix="bench-remote-", dir=args.remote_on) as remotes,
-        ):
-            rounds.append(one_round(Path(folder), args.small, args.big_mib, Path(remotes)))
+    # Every round's files are kept until the last round ends: on an ext4 without a journal
+    # each new file skips the inodes freed in the last 30 s one by one, so a round right
+    # after another's clean-up would pay (and measure) that clean-up, not the copying.
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-remote-") as folder,
+        tempfile.TemporaryDirectory(prefix="bench-remote-", dir=args.remote_on) as remotes,
+    ):
+        for number in range(args.repeat):
+            base, remote_base = Path(folder, str(number)), Path(remotes, str(number))
+            base.mkdir()
+            remote_base.mkdir()
+            rounds.append(one_round(base, args.small, args.big_mib, remote_base))
     median = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     ratio = median["ratio"]  # the median of each round's ratio: rounds drift apart
     print(f"cp -r             {median['cp']:.2f} s")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jupyter_repro.core.errors import UsageError
@@ -38,6 +39,13 @@ def local_path(url: str) -> str:
     return os.path.abspath(unquote(parts.path) or "/")
 
 
+def _size(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_size
+    except OSError:  # gone since listed: it sorts as the smallest
+        return 0
+
+
 def local_workers() -> int:
     """Copies in flight between folders of this machine: one per core (each is the
     kernel's work, and more threads only contend for the cores)."""
@@ -55,9 +63,10 @@ class LocalFolder:
     def exists(self, path: str) -> bool:
         return os.path.exists(path)
 
-    def find(self, path: str) -> list[str]:
-        """Every file under `path`, recursively ([] when it does not exist)."""
-        found: list[str] = []
+    def find(self, path: str, detail: bool = False) -> Any:
+        """Every file under `path`, recursively ([] when it does not exist); with `detail`,
+        path -> {"size": bytes}, as fsspec gives it."""
+        found: dict[str, dict[str, int]] = {}
         stack = [path]
         while stack:
             try:
@@ -66,10 +75,10 @@ class LocalFolder:
                         if entry.is_dir(follow_symlinks=False):
                             stack.append(entry.path)
                         else:
-                            found.append(entry.path)
+                            found[entry.path] = {"size": _size(entry) if detail else 0}
             except (FileNotFoundError, NotADirectoryError):
                 continue
-        return found
+        return found if detail else list(found)
 
     def makedirs(self, path: str, exist_ok: bool = False) -> None:
         os.makedirs(path, exist_ok=exist_ok)

@@ -29,6 +29,7 @@ from jupyter_repro.core.errors import ReproError, StoreError, UsageError
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.localfolder import LocalFolder, is_local_url, local_path, local_workers
 from jupyter_repro.io.store import Store, notebook_key
+from jupyter_repro.io.workers import largest_first
 
 if TYPE_CHECKING:
     from jupyter_repro.core.runcache import CacheEntry
@@ -151,22 +152,25 @@ class RemoteStore:
             raise self._failure("unreachable", exc) from None
         self._reachable = True
 
-    def _find(self, folder: str) -> list[str]:
+    def _find(self, folder: str, *, sizes: bool = False) -> Any:
+        """Every file under `folder` of the remote, in one listing: paths, or with `sizes`
+        path -> fsspec's details of it."""
         self._check_reachable()
         try:
-            return [str(p) for p in self.fs.find(f"{self.root}/{folder}")]
+            return self.fs.find(f"{self.root}/{folder}", detail=sizes)
         except FileNotFoundError:
-            return []
+            return {} if sizes else []
         except self._errors as exc:
             raise self._failure("cannot list", exc) from None
 
-    def objects(self) -> set[str]:
-        """Digests of every complete object on the remote (one listing, not one call each)."""
-        found = set()
-        for path in self._find("objects"):
-            folder, name = path.rsplit("/", 2)[-2:]
+    def objects(self) -> dict[str, int]:
+        """digest -> size of every complete object on the remote (one listing, not one
+        call each)."""
+        found = {}
+        for path, info in self._find("objects", sizes=True).items():
+            folder, name = str(path).rsplit("/", 2)[-2:]
             if not name.startswith(".") and len(folder) == 2:
-                found.add(HASH_PREFIX + folder + name)
+                found[HASH_PREFIX + folder + name] = _listed_size(info)
         return found
 
     def history(self) -> set[str]:
@@ -237,12 +241,12 @@ class RemoteStore:
             except self._errors as exc:
                 raise self._failure("unreachable", exc) from None
         wanted = set(digests)
-        there = self.objects() if wanted else set()
-        missing = sorted(wanted - there)
-        here = {d for d in missing if store.has(d)}
+        there = self.objects() if wanted else {}
+        missing = sorted(wanted.difference(there))
+        here = {d: size for d in missing if (size := store.object_size(d)) is not None}
         known = self.history()
         return Plan(
-            objects=[d for d in missing if d in here],
+            objects=largest_first(here),
             entries=[e for e in entries if f"{e.parent.name}/{e.name}" not in known],
             present=len(wanted) - len(missing),
             unavailable=[d for d in missing if d not in here],
@@ -322,9 +326,9 @@ class RemoteStore:
         """The objects the store lacks, split into those the remote has and the rest."""
         wanted = set(digests)
         lacking = sorted(d for d in wanted if not store.has(d))
-        there = self.objects() if lacking else set()
+        there = self.objects() if lacking else {}
         return Plan(
-            objects=[d for d in lacking if d in there],
+            objects=largest_first({d: there[d] for d in lacking if d in there}),
             entries=[],
             present=len(wanted) - len(lacking),
             unavailable=[d for d in lacking if d not in there],
@@ -351,6 +355,11 @@ class RemoteStore:
         if plan.objects:
             store.ensure()  # the store's .gitignore comes first: a clone's store is new
         self._parallel(fetch, plan.objects, progress)
+
+
+def _listed_size(info: Any) -> int:
+    size = info.get("size") if isinstance(info, dict) else None
+    return size if isinstance(size, int) and size >= 0 else 0
 
 
 _ENTRY_NAME = re.compile(r"^\d{20}-[0-9a-f]{12}\.json$")

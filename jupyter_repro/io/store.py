@@ -157,17 +157,22 @@ class Store:
             return False
         return os.path.isfile(f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}")
 
-    def object_intact(self, digest: str, size: int | None) -> bool:
-        """The object is there and, when `size` is known, has that size (a cheap stat check
-        that catches truncated copies; the hash is checked when the object is read)."""
+    def object_size(self, digest: str) -> int | None:
+        """The size of object `digest`, None when the store lacks it."""
         hexdigest = digest.removeprefix(HASH_PREFIX)
         if not digest.startswith(HASH_PREFIX) or not _HEX.match(hexdigest):
-            return False
+            return None
         try:  # plain strings, as in `has`: a save checks a thousand objects
             info = os.stat(f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}")
         except OSError:
-            return False
-        return stat_module.S_ISREG(info.st_mode) and (size is None or info.st_size == size)
+            return None
+        return info.st_size if stat_module.S_ISREG(info.st_mode) else None
+
+    def object_intact(self, digest: str, size: int | None) -> bool:
+        """The object is there and, when `size` is known, has that size (a cheap stat check
+        that catches truncated copies; the hash is checked when the object is read)."""
+        there = self.object_size(digest)
+        return there is not None and (size is None or there == size)
 
     def put_file(self, source: Path, digest: str, size: int | None = None) -> bool:
         """Copy `source` in as object `digest`; False (nothing kept) when its content differs.

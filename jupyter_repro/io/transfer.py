@@ -19,7 +19,7 @@ from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lockmodel import Lock
 from jupyter_repro.io.localfolder import local_workers
 from jupyter_repro.io.store import Store
-from jupyter_repro.io.workers import for_each_in_threads
+from jupyter_repro.io.workers import for_each_in_threads, largest_first
 
 
 def lock_input_hashes(lock: Lock) -> dict[str, str]:
@@ -176,8 +176,8 @@ class StagedInputs:
     def stage_rest(self) -> None:
         """Copy out the inputs not staged yet (objects that were in the store already)."""
         done = {write.digest for write, _ in self._staged}
-        rest = [digest for digest in self.by_digest if digest not in done]
-        for_each_in_threads(self.stage, rest, local_workers())
+        rest = {d: self.store.object_size(d) or 0 for d in self.by_digest if d not in done}
+        for_each_in_threads(self.stage, largest_first(rest), local_workers())
 
     def publish(self) -> list[str]:
         """Rename every copy onto its target; the keys placed, in lock order."""

@@ -9,11 +9,18 @@ thousand calls, not a thousand futures.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
+Name = TypeVar("Name", bound=str)
+
+
+def largest_first(sizes: Mapping[Name, int]) -> list[Name]:
+    """Items in the order to work on them: the largest first (ties by name), so the
+    longest never starts last and runs alone while the other workers have nothing left."""
+    return sorted(sizes, key=lambda name: (-sizes[name], name))
 
 
 def for_each_in_threads(work: Callable[[Item], None], items: Sequence[Item], workers: int) -> None:

@@ -81,7 +81,7 @@ def _remote_objects(root: Path) -> tuple[dict[str, Any] | None, set[str] | None]
 
     def list_objects() -> None:
         try:
-            listed.append(RemoteStore(name, resolved_url(root, url)).objects())
+            listed.append(set(RemoteStore(name, resolved_url(root, url)).objects()))
         except ReproError as exc:
             failed.append(exc.message)
 

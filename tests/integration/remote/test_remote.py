@@ -99,7 +99,7 @@ def test_an_interrupted_push_leaves_no_object_under_its_hash(
     with monkeypatch.context() as patch:
         patch.setattr("fsspec.implementations.memory.MemoryFileSystem.mv", cut)
         assert cli("push") == 2
-    assert RemoteStore("origin", url).objects() == set()
+    assert RemoteStore("origin", url).objects() == {}
     assert cli("push") == 0
     assert len(RemoteStore("origin", url).objects()) == 1
 
@@ -129,7 +129,7 @@ def test_a_copy_to_a_folder_remote_cut_short_leaves_no_object_under_its_hash(
         refuse_links(patch)
         patch.setattr("jupyter_repro.io.filecopy.copy_data", cut_short)
         assert cli("push") == 2
-    assert RemoteStore("origin", remote.as_uri()).objects() == set()
+    assert RemoteStore("origin", remote.as_uri()).objects() == {}
     assert [p.name for p in (remote / "objects").rglob("*") if p.is_file()] == []
     assert cli("push") == 0
     assert len(RemoteStore("origin", remote.as_uri()).objects()) == 1
@@ -373,3 +373,29 @@ def test_a_pull_with_one_corrupt_object_places_no_input(
     assert cli("pull") == 2
     assert not (copy / INPUT).exists() and not (copy / extra).exists()
     assert leftovers(copy / "data") == []
+
+
+@pytest.mark.parametrize("scheme", ["file", "memory"])
+def test_push_and_pull_move_the_largest_objects_first(
+    project: Path, tmp_path: Path, scheme: str
+) -> None:
+    from jupyter_repro.io.remote import RemoteStore
+
+    store = Store(project)
+    sizes = {}
+    for size in (10, 300_000, 2_000, 70_000, 500, 9_000):
+        source = project / f"object-{size}"
+        source.write_bytes((b"object of %d bytes;" % size * size)[:size])
+        digest = hash_file(source)
+        assert store.put_file(source, digest)
+        sizes[digest] = size
+    by_size = sorted(sizes, key=sizes.__getitem__, reverse=True)
+    assert by_size != sorted(sizes)  # the order by name would not pass for it
+    url = (tmp_path / "remote").as_uri() if scheme == "file" else f"memory://{tmp_path.name}"
+    remote = RemoteStore("origin", url)
+    push = remote.plan_push(store, sizes, [])
+    assert push.objects == by_size
+    remote.push(store, push, lambda _: None)
+    assert remote.objects() == sizes  # the listing says each object's size
+    clone = Store(tmp_path / "clone")
+    assert remote.plan_pull(clone, sizes).objects == by_size

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from jupyter_repro.io.workers import for_each_in_threads
+from jupyter_repro.io.workers import for_each_in_threads, largest_first
 
 
 def test_every_item_is_done_once_on_at_most_the_workers_asked() -> None:
@@ -50,3 +50,8 @@ def test_with_several_workers_the_first_failure_stops_them_all() -> None:
     with pytest.raises(OSError, match="disk full"):
         for_each_in_threads(work, list(range(1000)), workers=4)
     assert 10 in started and len(started) < 1000
+
+
+def test_the_largest_items_come_first_and_equal_sizes_by_name() -> None:
+    sizes = {"b": 10, "a": 10, "huge": 1 << 30, "tiny": 1}
+    assert largest_first(sizes) == ["huge", "a", "b", "tiny"]
