@@ -8,6 +8,8 @@ included). Importing jupytext takes seconds (nbformat, jsonschema), longer than 
 `check`, and the answer depends only on the notebook's path, its formats and its
 language: it is kept in the store under the hash of those, so the pre-commit `check` of a
 paired notebook finds its script without jupytext once a save, `pair` or `sync` has asked.
+The common pairings (`ipynb,py:percent`: a script of the notebook's name beside it) are
+answered without jupytext at all, as a fresh clone with no store needs.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from jupyter_repro.io.project import find_project_root, store_dir
 
 CACHE_VERSION = 2
 _READ_KEYS = ("extension", "format_name")
+# Pairings whose paths and formats need no jupytext: scripts beside the notebook, named
+# as it is, in formats whose names jupytext keeps as written.
+_PLAIN_SCRIPTS = frozenset({"py", "R", "r", "jl"})
+_PLAIN_FORMAT_NAMES = frozenset({"percent", "light", "hydrogen", "nomarker"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,28 @@ def _jupytext_paired_files(
     ]
 
 
+def _plain_paired_files(notebook: Path, formats: str) -> list[tuple[str, str]] | None:
+    """What `_jupytext_paired_files` answers, for the common pairings it answers without
+    thinking: the notebook beside scripts of its own name (`ipynb,py:percent`). None for
+    anything else (prefixes, suffixes, `auto`, other formats): jupytext decides those."""
+    if notebook.suffix != ".ipynb":
+        return None
+    found: list[tuple[str, str]] = []
+    notebook_listed = False
+    for token in formats.split(","):
+        extension, colon, name = token.removeprefix(".").partition(":")
+        if extension == "ipynb" and not colon and not notebook_listed:
+            notebook_listed = True
+        elif extension in _PLAIN_SCRIPTS and (not colon or name in _PLAIN_FORMAT_NAMES):
+            path = notebook.stem + "." + extension
+            if any(path == other for other, _ in found):
+                return None  # two formats of one file: jupytext's error to give
+            found.append((path, f"{extension}:{name}" if name else extension))
+        else:
+            return None
+    return found if notebook_listed and found else None
+
+
 def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFile, ...]:
     """Every text file the notebook's metadata pairs it with, present on disk or not.
 
@@ -103,6 +131,9 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
     formats = declared_formats(metadata)
     if formats is None:
         return ()
+    plain = _plain_paired_files(notebook, formats)
+    if plain is not None:  # beside the notebook: in the project as much as the notebook is
+        return tuple(PairedFile(notebook.parent / path, fmt) for path, fmt in plain)
     given, notebook = notebook, notebook.absolute()
     key_text = json.dumps([CACHE_VERSION, str(notebook), formats, _language_facts(metadata)])
     key = hash_bytes(key_text.encode()).removeprefix("blake3:")
