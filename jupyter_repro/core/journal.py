@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from jupyter_repro.core import shapes
@@ -111,14 +111,29 @@ def encode_line(item: JournalRecord | str) -> str:
     if isinstance(item, str):
         item = IncompleteNote(item)
     if isinstance(item, JournalHeader):
-        payload: dict[str, Any] = {"kind": "header", "version": JOURNAL_VERSION, **asdict(item)}
+        payload: dict[str, Any] = {"kind": "header", "version": JOURNAL_VERSION, **_fields(item)}
     elif isinstance(item, CellRun):
-        payload = {"kind": "cell", **asdict(item)}
+        payload = {"kind": "cell", **_fields(item)}
     else:
-        payload = {"kind": "incomplete", **asdict(item)}
+        payload = {"kind": "incomplete", **_fields(item)}
         if item.traceback is None:
             del payload["traceback"]
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=list)
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_plain)
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    """A record's fields, not copied: `dataclasses.asdict` deep-copies every value (the
+    header's environment too), and this runs in the kernel after every cell."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def _plain(value: Any) -> Any:
+    """What JSON cannot take as it is: file accesses, read-only mappings, sets."""
+    if isinstance(value, FileAccess):
+        return _fields(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return list(value)
 
 
 def _file_access(value: Any, where: str) -> FileAccess:

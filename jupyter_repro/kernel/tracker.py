@@ -121,6 +121,7 @@ class Tracker:
         self._current: _Current | None = None
         self._seq = 0
         self._header_written = False
+        self._collected = False  # the one full collection after start-up (_settle_collector)
         self._reported: set[str] = set()
         self._running = False
         self._configured = threading.Event()
@@ -325,6 +326,20 @@ class Tracker:
             channel.cell_finished(pending)
         if self.finisher.names_missing:
             self.degraded("static name analysis unavailable: defines and uses not recorded")
+        if not self._collected and self._worker.idle.is_set():
+            self._collected = True
+            self._settle_collector()
+
+    @staticmethod
+    def _settle_collector() -> None:
+        """One full collection, between the first cells, while the heap is small. Python
+        runs a full collection once the objects that outlived younger collections reach a
+        quarter of the old generation; the extension's own (its modules, the environment it
+        captured) would otherwise count toward the user's next one, which on a large heap
+        costs tens of milliseconds or more. Collected now, they never count again."""
+        import gc
+
+        gc.collect()
 
     def _write(self, item: JournalRecord) -> None:
         if self._unwritable:

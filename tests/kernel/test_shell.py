@@ -355,3 +355,29 @@ def test_a_project_where_the_journal_cannot_be_written_says_so_once_and_runs_on(
     assert session.tracker.flush()
     assert capsys.readouterr().err.count("cannot write the journal") == 1
     assert session.shell.user_ns["y"] == 2
+
+
+def test_one_full_collection_follows_the_first_cell_and_no_other(session: Any) -> None:
+    """The extension's start-up objects must not bring the user's next full collection
+    (a pause proportional to the user's heap) earlier: they are collected once, early."""
+    import gc
+
+    full: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.disable()  # only the collections someone asks for
+    gc.callbacks.append(count)
+    try:
+        session.run("x = 1")
+        session.journal()
+        assert len(full) == 1
+        for _ in range(5):
+            session.run("x += 1")
+        session.journal()
+        assert len(full) == 1
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()
