@@ -149,7 +149,7 @@ class RemoteStore:
             if not (self.fs.isdir(self.root) or (anchor and self.fs.exists(anchor))):
                 raise FileNotFoundError(f"{anchor or self.root} does not exist")
         except self._errors as exc:
-            raise self._failure("unreachable", exc) from None
+            raise self._failure(_unreachable(exc, self.local), exc) from None
         self._reachable = True
 
     def _find(self, folder: str, *, sizes: bool = False) -> Any:
@@ -239,7 +239,7 @@ class RemoteStore:
             try:
                 self.fs.makedirs(self.root, exist_ok=True)
             except self._errors as exc:
-                raise self._failure("unreachable", exc) from None
+                raise self._failure(_unreachable(exc, self.local), exc) from None
         wanted = set(digests)
         there = self.objects() if wanted else {}
         missing = sorted(wanted.difference(there))
@@ -355,6 +355,20 @@ class RemoteStore:
         if plan.objects:
             store.ensure()  # the store's .gitignore comes first: a clone's store is new
         self._parallel(fetch, plan.objects, progress)
+
+
+def _unreachable(exc: BaseException, local: bool) -> str:
+    """Why the remote cannot be used: not there, or (a service) refusing these credentials."""
+    if not local and (isinstance(exc, PermissionError) or _status_code(exc) in (401, 403)):
+        return "refused (the credentials the backend found are not accepted)"
+    return "unreachable"
+
+
+def _status_code(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)  # botocore's ClientError
+    meta = response.get("ResponseMetadata") if isinstance(response, dict) else None
+    code = meta.get("HTTPStatusCode") if isinstance(meta, dict) else None
+    return code if isinstance(code, int) else None
 
 
 def _listed_size(info: Any) -> int:

@@ -93,3 +93,27 @@ def test_an_s3_endpoint_that_does_not_answer_is_one_line_exit_2(
     done = repro(project, env, "pull")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "unreachable" in done.stderr
+
+
+def test_credentials_the_store_refuses_are_one_line_exit_2_and_nothing_is_placed(
+    project: Path,  # noqa: F811
+    tmp_path: Path,
+    s3_environment: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moto import settings
+
+    assert (
+        repro(project, s3_environment, "remote", "add", "s3", "s3://team-store/air").returncode == 0
+    )
+    assert repro(project, s3_environment, "push").returncode == 0
+    monkeypatch.setattr(settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)  # the server checks keys
+    wrong = {**s3_environment, "AWS_ACCESS_KEY_ID": "AKIAWRONG", "AWS_SECRET_ACCESS_KEY": "nope"}
+    copy = clone(project, tmp_path)
+    for command in (["push"], ["pull"]):
+        done = repro(copy if command == ["pull"] else project, wrong, *command)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        assert "refused (the credentials the backend found are not accepted)" in done.stderr
+        assert "AKIAWRONG" not in done.stderr and "nope" not in done.stderr
+    assert not (copy / INPUT).exists()
