@@ -250,6 +250,14 @@ def _expansion_expr(text: str) -> str:
     return f"({', '.join(exprs)},)" if exprs else "None"
 
 
+def _is_expression(text: str) -> bool:
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
 def _strip_options(magic: str, args: str) -> str:
     """`%timeit -n 10 -r 3 f(x)` -> `f(x)`: drop leading options of a statement magic."""
     with_value = _OPTION_WITH_VALUE.get(magic, "")
@@ -286,12 +294,15 @@ class _Translator:
         if name == "store":
             names = [w for w in args.split() if w.isidentifier()]
             return f"{indent}({', '.join(names)},)" if names else f"{indent}pass"
-        if name in STATEMENT_MAGICS and not lhs:
-            statement = _strip_options(name, args)
-            if statement:
-                if name in SCOPED_MAGICS:
-                    self.result.scoped_lines.add(lineno)
-                return f"{indent}{statement}"
+        statement = _strip_options(name, args) if name in STATEMENT_MAGICS else ""
+        if statement and not lhs:
+            if name in SCOPED_MAGICS:
+                self.result.scoped_lines.add(lineno)
+            return f"{indent}{statement}"
+        if statement and lhs and _is_expression(statement):
+            # `a = %time f(x)` binds the value; `r = %timeit -o f(x)` a timing of it:
+            # either way `a` is bound and `f(x)` is read.
+            return f"{indent}{lhs} = ({statement})"
         expr = _expansion_expr(args)
         return f"{indent}{lhs} = {expr}" if lhs else f"{indent}{expr}"
 

@@ -31,6 +31,15 @@ def test_a_line_timeit_assignment_reads_its_own_target_nowhere() -> None:
     assert analyze_cell("%timeit x = 1; y = x + 1").uses == frozenset()
 
 
+@pytest.mark.parametrize(
+    "line", ["result = %time fit(model, data)", "result = %timeit -o -n 3 fit(model, data)"]
+)
+def test_a_timed_expression_assigned_binds_its_target_and_reads_its_names(line: str) -> None:
+    names = analyze_cell(line)
+    assert names.defines == {"result"}
+    assert names.uses == {"fit", "model", "data"}
+
+
 def test_names_after_a_star_import_in_the_same_cell_are_possibly_defined() -> None:
     # WhirlwindTourOfPython 13: `from math import *` then `sin(pi)` in one cell.
     names = analyze_cell("before = unknown_a\nfrom math import *\nsin(pi) ** 2 + cos(pi) ** 2")
