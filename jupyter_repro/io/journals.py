@@ -162,6 +162,15 @@ def journals_for_kernel(project_root: Path, kernel_id: str) -> list[Path]:
     return _journals_where(project_root, lambda header: header.kernel_id == kernel_id)
 
 
+def journaled_count(project_root: Path, kernel_id: str) -> int:
+    """The newest execution count the kernel `kernel_id` has journaled (0: none yet)."""
+    for path in reversed(journals_for_kernel(project_root, kernel_id)):
+        journal = read_journal_cached(path)
+        if journal is not None and journal.runs:
+            return max(run.execution_count or 0 for run in journal.runs)
+    return 0
+
+
 _journal_cache: dict[Path, tuple[tuple[int, int], Journal]] = {}
 _JOURNAL_CACHE_SIZE = 16
 

@@ -30,6 +30,10 @@ Status = Literal["pending", "written", "unchanged", "incomplete", "failed", "ski
 SETTLE_S = 0.05  # autosave and "save all" arrive in bursts: snapshot once per burst
 RETRY_S = 0.3  # a notebook that did not parse is read again once, this much later
 SESSION_TIMEOUT_S = 2.0
+# The kernel journals a cell between cells, within a quarter second of its end: a save in
+# that moment waits this long at most for the line, polling every JOURNAL_POLL_S.
+JOURNAL_WAIT_S = 1.5
+JOURNAL_POLL_S = 0.05
 BUSY_MESSAGE = "the kernel was running cells: the next save takes the snapshot"
 
 
@@ -162,6 +166,22 @@ class SnapshotWorker:
             return False
         return getattr(kernel, "execution_state", None) == "busy"
 
+    def _kernel_recently_active(self, kernel_id: str) -> bool:
+        """The kernel did something in the last JOURNAL_WAIT_S (or cannot say): a cell may
+        have ended a moment ago, its journal line not written yet."""
+        from datetime import UTC, datetime
+
+        manager = getattr(self.session_manager, "kernel_manager", None)
+        try:
+            last = manager.get_kernel(kernel_id).last_activity if manager is not None else None
+        except (KeyError, AttributeError):
+            return True
+        if not isinstance(last, datetime):
+            return True
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        return (datetime.now(UTC) - last).total_seconds() < JOURNAL_WAIT_S
+
     def _snapshot(self, request: _Request) -> Outcome:
         from jupyter_repro.io.snapshot import take_snapshot
 
@@ -170,6 +190,8 @@ class SnapshotWorker:
             # A file saved mid-run holds half a run: its lock would record it as a state
             # of the notebook. The save that follows the run records the whole.
             return Outcome(request.os_path, "skipped", BUSY_MESSAGE, finished=time.time())
+        if kernel_id is not None and self._kernel_recently_active(kernel_id):
+            _await_journal(Path(request.os_path), kernel_id)
         try:
             try:
                 result = take_snapshot(Path(request.os_path), kernel_id=kernel_id, source="save")
@@ -244,6 +266,35 @@ class SnapshotWorker:
 
 
 _worker: SnapshotWorker | None = None
+
+
+def _await_journal(notebook: Path, kernel_id: str) -> None:
+    """Wait (at most JOURNAL_WAIT_S) until the kernel has journaled the newest execution
+    count the saved notebook shows: a save right after a cell ends would otherwise take
+    its snapshot without that cell's reads and writes."""
+    from jupyter_repro.io.journals import journaled_count
+    from jupyter_repro.io.project import find_project_root
+
+    shown = _newest_execution_count(notebook)
+    if shown == 0:
+        return
+    root = find_project_root(notebook.parent)
+    deadline = time.monotonic() + JOURNAL_WAIT_S
+    while journaled_count(root, kernel_id) < shown and time.monotonic() < deadline:
+        time.sleep(JOURNAL_POLL_S)
+
+
+def _newest_execution_count(notebook: Path) -> int:
+    """The highest execution count among the saved notebook's cells (0: none, or unreadable:
+    the snapshot will say why)."""
+    from jupyter_repro.io.notebooks import read_notebook_json
+
+    try:
+        cells = read_notebook_json(notebook).get("cells", [])
+    except ReproError:
+        return 0
+    counts = [c.get("execution_count") for c in cells if isinstance(c, dict)]
+    return max((n for n in counts if isinstance(n, int)), default=0)
 
 
 def _attach(worker: SnapshotWorker, contents_manager: Any, attached: list[Any]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,7 @@ class Sessions:
     def __init__(self, state: str) -> None:
         self.kernel_manager = self
         self.execution_state = state
+        self.last_activity: object = None  # unknown: a snapshot waits for the journal
 
     async def get_session(self, path: str) -> dict[str, object]:
         return {"path": path, "kernel": {"id": "k1"}}
@@ -105,3 +107,50 @@ def test_a_save_while_the_kernel_runs_cells_takes_no_half_run_snapshot(project: 
     save_on_a_loop(worker, notebook)
     assert (project / "analysis.repro.json").is_file()
     assert told == [("analysis.ipynb", "skipped"), ("analysis.ipynb", "written")]
+
+
+def test_a_save_right_after_a_cell_waits_for_the_kernel_to_journal_it(project: Path) -> None:
+    """The kernel journals a cell between cells, a moment after it ends; a save in that
+    moment must still record what the cell read."""
+    import dataclasses
+    import threading
+
+    from jupyter_repro.io.locks import read_lock
+    from tests.support.snapshot_projects import access, append_runs, run_of, write_journal
+
+    (project / "data.csv").write_text("a,b\n1,2\n")
+    notebook = project / "analysis.ipynb"
+    nb = write_notebook(notebook, ["x = 1", "table = open('data.csv').read()"])
+    first = dataclasses.replace(run_of(nb, 1), execution_count=1)
+    read = access(project, "data.csv")
+    second = dataclasses.replace(run_of(nb, 2, reads=[read]), execution_count=2)
+    nb.cells[1].execution_count, nb.cells[2].execution_count = 1, 2
+    notebook.write_text(json.dumps(nb))
+    journal = write_journal(project, [first], kernel_id="k1")
+    late = threading.Timer(0.4, append_runs, (journal, [second]))  # the kernel, a moment later
+    late.start()
+    try:
+        save_on_a_loop(SnapshotWorker(session_manager=Sessions("idle")), notebook)
+    finally:
+        late.join()
+    assert "data.csv" in read_lock(project / "analysis.repro.json").inputs
+
+
+def test_a_save_long_after_the_kernels_last_activity_does_not_wait(project: Path) -> None:
+    """Counts the kernel never journals (cells run by a kernel before a restart) must not
+    hold every later snapshot."""
+    import datetime
+
+    from jupyter_repro.server import save_hook
+
+    notebook = project / "analysis.ipynb"
+    nb = write_notebook(notebook, ["x = 1"])
+    nb.cells[1].execution_count = 30  # run by the kernel before a restart
+    notebook.write_text(json.dumps(nb))
+    sessions = Sessions("idle")
+    long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=30)
+    sessions.last_activity = long_ago
+    began = time.monotonic()
+    save_on_a_loop(SnapshotWorker(session_manager=sessions), notebook)
+    assert time.monotonic() - began < save_hook.JOURNAL_WAIT_S
+    assert (project / "analysis.repro.json").is_file()
