@@ -32,6 +32,8 @@ _isabs = os.path.isabs
 _join = os.path.join
 _normpath = os.path.normpath
 _ACCESS_MASK = os.O_RDONLY | os.O_WRONLY | os.O_RDWR
+_MAIN_THREAD = threading.main_thread().ident
+_BETWEEN_LIMIT = 20  # files named per gap between cells; more only repeat the point
 _CHILD_EVENTS = frozenset(
     {
         "subprocess.Popen",
@@ -160,6 +162,9 @@ class AuditRecorder:
 
     def __init__(self) -> None:
         self.accesses: CellAccesses | None = None  # None: not inside a tracked cell
+        # Between tracked cells: files other threads than the kernel's own open (a thread a
+        # cell started, still reading), for the next cell to report; None: not tracking.
+        self.between: list[str] | None = None
         self.path_filter: PathFilter | None = None
         self.own_threads: set[int] = set()
         self.on_read: Callable[[ReadMark], None] | None = None  # e.g. queue the hash
@@ -183,10 +188,16 @@ class AuditRecorder:
             sys.addaudithook(self._hook)
             self._installed = True
 
-    # The hook: one attribute lookup when no cell is tracked.
+    # The hook: one attribute lookup when no cell is tracked, one more between cells.
     def _hook(self, event: str, args: tuple[Any, ...]) -> None:
         accesses = self.accesses
         if accesses is None:
+            between = self.between
+            if between is not None and event == "open":
+                try:
+                    self._on_open_between(between, args)
+                except Exception as exc:  # never into user code
+                    self._report(f"file tracking failed between cells: {type(exc).__name__}")
             return
         try:
             if event == "open":
@@ -223,6 +234,19 @@ class AuditRecorder:
             if access == os.O_RDWR:
                 self.record_read(accesses, path, "open", readwrite=True)
             accesses.writes.setdefault(path, "open")
+
+    def _on_open_between(self, between: list[str], args: tuple[Any, ...]) -> None:
+        """An open while no cell runs. The main thread's (completions, inspection, comms:
+        the kernel's machinery) and the extension's are not the notebook's; another
+        thread's is a thread some cell started, reading on after that cell ended."""
+        ident = _get_ident()
+        if ident == _MAIN_THREAD or ident in self.own_threads or len(between) >= _BETWEEN_LIMIT:
+            return
+        path = absolute_path(args[0])
+        if path is None or (self.path_filter is not None and self.path_filter.ignored(path)):
+            return
+        if path not in between:
+            between.append(path)
 
     def record_read(
         self, accesses: CellAccesses, path: str, via: str, readwrite: bool = False

@@ -141,6 +141,7 @@ class Tracker:
         RECORDER.path_filter = path_filter
         RECORDER.on_read = self._queue_hash
         RECORDER.on_error = self.degraded
+        RECORDER.between = []
         RECORDER.install()
         env_seed = self.seed
         if _has_config(self.project_root):
@@ -166,6 +167,7 @@ class Tracker:
             with contextlib.suppress(ValueError):
                 self.shell.events.unregister(event, callback)
         RECORDER.accesses = None
+        RECORDER.between = None
         self._current = None
         self._watcher.stop()
         self._worker.drain()
@@ -251,6 +253,7 @@ class Tracker:
                     apply_seed(self.seed, self._watcher)
             self._worker.idle.clear()
             accesses = CellAccesses()
+            self._note_between_cells(accesses)
             self._current = _Current(
                 source,
                 getattr(info, "cell_id", None),
@@ -262,6 +265,20 @@ class Tracker:
             RECORDER.accesses = accesses
         except Exception as exc:
             self.degraded(f"pre_run_cell failed: {type(exc).__name__}: {exc}", exc)
+
+    def _note_between_cells(self, accesses: CellAccesses) -> None:
+        """Files opened since the last cell ended, by a thread a cell left running: what they
+        read cannot be attributed to a cell, and is reported, never dropped."""
+        between = RECORDER.between
+        if not between:
+            return
+        RECORDER.between = []  # a fresh list: the threads may still be opening files
+        root = str(self.project_root) + os.sep
+        for path in between:
+            shown = path[len(root) :] if path.startswith(root) else path
+            accesses.unattributed.append(
+                f"{shown} was opened between cells by a thread an earlier cell started"
+            )
 
     def post_run_cell(self, result: Any) -> None:
         current = self._current

@@ -381,3 +381,36 @@ def test_one_full_collection_follows_the_first_cell_and_no_other(session: Any) -
     finally:
         gc.callbacks.remove(count)
         gc.enable()
+
+
+def test_a_file_a_cells_thread_opens_after_the_cell_ended_is_reported_by_the_next_cell(
+    session: Any, project: Path
+) -> None:
+    (project / "late.csv").write_text("a\n1\n")
+    session.run(
+        "import threading\n"
+        "opened = threading.Event()\n"
+        "def load():\n"
+        "    threading.Event().wait(0.2)\n"
+        "    open('late.csv').read()\n"
+        "    opened.set()\n"
+        "threading.Thread(target=load).start()"
+    )
+    assert session.shell.user_ns["opened"].wait(5)
+    session.run("x = 1")
+    first, second = session.journal().runs
+    assert first.reads == () and first.unattributed == ()
+    assert second.unattributed == (
+        "late.csv was opened between cells by a thread an earlier cell started",
+    )
+
+
+def test_the_kernels_own_opens_between_cells_are_not_the_notebooks(
+    session: Any, project: Path
+) -> None:
+    """Completions and inspection read files on the kernel's main thread between cells."""
+    (project / "helpers.py").write_text("def f():\n    return 1\n")
+    session.run("x = 1")
+    (project / "helpers.py").read_text()  # as jedi would: on the main thread, between cells
+    session.run("y = 2")
+    assert all(run.unattributed == () for run in session.journal().runs)
