@@ -376,6 +376,25 @@ def argument_paths(token: str) -> list[str]:
     return [token] if token and token not in ("|", ">", "<", "&&", "||", ";") else []
 
 
+DIRECTORY_LIMIT = 10_000  # files recorded for one directory read or written whole
+
+
+def data_files(folder: str) -> tuple[list[str], bool]:
+    """The data files under `folder` (a dataset written or read whole), in a stable order,
+    at most DIRECTORY_LIMIT; True when there were more. Names starting with `.` or `_`
+    (`_SUCCESS`, `_common_metadata`, hidden files) are not data."""
+    found: list[str] = []
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            if name.startswith((".", "_")):
+                continue
+            if len(found) >= DIRECTORY_LIMIT:
+                return found, True
+            found.append(os.path.join(parent, name))
+    return found, False
+
+
 def absolute_path(target: Any) -> str | None:
     """A normalized absolute path for a str/bytes/PathLike, else None (fds, buffers)."""
     if isinstance(target, str):

@@ -16,13 +16,12 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from jupyter_repro.kernel.audit import RECORDER
+from jupyter_repro.kernel.audit import DIRECTORY_LIMIT, RECORDER, data_files
 
 if TYPE_CHECKING:
     from jupyter_repro.core.journal import AccessMode
 
 _MARK = "__jupyter_repro_wrapped__"
-_DIRECTORY_LIMIT = 10_000
 _GLOB_CHARS = ("*", "?", "[")
 
 Locate = Callable[[tuple[Any, ...], Mapping[str, Any]], Any]
@@ -46,7 +45,7 @@ def record_target(target: Any, mode: AccessMode, via: str) -> None:
     if target is None or RECORDER.accesses is None:
         return
     if isinstance(target, (list, tuple)):
-        for item in target[:_DIRECTORY_LIMIT]:
+        for item in target[:DIRECTORY_LIMIT]:
             record_target(item, mode, via)
         return
     if isinstance(target, (str, os.PathLike)):
@@ -79,7 +78,7 @@ def _record_path_text(text: str, mode: AccessMode, via: str) -> None:
         matches = sorted(glob.glob(text, recursive=True))
         if not matches:
             RECORDER.note(f"{via} pattern {text[:80]} matched no file when the cell ran")
-        for match in matches[:_DIRECTORY_LIMIT]:
+        for match in matches[:DIRECTORY_LIMIT]:
             _record_path_text(match, mode, via)
         return
     if mode != "write" and os.path.isdir(text):
@@ -89,20 +88,14 @@ def _record_path_text(text: str, mode: AccessMode, via: str) -> None:
 
 
 def _record_directory(folder: str, mode: AccessMode, via: str) -> None:
-    count = 0
-    for parent, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            if name.startswith((".", "_")):
-                continue  # _SUCCESS, _common_metadata and hidden files are not data
-            if count >= _DIRECTORY_LIMIT:
-                RECORDER.note(
-                    f"{via} read a directory with more than {_DIRECTORY_LIMIT} files: "
-                    f"only the first {_DIRECTORY_LIMIT} are recorded"
-                )
-                return
-            RECORDER.record_path(os.path.join(parent, name), mode, via)
-            count += 1
+    files, more = data_files(folder)
+    for path in files:
+        RECORDER.record_path(path, mode, via)
+    if more:
+        RECORDER.note(
+            f"{via} read a directory with more than {DIRECTORY_LIMIT} files: "
+            f"only the first {DIRECTORY_LIMIT} are recorded"
+        )
 
 
 def wrap(owner: Any, attr: str, via: str, locate: Locate, mode: AccessMode | ModeOf) -> None:

@@ -26,7 +26,14 @@ from jupyter_repro.core.journal import (
     encode_line,
 )
 from jupyter_repro.io.project import find_project_root, journal_dir, relative_to_root
-from jupyter_repro.kernel.audit import RECORDER, CellAccesses, PathFilter, ReadMark
+from jupyter_repro.kernel.audit import (
+    DIRECTORY_LIMIT,
+    RECORDER,
+    CellAccesses,
+    PathFilter,
+    ReadMark,
+    data_files,
+)
 from jupyter_repro.kernel.identity import kernel_id, notebook_path
 from jupyter_repro.kernel.imports import ImportWatcher
 from jupyter_repro.kernel.pending import PendingRun, new_top_level_modules
@@ -299,6 +306,7 @@ class Tracker:
         for mark in list(current.accesses.reads.values()):
             if not mark.done and mark.size <= SMALL_INPUT:
                 hash_mark(self._hashes, mark)
+        _expand_written_directories(current.accesses)
         write_stats: dict[str, tuple[int, int, int] | None] = {}
         for path in current.accesses.writes:
             try:
@@ -425,6 +433,23 @@ def _incomplete_note(reason: str, error: BaseException | None) -> IncompleteNote
 
     text = "".join(traceback.format_exception(error))
     return IncompleteNote(reason, text[-TRACEBACK_LIMIT:])
+
+
+def _expand_written_directories(accesses: CellAccesses) -> None:
+    """A dataset written whole (`write_dataset(table, "out/")`) is the files now in it:
+    each is recorded as written, and hashed like any output."""
+    for path, via in list(accesses.writes.items()):
+        if not os.path.isdir(path):
+            continue
+        del accesses.writes[path]
+        files, more = data_files(path)
+        for file in files:
+            accesses.writes.setdefault(file, via)
+        if more:
+            accesses.unattributed.append(
+                f"{via} wrote a directory with more than {DIRECTORY_LIMIT} files: "
+                f"only the first {DIRECTORY_LIMIT} are recorded"
+            )
 
 
 def _status(result: Any) -> tuple[RunStatus, str | None]:

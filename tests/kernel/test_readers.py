@@ -167,6 +167,20 @@ def test_writers_in_c_record_their_outputs(kernel: Any) -> None:
     assert all(w.hash for w in cell.writes)
 
 
+def test_a_dataset_written_whole_records_and_hashes_each_data_file(kernel: Any) -> None:
+    cell = run(
+        kernel,
+        "import pyarrow as pa, pyarrow.dataset as ds\n"
+        "ds.write_dataset(pa.table({'k': [1, 2], 'v': ['a', 'b']}), 'out/ds', format='parquet',"
+        " partitioning=['k'], basename_template='part-{i}.parquet')",
+    )
+    assert {(w.path, w.via) for w in cell.writes} == {
+        ("out/ds/1/part-0.parquet", "pyarrow.dataset.write_dataset"),
+        ("out/ds/2/part-0.parquet", "pyarrow.dataset.write_dataset"),
+    }
+    assert all(w.hash and w.hash.startswith("blake3:") for w in cell.writes)
+
+
 def test_a_remote_location_is_reported_as_unattributed(kernel: Any) -> None:
     cell = run(
         kernel,
