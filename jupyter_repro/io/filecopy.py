@@ -17,9 +17,13 @@ import contextlib
 import errno
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jupyter_repro.io.atomic import new_temp_file
 from jupyter_repro.io.files import open_regular, read_chunks
+
+if TYPE_CHECKING:
+    from jupyter_repro.io.durable import DurableBatch
 
 _CHUNK = 1 << 20
 _LOOK_FOR_HOLES_ABOVE = 64 << 10
@@ -112,11 +116,20 @@ def replace_making_folder(source: Path | str, target: Path) -> None:
         os.replace(source, target)
 
 
-def link_or_copy(source: Path, target: Path, mode: int = 0o444) -> bool:
+def link_or_copy(
+    source: Path,
+    target: Path,
+    mode: int = 0o444,
+    *,
+    durable: bool = True,
+    batch: DurableBatch | None = None,
+) -> bool:
     """Put an immutable object's content at `target`, whole or not at all: a hard link
     when `source` is on the same filesystem (True), else a copy written under a temporary
-    name, made durable and renamed (False). An object already at `target` is kept: under
-    a content-addressed name it can only hold the same bytes.
+    name and renamed (False). The copy is made durable first when `durable`; with a
+    `batch`, it is left under its temporary name for the batch to flush and rename. An
+    object already at `target` is kept: under a content-addressed name it can only hold
+    the same bytes.
     """
     for attempt in (1, 2):
         try:
@@ -137,10 +150,14 @@ def link_or_copy(source: Path, target: Path, mode: int = 0o444) -> bool:
     try:
         with open_regular(source) as (reader, info):
             copy_data(reader, fd, info.st_size)
-        os.fsync(fd)
+        if durable and batch is None:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
-        os.replace(partial, target)
+        if batch is not None:
+            batch.add(partial, target)
+        else:
+            os.replace(partial, target)
     except BaseException:
         if fd >= 0:
             os.close(fd)

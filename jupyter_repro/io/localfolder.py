@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from jupyter_repro.core.errors import UsageError
 from jupyter_repro.io.filecopy import link_or_copy
 from jupyter_repro.io.files import read_regular_bytes
+
+if TYPE_CHECKING:
+    from jupyter_repro.io.durable import DurableBatch
 
 LOCAL_PROTOCOLS = ("file", "local")
 
@@ -98,6 +101,9 @@ class LocalFolder:
     def cat_file(self, path: str) -> bytes:
         return read_regular_bytes(path)
 
-    def share(self, source: str, target: str) -> None:
-        """Put an object at `target`, whole or not at all: linked where it can be."""
-        link_or_copy(Path(source), Path(target))
+    def share(
+        self, source: str, target: str, *, durable: bool = True, batch: DurableBatch | None = None
+    ) -> None:
+        """Put an object at `target`, whole or not at all: linked where it can be
+        (`filecopy.link_or_copy`)."""
+        link_or_copy(Path(source), Path(target), durable=durable, batch=batch)

@@ -33,6 +33,7 @@ from jupyter_repro.io.workers import largest_first
 
 if TYPE_CHECKING:
     from jupyter_repro.core.runcache import CacheEntry
+    from jupyter_repro.io.durable import DurableBatch
 
 # Optional backends and the extra that brings each.
 EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure"}
@@ -196,30 +197,33 @@ class RemoteStore:
                 self.fs.rm_file(partial)
             raise
 
-    def _upload_object(self, store: Store, digest: str) -> None:
-        if self.local:  # complete or absent by itself: a link, or a copy renamed when done
-            self.fs.share(os.fspath(store.object_path(digest)), self._key(digest))
+    def _upload_object(self, store: Store, digest: str, batch: DurableBatch) -> None:
+        if self.local:  # a link, or a copy the batch renames once it is durable
+            self.fs.share(os.fspath(store.object_path(digest)), self._key(digest), batch=batch)
         else:
             self._upload(store.object_path(digest), self._key(digest))
 
-    def _download(self, store: Store, digest: str) -> bool:
+    def _download(self, store: Store, digest: str, batch: DurableBatch) -> Path | None:
+        """Fetch an object into the store's folder and queue it in `batch`; where it is until
+        the batch commits, or None when its content is not its name's (nothing kept)."""
         # Fetched into the store's folder first: the store copies in only files of the
         # project, and a remote (even a file:// one) is not.
         key = self._key(digest)
         partial = store.path / f".pull-{os.urandom(8).hex()}"
         try:
             if self.local:
-                self.fs.share(key, os.fspath(partial))
+                self.fs.share(key, os.fspath(partial), durable=False)
             else:
                 self.fs.get_file(key, os.fspath(partial))
-            adopted = store.adopt(partial, digest, durable=self.local)
+            adopted = store.adopt(partial, digest, batch)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
             raise
         if not adopted:  # refused: its content is not its name's
             os.unlink(partial)
-        return adopted
+            return None
+        return partial
 
     def _parallel(self, work: Callable[[str], None], items: list[str], progress: Progress) -> None:
         from jupyter_repro.io.workers import for_each_in_threads
@@ -253,8 +257,15 @@ class RemoteStore:
         )
 
     def push(self, store: Store, plan: Plan, progress: Progress) -> None:
-        """Send what `plan_push` found missing."""
-        self._parallel(lambda d: self._upload_object(store, d), plan.objects, progress)
+        """Send what `plan_push` found missing: objects, made durable together, before
+        the history entries that name them."""
+        from jupyter_repro.io.durable import DurableBatch
+
+        batch = DurableBatch()
+        try:
+            self._parallel(lambda d: self._upload_object(store, d, batch), plan.objects, progress)
+        finally:  # the objects sent whole are kept: the next push sends only the rest
+            batch.settle()
         by_key = {f"{self.root}/history/{e.parent.name}/{e.name}": e for e in plan.entries}
         self._parallel(lambda k: self._upload(by_key[k], k), sorted(by_key), progress)
 
@@ -339,22 +350,31 @@ class RemoteStore:
         store: Store,
         plan: Plan,
         progress: Progress,
-        then: Callable[[str], None] = lambda digest: None,
+        then: Callable[[str, Path], None] = lambda digest, path: None,
     ) -> None:
         """Fetch the planned objects; each is kept only if it hashes to its name, and
-        `then(digest)` runs on it, in the same worker, once it is in the store."""
+        `then(digest, path)` runs on it, in the same worker, once it has arrived intact at
+        `path`. They enter the store together, made durable at once, when the fetching
+        ends (also when it fails part way: what arrived intact is kept)."""
+        from jupyter_repro.io.durable import DurableBatch
+
+        batch = DurableBatch()
 
         def fetch(digest: str) -> None:
-            if not self._download(store, digest):
+            arrived = self._download(store, digest, batch)
+            if arrived is None:
                 raise StoreError(
                     f"remote {self.name}: object {self._key(digest)} does not match its hash "
                     f"{digest}: refused (local files kept as they were)"
                 )
-            then(digest)
+            then(digest, arrived)
 
         if plan.objects:
             store.ensure()  # the store's .gitignore comes first: a clone's store is new
-        self._parallel(fetch, plan.objects, progress)
+        try:
+            self._parallel(fetch, plan.objects, progress)
+        finally:  # the objects that arrived intact are kept: the next pull fetches the rest
+            batch.settle()
 
 
 def _unreachable(exc: BaseException, local: bool) -> str:

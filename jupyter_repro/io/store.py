@@ -28,14 +28,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from jupyter_repro.core.errors import StoreError
 from jupyter_repro.core.lockmodel import Lock, LockVersionError
 from jupyter_repro.core.shapes import ShapeError
 from jupyter_repro.io.atomic import new_temp_file, write_text_atomic
-from jupyter_repro.io.filecopy import missing_folders, remove_folders, replace_making_folder
+from jupyter_repro.io.filecopy import missing_folders, remove_folders
 from jupyter_repro.io.files import (
     loads_json,
     open_project_file,
@@ -45,6 +45,9 @@ from jupyter_repro.io.files import (
 )
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.project import store_dir
+
+if TYPE_CHECKING:
+    from jupyter_repro.io.durable import DurableBatch
 
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _ENTRY = re.compile(r"^(?P<time>\d{20})-(?P<id>[0-9a-f]{12})\.json$")
@@ -205,29 +208,30 @@ class Store:
                 os.unlink(tmp)
             raise
 
-    def adopt(self, download: Path, digest: str, *, durable: bool = False) -> bool:
-        """Move a file already inside the store's folder (a download) in as object `digest`
-        when it hashes to it: one read to hash, no second copy. False, and the file left to
-        the caller, when its content differs. A download not yet `durable` is synced first,
-        so a crash never leaves a name without its content."""
+    def adopt(self, download: Path, digest: str, batch: DurableBatch) -> bool:
+        """Take a file already inside the store's folder (a download) in as object `digest`
+        when it hashes to it: one read to hash, no second copy. It is renamed into place by
+        `batch` once the batch's files are durable, so a crash never leaves a name without
+        its content. False, and the file left to the caller, when its content differs."""
         from jupyter_repro.io.hashing import hash_open_file
 
         with open_regular(download) as (fd, info):
             if hash_open_file(fd, info.st_size) != digest:
                 return False
-            if not durable:
-                os.fsync(fd)
             if info.st_mode & 0o222:  # a link to a read-only object needs no chmod
                 os.fchmod(fd, 0o444)
         # An object already there holds the same bytes: replacing it changes nothing.
-        replace_making_folder(download, self.object_path(digest))
+        batch.add(download, self.object_path(digest))
         return True
 
-    def copy_beside(self, digest: str, target: Path, *, verify: bool = True) -> Path:
+    def copy_beside(
+        self, digest: str, target: Path, *, verify: bool = True, source: Path | None = None
+    ) -> Path:
         """A copy of object `digest` in `target`'s folder under a temporary name, holes kept,
         for the caller to rename onto `target` or remove. With `verify` the copy is hashed
         and must match (an object fetched and checked a moment ago needs not). The copy is
-        not synced: it is a working copy, and the store keeps the durable one.
+        not synced: it is a working copy, and the store keeps the durable one. `source` is
+        where the object is when it is not in place yet (adopted, its batch not committed).
 
         StoreError when the store lacks the object or its content does not match its name;
         then no copy is left behind.
@@ -235,7 +239,7 @@ class Store:
         from jupyter_repro.io.filecopy import copy_data
         from jupyter_repro.io.hashing import hash_file
 
-        source = self.object_path(digest)
+        source = self.object_path(digest) if source is None else source
         with contextlib.ExitStack() as stack:
             try:
                 reader, info = stack.enter_context(open_regular(source))

@@ -153,8 +153,9 @@ class StagedInputs:
         self._folders: set[Path] = set()  # looked at already: one look per folder
         self._guard = threading.Lock()
 
-    def stage(self, digest: str) -> None:
-        """Copy out every input of object `digest`."""
+    def stage(self, digest: str, source: Path | None = None) -> None:
+        """Copy out every input of object `digest` (from `source` while it is not in the
+        store's place yet)."""
         from jupyter_repro.io.filecopy import missing_folders
 
         for write in self.by_digest.get(digest, ()):
@@ -164,7 +165,7 @@ class StagedInputs:
                     self._made += missing_folders(write.target.parent)
             try:
                 copy = self.store.copy_beside(
-                    digest, write.target, verify=digest not in self.checked
+                    digest, write.target, verify=digest not in self.checked, source=source
                 )
             except OSError as exc:
                 raise StoreError(
@@ -205,12 +206,12 @@ def place_inputs(
     force: bool,
     *,
     arriving: frozenset[str] = frozenset(),
-    fetch: Callable[[Callable[[str], None]], None] | None = None,
+    fetch: Callable[[Callable[[str, Path], None]], None] | None = None,
 ) -> Placement:
     """Put the locks' inputs in place under `dest_root`, all or none of them.
 
-    `fetch(then)` brings the `arriving` objects into the store and calls `then(digest)` as
-    each arrives intact: its inputs are copied out while the rest still arrive (on a
+    `fetch(then)` brings the `arriving` objects into the store and calls `then(digest, path)`
+    as each arrives intact at `path`: its inputs are copied out while the rest still arrive (on a
     folder remote, the store's new folders and the inputs are created side by side), and
     a fetch that fails places nothing.
     """

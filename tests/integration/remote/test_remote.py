@@ -373,6 +373,39 @@ def test_a_pull_with_one_corrupt_object_places_no_input(
     assert cli("pull") == 2
     assert not (copy / INPUT).exists() and not (copy / extra).exists()
     assert leftovers(copy / "data") == []
+    # The object that arrived intact is kept: the next pull fetches only the rest.
+    assert Store(copy).has(hash_file(project / INPUT))
+    assert not Store(copy).has(hash_file(project / extra))
+    assert [p.name for p in (copy / ".repro").glob(".pull-*")] == []
+
+
+def test_objects_copied_across_file_systems_are_flushed_together_then_named(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_repro.io import durable
+
+    extra = with_second_input(project)
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    flushes: list[int] = []
+    real = durable.flush_files
+
+    def count(paths: Any) -> None:
+        paths = list(paths)
+        flushes.append(len(paths))
+        real(paths)
+
+    monkeypatch.setattr(durable, "flush_files", count)
+    refuse_links(monkeypatch)
+    assert cli("push") == 0
+    assert flushes == [2]  # both objects, in one flush
+    copy = clone(project, tmp_path)
+    (copy / extra).unlink()
+    monkeypatch.chdir(copy)
+    assert cli("pull") == 0
+    assert flushes == [2, 2]
+    assert hash_file(copy / extra) == hash_file(project / extra)
+    assert [p.name for p in remote.rglob(".*")] == []
 
 
 @pytest.mark.parametrize("scheme", ["file", "memory"])
