@@ -31,20 +31,26 @@ class DurableBatch:
 
     def __init__(self) -> None:
         self._moves: list[tuple[str, str]] = []
+        self._unflushed: list[str] = []
         self._guard = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._moves)
 
-    def add(self, temporary: str | Path, final: str | Path) -> None:
+    def add(self, temporary: str | Path, final: str | Path, *, flush: bool = True) -> None:
+        """Queue `temporary` to become `final`; `flush=False` for a file whose content is
+        durable already (a hard link to a durable file)."""
         with self._guard:
             self._moves.append((os.fspath(temporary), os.fspath(final)))
+            if flush:
+                self._unflushed.append(os.fspath(temporary))
 
     def commit(self) -> None:
         """Flush every file to disk, then rename each into place (making its folder)."""
         with self._guard:
             moves, self._moves = self._moves, []
-        flush_files(temporary for temporary, _ in moves)
+            unflushed, self._unflushed = self._unflushed, []
+        flush_files(unflushed)
         for temporary, final in moves:
             replace_making_folder(temporary, Path(final))
 
@@ -61,6 +67,7 @@ class DurableBatch:
         """Remove the files not committed."""
         with self._guard:
             moves, self._moves = self._moves, []
+            self._unflushed = []
         for temporary, _ in moves:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
@@ -71,6 +78,8 @@ def flush_files(paths: Iterable[str]) -> None:
     from jupyter_repro.io.workers import for_each_in_threads
 
     files = list(paths)
+    if not files:
+        return
     for_each_in_threads(_fsync, files, min(_FLUSHING_THREADS, len(files)))
 
 

@@ -103,7 +103,7 @@ class LocalFolder:
 
     def share(
         self, source: str, target: str, *, durable: bool = True, batch: DurableBatch | None = None
-    ) -> None:
-        """Put an object at `target`, whole or not at all: linked where it can be
-        (`filecopy.link_or_copy`)."""
-        link_or_copy(Path(source), Path(target), durable=durable, batch=batch)
+    ) -> bool:
+        """Put an object at `target`, whole or not at all: linked where it can be (True),
+        else copied (`filecopy.link_or_copy`)."""
+        return link_or_copy(Path(source), Path(target), durable=durable, batch=batch)

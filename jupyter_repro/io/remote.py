@@ -211,11 +211,12 @@ class RemoteStore:
         key = self._key(digest)
         partial = store.path / f".pull-{os.urandom(8).hex()}"
         try:
+            linked = False
             if self.local:
-                self.fs.share(key, os.fspath(partial), durable=False)
+                linked = self.fs.share(key, os.fspath(partial), durable=False)
             else:
                 self.fs.get_file(key, os.fspath(partial))
-            adopted = store.adopt(partial, digest, batch)
+            adopted = store.adopt(partial, digest, batch, durable=linked)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(partial)

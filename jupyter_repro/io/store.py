@@ -208,11 +208,14 @@ class Store:
                 os.unlink(tmp)
             raise
 
-    def adopt(self, download: Path, digest: str, batch: DurableBatch) -> bool:
+    def adopt(
+        self, download: Path, digest: str, batch: DurableBatch, *, durable: bool = False
+    ) -> bool:
         """Take a file already inside the store's folder (a download) in as object `digest`
         when it hashes to it: one read to hash, no second copy. It is renamed into place by
-        `batch` once the batch's files are durable, so a crash never leaves a name without
-        its content. False, and the file left to the caller, when its content differs."""
+        `batch` once the batch's files are durable (a `durable` download, a hard link to a
+        durable file, needs no flush), so a crash never leaves a name without its content.
+        False, and the file left to the caller, when its content differs."""
         from jupyter_repro.io.hashing import hash_open_file
 
         with open_regular(download) as (fd, info):
@@ -221,7 +224,7 @@ class Store:
             if info.st_mode & 0o222:  # a link to a read-only object needs no chmod
                 os.fchmod(fd, 0o444)
         # An object already there holds the same bytes: replacing it changes nothing.
-        batch.add(download, self.object_path(digest))
+        batch.add(download, self.object_path(digest), flush=not durable)
         return True
 
     def copy_beside(
