@@ -31,26 +31,27 @@ class DurableBatch:
 
     def __init__(self) -> None:
         self._moves: list[tuple[str, str]] = []
-        self._unflushed: list[str] = []
         self._guard = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._moves)
 
-    def add(self, temporary: str | Path, final: str | Path, *, flush: bool = True) -> None:
-        """Queue `temporary` to become `final`; `flush=False` for a file whose content is
-        durable already (a hard link to a durable file)."""
+    def add(self, temporary: str | Path, final: str | Path, *, flush: bool = True) -> Path:
+        """Queue `temporary` to become `final`; where the file is until the commit. A file
+        whose content is durable already (`flush=False`: a hard link to a durable file)
+        takes its name at once."""
+        if not flush:
+            replace_making_folder(temporary, Path(final))
+            return Path(final)
         with self._guard:
             self._moves.append((os.fspath(temporary), os.fspath(final)))
-            if flush:
-                self._unflushed.append(os.fspath(temporary))
+        return Path(temporary)
 
     def commit(self) -> None:
         """Flush every file to disk, then rename each into place (making its folder)."""
         with self._guard:
             moves, self._moves = self._moves, []
-            unflushed, self._unflushed = self._unflushed, []
-        flush_files(unflushed)
+        flush_files(temporary for temporary, _ in moves)
         for temporary, final in moves:
             replace_making_folder(temporary, Path(final))
 
@@ -67,7 +68,6 @@ class DurableBatch:
         """Remove the files not committed."""
         with self._guard:
             moves, self._moves = self._moves, []
-            self._unflushed = []
         for temporary, _ in moves:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)

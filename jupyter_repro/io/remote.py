@@ -216,15 +216,14 @@ class RemoteStore:
                 linked = self.fs.share(key, os.fspath(partial), durable=False)
             else:
                 self.fs.get_file(key, os.fspath(partial))
-            adopted = store.adopt(partial, digest, batch, durable=linked)
+            arrived = store.adopt(partial, digest, batch, durable=linked)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
             raise
-        if not adopted:  # refused: its content is not its name's
+        if arrived is None:  # refused: its content is not its name's
             os.unlink(partial)
-            return None
-        return partial
+        return arrived
 
     def _parallel(self, work: Callable[[str], None], items: list[str], progress: Progress) -> None:
         from jupyter_repro.io.workers import for_each_in_threads

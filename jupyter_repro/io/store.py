@@ -210,22 +210,22 @@ class Store:
 
     def adopt(
         self, download: Path, digest: str, batch: DurableBatch, *, durable: bool = False
-    ) -> bool:
+    ) -> Path | None:
         """Take a file already inside the store's folder (a download) in as object `digest`
         when it hashes to it: one read to hash, no second copy. It is renamed into place by
         `batch` once the batch's files are durable (a `durable` download, a hard link to a
-        durable file, needs no flush), so a crash never leaves a name without its content.
-        False, and the file left to the caller, when its content differs."""
+        durable file, at once), so a crash never leaves a name without its content. Where
+        the object is until then; None, and the file left to the caller, when its content
+        differs."""
         from jupyter_repro.io.hashing import hash_open_file
 
         with open_regular(download) as (fd, info):
             if hash_open_file(fd, info.st_size) != digest:
-                return False
+                return None
             if info.st_mode & 0o222:  # a link to a read-only object needs no chmod
                 os.fchmod(fd, 0o444)
         # An object already there holds the same bytes: replacing it changes nothing.
-        batch.add(download, self.object_path(digest), flush=not durable)
-        return True
+        return batch.add(download, self.object_path(digest), flush=not durable)
 
     def copy_beside(
         self, digest: str, target: Path, *, verify: bool = True, source: Path | None = None
