@@ -150,12 +150,19 @@ class JobRegistry:
         return max(jobs, key=lambda j: j.started) if jobs else None
 
     def cancel(self, job_id: str) -> VerifyJob | None:
+        """Stop a running job; one whose rerun has not started yet never starts it."""
         job = self.get(job_id)
-        if job is not None and job.state == "running" and job._process is not None:
+        if job is None:
+            return None
+        with self._lock:
+            if job.state != "running":
+                return job
             job.state = "cancelled"
             job.message = "cancelled"
-            job._process.terminate()
-            self._moved(job)
+            process = job._process
+        if process is not None:
+            process.terminate()
+        self._moved(job)
         return job
 
     def _moved(self, job: VerifyJob) -> None:
@@ -183,6 +190,9 @@ class JobRegistry:
             command = [*command, "--isolated"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         job.cells_total = _code_cells(job.notebook)
+        if job.state == "cancelled":  # before its rerun started
+            job.finished = time.time()
+            return
         try:
             process = subprocess.Popen(
                 command,
@@ -195,7 +205,11 @@ class JobRegistry:
             self._finish(job, None, "", f"could not start verify: {exc}")
             self._moved(job)
             return
-        job._process = process
+        with self._lock:  # a cancel from now on finds the process
+            job._process = process
+            cancelled = job.state == "cancelled"
+        if cancelled:  # while it was being started
+            process.terminate()
         out_chunks: list[bytes] = []
         reader = threading.Thread(
             target=lambda: out_chunks.append(process.stdout.read() if process.stdout else b""),

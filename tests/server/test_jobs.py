@@ -180,3 +180,18 @@ def test_before_the_first_cell_starts_the_total_comes_from_the_notebook(tmp_path
     finally:
         registry.cancel(job.id)
         wait(job)
+
+
+def test_a_job_cancelled_before_its_rerun_started_never_runs_it(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+
+    def slow_command(nb: Path) -> list[str]:
+        time.sleep(0.3)  # the cancel comes while the command is being prepared
+        return python(f"open({str(started)!r}, 'w'); import time; time.sleep(30)")
+
+    registry = JobRegistry(slow_command)
+    job = registry.start("nb.ipynb", notebook(tmp_path))
+    registry.cancel(job.id)
+    assert wait(job, 10).state == "cancelled"
+    time.sleep(0.5)
+    assert not started.exists()
