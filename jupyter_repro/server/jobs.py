@@ -102,6 +102,11 @@ def _cell_start(line: str, prefix: str) -> tuple[int, int] | None:
     return int(number), int(total)
 
 
+def _cancelled(job: VerifyJob) -> bool:
+    """Asked of a job another thread may cancel at any moment."""
+    return job.state == "cancelled"
+
+
 def _running(done: int | None, total: int | None) -> int | None:
     """The 1-based number of the code cell running now: the one after those done."""
     if done is None or total is None or done >= total:
@@ -190,7 +195,7 @@ class JobRegistry:
             command = [*command, "--isolated"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         job.cells_total = _code_cells(job.notebook)
-        if job.state == "cancelled":  # before its rerun started
+        if _cancelled(job):  # before its rerun started
             job.finished = time.time()
             return
         try:
@@ -207,7 +212,7 @@ class JobRegistry:
             return
         with self._lock:  # a cancel from now on finds the process
             job._process = process
-            cancelled = job.state == "cancelled"
+            cancelled = _cancelled(job)
         if cancelled:  # while it was being started
             process.terminate()
         out_chunks: list[bytes] = []
