@@ -38,6 +38,7 @@ from jupyter_repro.core.lock import (
 )
 from jupyter_repro.core.lockmodel import Lock, LockedFile, ScriptRef
 from jupyter_repro.io.config import load_config
+from jupyter_repro.io.durable import DurableBatch
 from jupyter_repro.io.files import (
     project_file,
     readable_project_file,
@@ -136,8 +137,31 @@ def _store_inputs(
 ) -> tuple[set[str], list[str]]:
     """Make sure the store holds what each input's hash names; the stored hashes and notes.
 
-    Files outside the project and credential files are never copied in.
+    Files outside the project and credential files are never copied in. New objects are
+    made durable together once all are copied (`io/durable.py`), then take their names.
     """
+    batch = DurableBatch()
+    try:
+        stored, notes = _copy_inputs(root, inputs, cache, store, max_size, batch=batch)
+        try:
+            batch.commit()
+        except OSError as exc:
+            stored = {digest for digest in stored if store.has(digest)}
+            notes.append(f"inputs could not be copied into the store: {exc.strerror or exc}")
+    finally:
+        batch.discard()  # what the commit did not name
+    return stored, notes
+
+
+def _copy_inputs(
+    root: Path,
+    inputs: Mapping[str, tuple[str | None, int | None]],
+    cache: StatCache,
+    store: Store,
+    max_size: int,
+    *,
+    batch: DurableBatch,
+) -> tuple[set[str], list[str]]:
     stored: set[str] = set()
     notes: list[str] = []
     for key, (digest, size) in inputs.items():
@@ -163,7 +187,7 @@ def _store_inputs(
                     f"{key}: changed on disk since it was read; the store has no "
                     "copy of what was read"
                 )
-            elif store.put_file(path, digest, stat.size):
+            elif store.put_file(path, digest, stat.size, batch=batch):
                 stored.add(digest)
             else:
                 notes.append(f"{key}: changed while being copied into the store")

@@ -90,9 +90,11 @@ class HistoryEntry:
         return self.payload()[1]
 
 
-def _copy_sparse(reader: int, limit: int, writer: BinaryIO, hasher: Any) -> None:
+def _copy_sparse(
+    reader: int, limit: int, writer: BinaryIO, hasher: Any, *, durable: bool = True
+) -> None:
     """Copy at most `limit` bytes, seeking over all-zero chunks (holes), hashing what is
-    read when asked; fsync."""
+    read when asked; fsync when `durable`."""
     size = 0
     for chunk in read_chunks(reader, limit, _CHUNK):
         if hasher is not None:
@@ -104,7 +106,8 @@ def _copy_sparse(reader: int, limit: int, writer: BinaryIO, hasher: Any) -> None
             writer.write(chunk)
     writer.truncate(size)
     writer.flush()
-    os.fsync(writer.fileno())
+    if durable:
+        os.fsync(writer.fileno())
 
 
 @contextlib.contextmanager
@@ -177,11 +180,19 @@ class Store:
         there = self.object_size(digest)
         return there is not None and (size is None or there == size)
 
-    def put_file(self, source: Path, digest: str, size: int | None = None) -> bool:
+    def put_file(
+        self,
+        source: Path,
+        digest: str,
+        size: int | None = None,
+        *,
+        batch: DurableBatch | None = None,
+    ) -> bool:
         """Copy `source` in as object `digest`; False (nothing kept) when its content differs.
 
         An object already there with a size other than `size` is a damaged copy: replaced.
-        Only regular files of the project are copied (OSError otherwise).
+        Only regular files of the project are copied (OSError otherwise). With a `batch`,
+        the copy takes its name when the batch commits (many copies, one flush).
         """
         from blake3 import blake3
 
@@ -196,12 +207,15 @@ class Store:
                 open_project_file(self.root, str(source)) as (reader, info),
                 os.fdopen(fd, "wb") as writer,
             ):
-                _copy_sparse(reader, info.st_size, writer, hasher)
+                _copy_sparse(reader, info.st_size, writer, hasher, durable=batch is None)
             if HASH_PREFIX + hasher.hexdigest() != digest:
                 os.unlink(tmp)
                 return False
             os.chmod(tmp, 0o444)
-            os.replace(tmp, target)
+            if batch is None:
+                os.replace(tmp, target)
+            else:
+                batch.add(tmp, target)
             return True
         except BaseException:
             with contextlib.suppress(OSError):

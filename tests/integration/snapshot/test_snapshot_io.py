@@ -296,3 +296,28 @@ def test_an_input_changed_since_it_was_read_is_not_claimed_as_stored(
         "data/b.csv: changed on disk since it was read; the store has no copy of what "
         "was read" in lock["execution"]["missing"]
     )
+
+
+def test_new_inputs_enter_the_store_flushed_together_then_named(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_repro.io import durable
+    from jupyter_repro.io.hashing import hash_file
+
+    setup_run(project, tmp_path)
+    digests = [hash_file(project / "data" / name) for name in ("a.csv", "b.csv")]
+    flushes: list[int] = []
+    real = durable.flush_files
+
+    def count(paths: Any) -> None:
+        paths = list(paths)
+        assert not any(Store(project).has(d) for d in digests)  # none named before
+        flushes.append(len(paths))
+        real(paths)
+
+    monkeypatch.setattr(durable, "flush_files", count)
+    lock = take_snapshot(project / "analysis.ipynb").lock
+    assert flushes == [2]
+    assert all(Store(project).has(d) for d in digests)
+    assert {lock.inputs[k].stored for k in ("data/a.csv", "data/b.csv")} == {True}
+    assert [p.name for p in Store(project).path.rglob(".tmp-*")] == []
