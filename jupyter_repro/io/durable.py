@@ -33,9 +33,6 @@ class DurableBatch:
         self._moves: list[tuple[str, str]] = []
         self._guard = threading.Lock()
 
-    def __len__(self) -> int:
-        return len(self._moves)
-
     def add(self, temporary: str | Path, final: str | Path, *, flush: bool = True) -> Path:
         """Queue `temporary` to become `final`; where the file is until the commit. A file
         whose content is durable already (`flush=False`: a hard link to a durable file)
