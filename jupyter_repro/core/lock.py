@@ -77,7 +77,7 @@ class LockInputs:
     environment: EnvironmentFacts
     journal: Journal | None = None
     files: Mapping[str, FileFacts] = field(default_factory=dict)
-    script: ScriptRef | None = None
+    script: tuple[str, str] | None = None  # (project-relative path, fingerprint)
     git: GitState | None = None
     missing: Sequence[str] = ()
     ignored_inputs: frozenset[str] = frozenset()
@@ -94,13 +94,13 @@ def code_cells(cells: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
     return [(i, cell_source(c)) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
 
 
-def code_section(cells: Sequence[Mapping[str, Any]], script: ScriptRef | None) -> CodeSection:
+def code_section(cells: Sequence[Mapping[str, Any]], script: tuple[str, str] | None) -> CodeSection:
     """Fingerprints of each code cell and of all code in order (markdown does not count)."""
     sources = code_cells(cells)
     return CodeSection(
         fingerprint=hash_text(json.dumps([s for _, s in sources])),
         cells={i: hash_text(s) for i, s in sources},
-        script=script,
+        script=None if script is None else ScriptRef(script[0], script[1]),
     )
 
 

@@ -40,13 +40,8 @@ class LockVersionError(ValueError):
 
 @dataclass(frozen=True)
 class ScriptRef:
-    """The paired script as the lock saw it: its file's hash and, when it was read, the
-    fingerprint of its cells as the pair comparison sees them (core.pairs.pair_key), so a
-    `check` of an unchanged script compares fingerprints instead of reading it again."""
-
     path: str
     fingerprint: str
-    cells: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,9 @@ class Lock:
             "code": {
                 "fingerprint": self.code.fingerprint,
                 "cells": {str(i): h for i, h in self.code.cells.items()},
-                "script": None if self.code.script is None else _script_json(self.code.script),
+                "script": None
+                if self.code.script is None
+                else {"path": self.code.script.path, "fingerprint": self.code.script.fingerprint},
             },
             "kernel": {"name": self.kernel.name, "language": self.kernel.language},
             "environment": {
@@ -247,18 +244,10 @@ def _code(value: Any) -> CodeSection:
         ref = ScriptRef(
             shapes.string(shapes.field(raw, "path", "code/script"), "code/script/path"),
             _blake3(shapes.field(raw, "fingerprint", "code/script"), "code/script/fingerprint"),
-            _opt_blake3(raw.get("cells"), "code/script/cells"),
         )
     return CodeSection(
         _blake3(shapes.field(data, "fingerprint", "code"), "code/fingerprint"), cells, ref
     )
-
-
-def _script_json(script: ScriptRef) -> dict[str, str]:
-    written = {"path": script.path, "fingerprint": script.fingerprint}
-    if script.cells is not None:  # absent, not null: locks of earlier releases stay as they were
-        written["cells"] = script.cells
-    return written
 
 
 def _kernel(value: Any) -> KernelRef:

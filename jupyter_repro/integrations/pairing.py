@@ -19,14 +19,14 @@ from typing import Any, Literal
 
 from jupyter_repro.core.errors import BadInputError, StoreError, UsageError
 from jupyter_repro.core.lock import code_section
-from jupyter_repro.core.pairs import PairCell, pair_cells_of
+from jupyter_repro.core.pairs import PairCell, pair_cells_of, pair_key
 from jupyter_repro.io.atomic import write_if_changed, write_text_atomic
 from jupyter_repro.io.files import loads_json, read_regular_bytes, read_text
+from jupyter_repro.io.hashing import hash_text
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook
 from jupyter_repro.io.pairpaths import PairedFile, paired_files
 from jupyter_repro.io.project import find_project_root, relative_to_root, store_dir
-from jupyter_repro.io.scriptcells import cells_fingerprint
 
 # jupytext_version changes with every jupytext upgrade: keep it out of committed scripts.
 METADATA_FILTER = "kernelspec,jupytext,-jupytext.text_representation.jupytext_version"
@@ -117,7 +117,7 @@ def pair_cells(notebook: Any) -> tuple[PairCell, ...]:
 
 def pair_fingerprint(notebook: Any) -> str:
     """What the sync record keeps: equal exactly when the two sides are in sync."""
-    return cells_fingerprint(pair_cells(notebook))
+    return hash_text(pair_key(pair_cells(notebook)))
 
 
 # Notebooks --------------------------------------------------------------------------------

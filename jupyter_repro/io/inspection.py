@@ -28,7 +28,6 @@ from jupyter_repro.core.findings import Finding
 from jupyter_repro.core.journal import Journal, kernel_distributions
 from jupyter_repro.core.language import is_python, notebook_language
 from jupyter_repro.core.lockmodel import Lock
-from jupyter_repro.core.pairs import PairCell, pair_cell
 from jupyter_repro.core.requirements import KNOWN_MODULE_DISTRIBUTIONS, canonical, from_pep723
 from jupyter_repro.core.rules import Cell, Evidence, InputState, PairState, run_rules
 from jupyter_repro.core.rules.evidence import recorded_error
@@ -37,17 +36,11 @@ from jupyter_repro.io.config import load_config
 from jupyter_repro.io.declared import declared_dependencies
 from jupyter_repro.io.environment import installed_distributions, module_distributions
 from jupyter_repro.io.files import project_file
-from jupyter_repro.io.hashing import hash_file
 from jupyter_repro.io.journals import choose_journal
 from jupyter_repro.io.locks import read_lock_for
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.project import find_project_root, relative_to_root, store_dir
-from jupyter_repro.io.scriptcells import (
-    cells_fingerprint,
-    read_script_notebook,
-    read_script_pair,
-    script_format,
-)
+from jupyter_repro.io.scriptcells import read_script_notebook, script_format, script_pair_cells
 
 
 @dataclass(frozen=True)
@@ -208,7 +201,7 @@ class Inspector:
             lock_unreadable=lock_error is not None,
             inputs_now=self._inputs_now(root, lock, config) if lock is not None else {},
             installed=self._installed_for(journal) if lock is not None else None,
-            pair=self._pair(notebook_path, notebook, cells, lock)
+            pair=self._pair(notebook_path, notebook, config)
             if enabled & {"unpaired", "pair-out-of-sync"}
             else None,
             system_prefixes=system_prefixes(),
@@ -259,9 +252,7 @@ class Inspector:
             "stdlib_modules": stdlib,
         }
 
-    def _pair(
-        self, notebook: Path, data: Mapping[str, Any], cells: Sequence[Cell], lock: Lock | None
-    ) -> PairState:
+    def _pair(self, notebook: Path, data: Mapping[str, Any], config: ReproConfig) -> PairState:
         from jupyter_repro.io.pairpaths import declared_formats, paired_script
 
         metadata = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
@@ -274,32 +265,11 @@ class Inspector:
             return PairState(path=None, declared=declared)
         root = self.project_root(notebook.parent.resolve())
         shown = relative_to_root(script.path, root)
-        in_sync = _in_sync_by_lock(lock, shown, script.path, cells)
-        if in_sync is not None:
-            return PairState(shown, in_sync, declared)
         try:
-            reading = read_script_pair(script.path, script.fmt, store_dir(root))
+            cells = script_pair_cells(script.path, script.fmt, store_dir(root))
         except (OSError, ValueError, ReproError) as exc:
             return PairState(shown, None, declared, str(exc).splitlines()[0] if str(exc) else "")
-        return PairState(shown, reading.cells, declared)
-
-
-def _in_sync_by_lock(
-    lock: Lock | None, shown: str, script: Path, cells: Sequence[Cell]
-) -> tuple[PairCell, ...] | None:
-    """The script's cells without reading them (no jupytext), when the lock shows the pair
-    in sync: the script is the file the lock hashed, and the notebook's cells have the
-    fingerprint the lock recorded for that file's cells. None when that cannot be shown."""
-    ref = lock.code.script if lock is not None else None
-    if ref is None or ref.cells is None or ref.path != shown:
-        return None
-    mine = tuple(pair_cell(c.cell_type, c.source, c.tags) for c in cells)
-    if cells_fingerprint(mine) != ref.cells:
-        return None
-    try:
-        return mine if hash_file(script) == ref.fingerprint else None
-    except OSError:
-        return None
+        return PairState(shown, cells, declared)
 
 
 def _store_notes(root: Path, lock: Lock | None) -> tuple[str, ...]:

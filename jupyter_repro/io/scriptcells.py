@@ -5,26 +5,21 @@ imports, longer than the whole of a `check`. The cells of a given text in a give
 never change, so they are kept in the store under the blake3 of (format, text): after a
 save or a sync has read a script once, `check` (what pre-commit runs) reads its cells
 without importing jupytext. A cache entry that cannot be read or written only costs time.
-
-The store is not committed: in a fresh clone (a CI job) the lock stands in for it. A
-snapshot records the fingerprint of the script's cells beside the script's file hash, and
-while the script still has that hash, its cells have that fingerprint.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
-from jupyter_repro.core.pairs import PairCell, pair_cell, pair_cells_of, pair_key
+from jupyter_repro.core.pairs import PairCell, pair_cell, pair_cells_of
 from jupyter_repro.io.atomic import write_text_atomic
-from jupyter_repro.io.files import decode_text, read_bytes, read_text
-from jupyter_repro.io.hashing import hash_bytes, hash_text
+from jupyter_repro.io.files import read_text
+from jupyter_repro.io.hashing import hash_bytes
 from jupyter_repro.io.journals import ensure_store
 
 CACHE_VERSION = 2
@@ -48,33 +43,18 @@ def read_script_notebook(script: Path, fmt: str, text: str | None = None) -> Map
     return notebook
 
 
-def cells_fingerprint(cells: Iterable[PairCell]) -> str:
-    """Equal for two sides exactly when they are in sync (core.pairs.pair_key)."""
-    return hash_text(pair_key(cells))
-
-
-@dataclass(frozen=True)
-class ScriptReading:
-    """A paired script read once: the hash of its file and its cells, of the same bytes."""
-
-    file_hash: str
-    cells: tuple[PairCell, ...]
-
-
-def read_script_pair(script: Path, fmt: str, store: Path) -> ScriptReading:
+def script_pair_cells(script: Path, fmt: str, store: Path) -> tuple[PairCell, ...]:
     """The script's cells as the pair comparison sees them (core.pairs), from the cache
-    when this text was read before in this format, with the hash of the file they came from."""
-    raw = read_bytes(script)
-    text = decode_text(raw, script, "script")
+    when this text was read before in this format."""
+    text = read_text(script, "script")
     key = hash_bytes(f"{CACHE_VERSION}\0{fmt}\0{text}".encode()).removeprefix("blake3:")
     entry = store / "cache" / "script-cells" / f"{key}.json"
     with contextlib.suppress(OSError, ValueError, TypeError):
         cached = json.loads(entry.read_text(encoding="utf-8"))
         if isinstance(cached, list):
-            cells = tuple(pair_cell(kind, text, tags) for kind, text, tags in cached)
-            return ScriptReading(hash_bytes(raw), cells)
+            return tuple(pair_cell(kind, text, tags) for kind, text, tags in cached)
     cells = pair_cells_of(read_script_notebook(script, fmt, text).get("cells", []))
     with contextlib.suppress(OSError):
         ensure_store(store)  # git-ignored by its own .gitignore: no tracked file changes
         write_text_atomic(entry, json.dumps([[c.kind, c.text, list(c.tags)] for c in cells]))
-    return ScriptReading(hash_bytes(raw), cells)
+    return cells

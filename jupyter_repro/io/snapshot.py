@@ -36,7 +36,7 @@ from jupyter_repro.core.lock import (
     same_but_git,
     wanted_files,
 )
-from jupyter_repro.core.lockmodel import Lock, LockedFile, ScriptRef
+from jupyter_repro.core.lockmodel import Lock, LockedFile
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.durable import DurableBatch
 from jupyter_repro.io.files import (
@@ -50,7 +50,6 @@ from jupyter_repro.io.locks import write_lock
 from jupyter_repro.io.notebooks import read_notebook_json
 from jupyter_repro.io.pairpaths import PairedFile, paired_script
 from jupyter_repro.io.project import find_project_root, lock_path, relative_to_root
-from jupyter_repro.io.scriptcells import ScriptReading, cells_fingerprint, read_script_pair
 from jupyter_repro.io.statcache import Stat, StatCache, stat_cache_for
 from jupyter_repro.io.store import Store, store_lock
 
@@ -223,25 +222,14 @@ def _file_facts(
     return facts, digests
 
 
-def _read_pair(paired: PairedFile, store: Store) -> ScriptReading | None:
+def _read_pair_once(paired: PairedFile, store: Store) -> None:
     """Read the paired script's cells now, into the store's cache: a save has just rewritten
     the script, and the `check` of the commit that follows (pre-commit) then finds its cells
-    without importing jupytext. None for a script jupytext cannot read (`check` reports it)."""
+    without importing jupytext. A script jupytext cannot read is `check`'s to report."""
+    from jupyter_repro.io.scriptcells import script_pair_cells
+
     with contextlib.suppress(ReproError, OSError):
-        return read_script_pair(paired.path, paired.fmt, store.path)
-    return None
-
-
-def _script_ref(
-    relpath: str, file_hash: str | None, reading: ScriptReading | None
-) -> ScriptRef | None:
-    """The lock's record of the script; its cells' fingerprint only when they were read
-    from the very content hashed (the script may change between the two reads)."""
-    if file_hash is None:
-        return None
-    if reading is None or reading.file_hash != file_hash:
-        return ScriptRef(relpath, file_hash)
-    return ScriptRef(relpath, file_hash, cells_fingerprint(reading.cells))
+        script_pair_cells(paired.path, paired.fmt, store.path)
 
 
 def _default_kernelspec(notebook: Path) -> dict[str, Any]:
@@ -274,7 +262,8 @@ def _build(
     stored, notes = _store_inputs(root, digests, cache, store, config.store_max_file_size)
     paired = paired_script(notebook, metadata) if notebook.suffix == ".ipynb" else None
     script = paired.path if paired is not None else None
-    reading = _read_pair(paired, store) if paired is not None else None
+    if paired is not None:
+        _read_pair_once(paired, store)
     script_facts = _disk_facts(cache, root, str(script)) if script else None
     own = [relative_to_root(p, root) for p in (notebook, lock_path(notebook), script) if p]
     lock = build_lock(
@@ -286,8 +275,8 @@ def _build(
             environment=env,
             journal=journal,
             files=facts,
-            script=_script_ref(relative_to_root(script, root), script_facts.hash, reading)
-            if script and script_facts
+            script=(relative_to_root(script, root), script_facts.hash)
+            if script and script_facts and script_facts.hash
             else None,
             git=git_state(root, own),
             missing=[*missing, *notes],
