@@ -6,15 +6,15 @@ module), and deciding so costs no import. Only a declared pairing asks jupytext 
 its files are (`jupytext.paired_paths`, prefixes, suffixes and `auto` extensions
 included). Importing jupytext takes seconds (nbformat, jsonschema), longer than a whole
 `check`, and the answer depends only on the notebook's path, its formats and its
-language: it is kept in the store under the hash of those, so the pre-commit `check` of a
-paired notebook finds its script without jupytext once a save, `pair` or `sync` has asked.
+language: it is kept in the store under the hash of those (sealed, `io/sealedcache.py`),
+so the pre-commit `check` of a paired notebook finds its script without jupytext once a
+save, `pair` or `sync` has asked.
 The common pairings (`ipynb,py:percent`: a script of the notebook's name beside it) are
 answered without jupytext at all, as a fresh clone with no store needs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Mapping
@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
-from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import hash_bytes
-from jupyter_repro.io.journals import ensure_store
 from jupyter_repro.io.project import find_project_root, store_dir
+from jupyter_repro.io.sealedcache import read_cached, write_cached
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _READ_KEYS = ("extension", "format_name")
 # Pairings whose paths and formats need no jupytext: scripts beside the notebook, named
 # as it is, in formats whose names jupytext keeps as written.
@@ -138,15 +137,12 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
     key_text = json.dumps([CACHE_VERSION, str(notebook), formats, _language_facts(metadata)])
     key = hash_bytes(key_text.encode()).removeprefix("blake3:")
     store = store_dir(find_project_root(notebook))
-    entry = store / "cache" / "paired-paths" / f"{key}.json"
     found: list[tuple[str, str]] | None = None
-    with contextlib.suppress(OSError, ValueError):
-        cached = json.loads(entry.read_text(encoding="utf-8"))
-        if isinstance(cached, list) and all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
-            for p in cached
-        ):
-            found = [(p[0], p[1]) for p in cached]
+    cached = read_cached(store, "paired-paths", key)
+    if isinstance(cached, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in cached
+    ):
+        found = [(p[0], p[1]) for p in cached]
     if found is None:
         found = _jupytext_paired_files(notebook, formats, metadata)
         root = store.parent.resolve()
@@ -157,9 +153,7 @@ def paired_files(notebook: Path, metadata: Mapping[str, Any]) -> tuple[PairedFil
                 raise BadInputError.invalid(
                     notebook, f"jupytext formats {formats!r} pair a file outside the project"
                 )
-        with contextlib.suppress(OSError):
-            ensure_store(store)  # git-ignored by its own .gitignore
-            write_text_atomic(entry, json.dumps([list(p) for p in found]))
+        write_cached(store, "paired-paths", key, [list(p) for p in found])
     # Stored relative to the notebook's folder: shown as the notebook was named.
     return tuple(PairedFile(given.parent / path, fmt) for path, fmt in found)
 

@@ -4,25 +4,24 @@ Reading a script takes jupytext, and through it nbformat and jsonschema: 0.3-1.5
 imports, longer than the whole of a `check`. The cells of a given text in a given format
 never change, so they are kept in the store under the blake3 of (format, text): after a
 save or a sync has read a script once, `check` (what pre-commit runs) reads its cells
-without importing jupytext. A cache entry that cannot be read or written only costs time.
+without importing jupytext. A cache entry that cannot be read or written only costs time,
+and one this user's runs did not write is not believed (`io/sealedcache.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
 from jupyter_repro.core.pairs import PairCell, pair_cell, pair_cells_of
-from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.files import read_text
 from jupyter_repro.io.hashing import hash_bytes
-from jupyter_repro.io.journals import ensure_store
+from jupyter_repro.io.sealedcache import read_cached, write_cached
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def script_format(script: Path, paired_format: str) -> str:
@@ -48,13 +47,10 @@ def script_pair_cells(script: Path, fmt: str, store: Path) -> tuple[PairCell, ..
     when this text was read before in this format."""
     text = read_text(script, "script")
     key = hash_bytes(f"{CACHE_VERSION}\0{fmt}\0{text}".encode()).removeprefix("blake3:")
-    entry = store / "cache" / "script-cells" / f"{key}.json"
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        cached = json.loads(entry.read_text(encoding="utf-8"))
+    cached = read_cached(store, "script-cells", key)
+    with contextlib.suppress(ValueError, TypeError):
         if isinstance(cached, list):
             return tuple(pair_cell(kind, text, tags) for kind, text, tags in cached)
     cells = pair_cells_of(read_script_notebook(script, fmt, text).get("cells", []))
-    with contextlib.suppress(OSError):
-        ensure_store(store)  # git-ignored by its own .gitignore: no tracked file changes
-        write_text_atomic(entry, json.dumps([[c.kind, c.text, list(c.tags)] for c in cells]))
+    write_cached(store, "script-cells", key, [[c.kind, c.text, list(c.tags)] for c in cells])
     return cells
