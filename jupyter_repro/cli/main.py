@@ -148,6 +148,20 @@ def _skip_slow_format_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _skip_jupytext_contents_managers() -> None:
+    """Keep jupytext's Jupyter contents managers from loading in this process.
+
+    `import jupytext` imports them, and through them jupyter_server and tornado (about
+    80 ms of a `check` that reads a paired script), unless they cannot be imported: then
+    jupytext leaves placeholders. A command line never serves contents; the server
+    process, which does, never runs this.
+    """
+    if "jupytext" not in sys.modules:
+        for name in ("jupytext.sync_contentsmanager", "jupytext.async_contentsmanager"):
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def console_main() -> None:
     _skip_slow_format_checker()
+    _skip_jupytext_contents_managers()
     sys.exit(main())

@@ -65,3 +65,22 @@ def test_the_check_after_a_snapshot_reads_the_rewritten_script_without_jupytext(
     snapshot = [sys.executable, "-m", "jupyter_repro.cli", "snapshot", str(notebook)]
     subprocess.run(snapshot, capture_output=True, check=True)
     assert not _check_imports_jupytext(str(notebook))  # what pre-commit runs next
+
+
+def test_reading_a_paired_script_from_the_command_line_starts_no_server_code(
+    tmp_path: Path,
+) -> None:
+    """jupytext's contents managers pull in jupyter_server and tornado: a command that
+    only reads a script has no use for them."""
+    (tmp_path / "pyproject.toml").write_text("")
+    notebook = _notebook(tmp_path / "analysis.ipynb", {"jupytext": {"formats": "ipynb,py"}})
+    (tmp_path / "analysis.py").write_text("# %%\nx = 1\n")
+    code = (
+        "import sys; from jupyter_repro.cli.main import console_main\n"
+        f"sys.argv = ['jupyter-repro', 'check', {str(notebook)!r}]\n"
+        "try:\n    console_main()\nexcept SystemExit:\n    pass\n"
+        "print('jupytext' in sys.modules, 'jupyter_server' in sys.modules, 'tornado' in"
+        " sys.modules, file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "True False False"
