@@ -136,32 +136,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _skip_slow_format_checker() -> None:
-    """Keep `rfc3987_syntax` from loading in this process.
+# Modules a command line never uses that libraries it imports would load, each marked
+# absent (the library handles that) unless already imported:
+# - jsonschema (imported by nbformat, and so by jupytext and papermill) imports
+#   `rfc3987_syntax`, when installed, to check the "iri" string formats; it compiles ~35
+#   grammars at import, about a second (python-jsonschema/jsonschema#1428). No schema we or
+#   nbformat validate uses those formats.
+# - `import jupytext` imports its Jupyter contents managers, and through them
+#   jupyter_server and tornado (about 80 ms of a `check` that reads a paired script); a
+#   command never serves contents, and the server process never runs this.
+_UNUSED_BY_COMMANDS = {
+    "jsonschema": ("rfc3987_syntax",),
+    "jupytext": ("jupytext.sync_contentsmanager", "jupytext.async_contentsmanager"),
+}
 
-    jsonschema (imported by nbformat, and so by jupytext and papermill) imports it, when
-    installed, to check the "iri" string formats; it compiles ~35 grammars at import and
-    costs about a second (python-jsonschema/jsonschema#1428). No schema we or nbformat
-    validate uses those formats; jsonschema treats the module as absent and skips them.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-
-def _skip_jupytext_contents_managers() -> None:
-    """Keep jupytext's Jupyter contents managers from loading in this process.
-
-    `import jupytext` imports them, and through them jupyter_server and tornado (about
-    80 ms of a `check` that reads a paired script), unless they cannot be imported: then
-    jupytext leaves placeholders. A command line never serves contents; the server
-    process, which does, never runs this.
-    """
-    if "jupytext" not in sys.modules:
-        for name in ("jupytext.sync_contentsmanager", "jupytext.async_contentsmanager"):
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+def _skip_unused_imports() -> None:
+    for importer, unused in _UNUSED_BY_COMMANDS.items():
+        if importer not in sys.modules:
+            for name in unused:
+                sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def console_main() -> None:
-    _skip_slow_format_checker()
-    _skip_jupytext_contents_managers()
+    _skip_unused_imports()
     sys.exit(main())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import stat as stat_module
 import sys
 import threading
 import time
@@ -306,14 +307,7 @@ class Tracker:
         for mark in list(current.accesses.reads.values()):
             if not mark.done and mark.size <= SMALL_INPUT:
                 hash_mark(self._hashes, mark)
-        _expand_written_directories(current.accesses)
-        write_stats: dict[str, tuple[int, int, int] | None] = {}
-        for path in current.accesses.writes:
-            try:
-                info = os.stat(path)
-                write_stats[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
-            except OSError:
-                write_stats[path] = None
+        write_stats = _write_stats(current.accesses)
         imports: tuple[str, ...] = ()
         if len(sys.modules) != current.modules:
             imports = new_top_level_modules(list(sys.modules)[current.modules :])
@@ -435,21 +429,41 @@ def _incomplete_note(reason: str, error: BaseException | None) -> IncompleteNote
     return IncompleteNote(reason, text[-TRACEBACK_LIMIT:])
 
 
-def _expand_written_directories(accesses: CellAccesses) -> None:
-    """A dataset written whole (`write_dataset(table, "out/")`) is the files now in it:
+def _write_stats(accesses: CellAccesses) -> dict[str, tuple[int, int, int] | None]:
+    """path -> (size, mtime_ns, inode) of each file the cell wrote, as the cell left it (None:
+    gone). A dataset written whole (`write_dataset(table, "out/")`) is the files now in it:
     each is recorded as written, and hashed like any output."""
+    stats: dict[str, tuple[int, int, int] | None] = {}
     for path, via in list(accesses.writes.items()):
-        if not os.path.isdir(path):
+        info = _stat_or_none(path)
+        if info is None or not stat_module.S_ISDIR(info.st_mode):
+            stats[path] = _as_written(info)
             continue
         del accesses.writes[path]
         files, more = data_files(path)
         for file in files:
             accesses.writes.setdefault(file, via)
+            inner = _stat_or_none(file)
+            stats[file] = (
+                None if inner is None else (inner.st_size, inner.st_mtime_ns, inner.st_ino)
+            )
         if more:
             accesses.unattributed.append(
                 f"{via} wrote a directory with more than {DIRECTORY_LIMIT} files: "
                 f"only the first {DIRECTORY_LIMIT} are recorded"
             )
+    return stats
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _as_written(info: os.stat_result | None) -> tuple[int, int, int] | None:
+    return None if info is None else (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _status(result: Any) -> tuple[RunStatus, str | None]:

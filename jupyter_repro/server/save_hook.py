@@ -155,27 +155,26 @@ class SnapshotWorker:
             return kernel_id
         return self._kernels.get(request.api_path)  # a session that ended since
 
-    def _kernel_busy(self, kernel_id: str | None) -> bool:
-        """True while the notebook's kernel runs cells (an autosave during Run All)."""
+    def _kernel(self, kernel_id: str | None) -> Any | None:
+        """The server's kernel object for `kernel_id`, None when it has none (or no id)."""
         manager = getattr(self.session_manager, "kernel_manager", None)
         if kernel_id is None or manager is None:
-            return False
+            return None
         try:
-            kernel = manager.get_kernel(kernel_id)
+            return manager.get_kernel(kernel_id)
         except KeyError:
-            return False
-        return getattr(kernel, "execution_state", None) == "busy"
+            return None
+
+    def _kernel_busy(self, kernel_id: str | None) -> bool:
+        """True while the notebook's kernel runs cells (an autosave during Run All)."""
+        return getattr(self._kernel(kernel_id), "execution_state", None) == "busy"
 
     def _kernel_recently_active(self, kernel_id: str) -> bool:
         """The kernel did something in the last JOURNAL_WAIT_S (or cannot say): a cell may
         have ended a moment ago, its journal line not written yet."""
         from datetime import UTC, datetime
 
-        manager = getattr(self.session_manager, "kernel_manager", None)
-        try:
-            last = manager.get_kernel(kernel_id).last_activity if manager is not None else None
-        except (KeyError, AttributeError):
-            return True
+        last = getattr(self._kernel(kernel_id), "last_activity", None)
         if not isinstance(last, datetime):
             return True
         if last.tzinfo is None:

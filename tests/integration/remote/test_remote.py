@@ -329,6 +329,14 @@ def with_second_input(project: Path) -> str:
     return "data/stations.csv"
 
 
+def enter_clone(project: Path, where: Path, extra: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clone without its inputs (the extra one included), as the working folder."""
+    copy = clone(project, where)
+    (copy / extra).unlink()
+    monkeypatch.chdir(copy)
+    return copy
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob(".*.tmp"))
 
@@ -342,9 +350,7 @@ def test_a_pull_that_cannot_write_one_input_places_none(
     extra = with_second_input(project)
     cli("remote", "add", "origin", (tmp_path / "remote").as_uri())
     assert cli("push") == 0
-    copy = clone(project, tmp_path)
-    (copy / extra).unlink()
-    monkeypatch.chdir(copy)
+    copy = enter_clone(project, tmp_path, extra, monkeypatch)
     real = Store.copy_beside
 
     def disk_full_for_the_extra(self: Store, digest: str, target: Path, **kwargs: Any) -> Path:
@@ -374,9 +380,7 @@ def test_a_pull_with_one_corrupt_object_places_no_input(
         refuse_links(patch)  # corrupting a shared object would corrupt the project's too
         assert cli("push") == 0
     corrupt_remote_object(remote, hash_file(project / extra))
-    copy = clone(project, tmp_path)
-    (copy / extra).unlink()
-    monkeypatch.chdir(copy)
+    copy = enter_clone(project, tmp_path, extra, monkeypatch)
     assert cli("pull") == 2
     assert not (copy / INPUT).exists() and not (copy / extra).exists()
     assert leftovers(copy / "data") == []
@@ -406,9 +410,7 @@ def test_objects_copied_across_file_systems_are_flushed_together_then_named(
     refuse_links(monkeypatch)
     assert cli("push") == 0
     assert flushes == [2]  # both objects, in one flush
-    copy = clone(project, tmp_path)
-    (copy / extra).unlink()
-    monkeypatch.chdir(copy)
+    copy = enter_clone(project, tmp_path, extra, monkeypatch)
     assert cli("pull") == 0
     assert flushes == [2, 2]
     assert hash_file(copy / extra) == hash_file(project / extra)
