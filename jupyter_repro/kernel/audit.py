@@ -238,14 +238,18 @@ class AuditRecorder:
     def _on_open_between(self, between: list[str], args: tuple[Any, ...]) -> None:
         """An open while no cell runs. The main thread's (completions, inspection, comms:
         the kernel's machinery) and the extension's are not the notebook's; another
-        thread's is a thread some cell started, reading on after that cell ended."""
+        thread's, of a project file, is a thread some cell started, reading on after that
+        cell ended."""
         ident = _get_ident()
         if ident == _MAIN_THREAD or ident in self.own_threads or len(between) >= _BETWEEN_LIMIT:
             return
         path = absolute_path(args[0])
-        if path is None or (self.path_filter is not None and self.path_filter.ignored(path)):
+        # Only the project's files: outside it, between cells, library threads open their
+        # own (tempfile probes /tmp on first use, caches, fonts).
+        project = self.path_filter
+        if path is None or project is None or not path.startswith(project.project_root + os.sep):
             return
-        if path not in between:
+        if not project.ignored(path) and path not in between:
             between.append(path)
 
     def record_read(

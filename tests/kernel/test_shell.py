@@ -414,3 +414,20 @@ def test_the_kernels_own_opens_between_cells_are_not_the_notebooks(
     (project / "helpers.py").read_text()  # as jedi would: on the main thread, between cells
     session.run("y = 2")
     assert all(run.unattributed == () for run in session.journal().runs)
+
+
+def test_files_outside_the_project_a_thread_opens_between_cells_are_not_reported(
+    session: Any, tmp_path: Path
+) -> None:
+    """Library threads open their own files between cells (tempfile probes the temporary
+    folder on first use): only the project's files are the notebook's."""
+    import threading
+
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("x")
+    session.run("x = 1")
+    reader = threading.Thread(target=outside.read_text)
+    reader.start()
+    reader.join()
+    session.run("y = 2")
+    assert all(run.unattributed == () for run in session.journal().runs)
