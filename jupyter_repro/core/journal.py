@@ -86,6 +86,14 @@ class Journal:
     def tracking_complete(self) -> bool:
         return not self.incomplete
 
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Why the journal may not account for every file: tracking degraded, and what
+        cell runs could not attribute (child processes, threads after their cell), each
+        reason once. Empty when it accounts for everything."""
+        found = [*self.incomplete, *(r for run in self.runs for r in run.unattributed)]
+        return tuple(dict.fromkeys(found))
+
 
 @dataclass(frozen=True)
 class IncompleteNote:

@@ -151,11 +151,11 @@ def notebook_status(
         if journal is None
         else {
             "runs": len(journal.runs),
-            "complete": journal.tracking_complete,
-            "incomplete": list(journal.incomplete),
+            "complete": not journal.gaps,
+            "incomplete": list(journal.gaps),
             "kernel_id": journal.header.kernel_id,
         },
-        "tracking_complete": None if journal is None else journal.tracking_complete,
+        "tracking_complete": None if journal is None else not journal.gaps,
         "findings": [_finding_json(f) for f in report.findings],
         "inputs": input_rows(
             {k: v for k, v in recorded_in.items() if k in keys},

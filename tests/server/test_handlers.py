@@ -42,7 +42,9 @@ def code(source: str, count: int | None, cell_id: str) -> dict[str, Any]:
     }
 
 
-def write_journal(root: Path, kernel_id: str, reads: tuple[FileAccess, ...]) -> None:
+def write_journal(
+    root: Path, kernel_id: str, reads: tuple[FileAccess, ...], unattributed: tuple[str, ...] = ()
+) -> None:
     """A journal as the kernel extension leaves it: one run of the cell that reads the data."""
     notebook = json.loads((root / NOTEBOOK).read_text())
     source = "".join(notebook["cells"][3]["source"])
@@ -67,6 +69,7 @@ def write_journal(root: Path, kernel_id: str, reads: tuple[FileAccess, ...]) -> 
         defines=("raw",),
         uses=("pd",),
         reads=reads,
+        unattributed=unattributed,
     )
     folder = project / ".repro" / "journal"
     folder.mkdir(parents=True, exist_ok=True)
@@ -159,6 +162,19 @@ def test_the_journal_the_kernel_names_is_the_one_read(jupyter_server: RunningSer
         "POST", "jupyter-repro/status", {**ask, "journal": "/etc/passwd"}
     )
     assert body["journal"]["runs"] == 1
+
+
+def test_a_run_that_could_not_attribute_a_read_makes_tracking_incomplete(
+    jupyter_server: RunningServer,
+) -> None:
+    """The status says what the lock will say: a child process's or a late thread's reads."""
+    note = "data/extra.csv was opened between cells by a thread an earlier cell started"
+    write_journal(jupyter_server.root, "kernel-1", (data_read(jupyter_server.root),), (note,))
+    ask = {"path": NOTEBOOK, "kernel_id": "kernel-1"}
+    _, body = jupyter_server.request("POST", "jupyter-repro/status", ask)
+    assert body["journal"]["complete"] is False
+    assert body["journal"]["incomplete"] == [note]
+    assert body["tracking_complete"] is False
 
 
 def test_bad_requests_get_a_json_message(jupyter_server: RunningServer) -> None:
