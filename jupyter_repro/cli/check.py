@@ -71,7 +71,7 @@ def _git(args: Sequence[str], cwd: Path, stdin: str | None = None) -> str | None
 
 
 def _walk(folder: Path) -> list[Path]:
-    found = [p for p in walk_project(folder) if p.suffix == ".ipynb"]
+    found = [p for p in walk_project(folder, suffix=".ipynb") if p.suffix == ".ipynb"]
     if not found:
         return found
     # Absolute paths: git resolves relative ones against its own working directory.

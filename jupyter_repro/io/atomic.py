@@ -46,7 +46,12 @@ _temp_numbers = itertools.count()
 
 
 def new_temp_file(
-    folder: Path, prefix: str, suffix: str = "", mode: int = 0o666, *, make_folder: bool = False
+    folder: Path | str,
+    prefix: str,
+    suffix: str = "",
+    mode: int = 0o666,
+    *,
+    make_folder: bool = False,
 ) -> tuple[int, str]:
     """A new file under a fresh name in `folder`, open for writing: (descriptor, path).
 

@@ -30,7 +30,7 @@ _LOOK_FOR_HOLES_ABOVE = 64 << 10
 # copy_file_range refuses these for a pair of files it cannot copy between: read and write.
 _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM}
 # os.link refuses these where a link cannot be made (other filesystem, no links, limits).
-_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.EACCES}
+NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.EACCES}
 
 
 def data_extents(fd: int, size: int) -> list[tuple[int, int]]:
@@ -116,9 +116,28 @@ def replace_making_folder(source: Path | str, target: Path) -> None:
         os.replace(source, target)
 
 
+def hard_link(source: Path | str, target: Path | str) -> bool:
+    """Give `source` the name `target` too, making the target's folder when it is missing:
+    True when linked, False when `target` exists already. OSError with an errno of
+    `NO_LINK` where no link can be made (another filesystem, no links)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+        os.makedirs(os.path.dirname(target), exist_ok=True)  # the first in its folder
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            return False
+    return True
+
+
 def link_or_copy(
-    source: Path,
-    target: Path,
+    source: Path | str,
+    target: Path | str,
     mode: int = 0o444,
     *,
     durable: bool = True,
@@ -131,22 +150,15 @@ def link_or_copy(
     object already at `target` is kept: under a content-addressed name it can only hold
     the same bytes.
     """
-    for attempt in (1, 2):
-        try:
-            os.link(source, target)
-            return True
-        except FileExistsError:
-            return True
-        except FileNotFoundError:
-            if attempt == 2 or not os.path.exists(source):
-                raise
-            target.parent.mkdir(parents=True, exist_ok=True)  # the first in its folder
-        except OSError as exc:
-            if exc.errno not in _NO_LINK:
-                raise
-            break
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = new_temp_file(target.parent, ".tmp-", mode=mode)
+    try:
+        hard_link(source, target)
+        return True
+    except OSError as exc:
+        if exc.errno not in NO_LINK:
+            raise
+    folder = os.path.dirname(target)
+    os.makedirs(folder, exist_ok=True)
+    fd, partial = new_temp_file(folder, ".tmp-", mode=mode)
     try:
         with open_regular(source) as (reader, info):
             copy_data(reader, fd, info.st_size)

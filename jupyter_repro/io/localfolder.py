@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -106,4 +105,4 @@ class LocalFolder:
     ) -> bool:
         """Put an object at `target`, whole or not at all: linked where it can be (True),
         else copied (`filecopy.link_or_copy`)."""
-        return link_or_copy(Path(source), Path(target), durable=durable, batch=batch)
+        return link_or_copy(source, target, durable=durable, batch=batch)

@@ -54,8 +54,9 @@ SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"
 _NEVER_WALKED = frozenset({".git", ".repro"})
 
 
-def walk_project(folder: Path, *, hidden: bool = False) -> Iterator[Path]:
-    """The files under `folder`, in a stable order, never inside git or the store.
+def walk_project(folder: Path, *, hidden: bool = False, suffix: str = "") -> Iterator[Path]:
+    """The files under `folder` (whose names end with `suffix`), in a stable order, never
+    inside git or the store.
 
     Hidden folders (checkpoints, `.venv`, `.tox`) and environments are skipped unless
     `hidden`: what must find every lock (gc's roots) looks everywhere a notebook could be.
@@ -68,9 +69,10 @@ def walk_project(folder: Path, *, hidden: bool = False) -> Iterator[Path]:
             and (hidden or (not d.startswith(".") and d not in SKIPPED_DIRS))
         )
         for name in sorted(files):
-            yield Path(current, name)
+            if name.endswith(suffix):  # before the Path: a data folder has thousands
+                yield Path(current, name)
 
 
 def lock_files(root: Path) -> list[Path]:
     """Every lock in the project, hidden folders included."""
-    return [p for p in walk_project(root, hidden=True) if p.name.endswith(LOCK_SUFFIX)]
+    return list(walk_project(root, hidden=True, suffix=LOCK_SUFFIX))

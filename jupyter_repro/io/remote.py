@@ -7,10 +7,11 @@ The remote has the store's layout:
 
 Objects are uploaded under a temporary name in their folder and renamed once complete, so
 an interrupted push never leaves a partial object under its hash: the next push sends it
-again. Downloads go through `Store.put_file`, which keeps an object only when its content
-hashes to its name. History entries are accepted only when their id is their lock's.
-Credentials are never taken from or written to anything of ours: each backend finds its
-own (environment, profile, instance role).
+again. A download is kept only when its content hashes to its name; from a folder on the
+store's file system the object is hard-linked after hashing, never copied. History entries
+are accepted only when their id is their lock's. Credentials are never taken from or
+written to anything of ours: each backend finds its own (environment, profile, instance
+role).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from jupyter_repro.core.errors import ReproError, StoreError, UsageError
+from jupyter_repro.io.filecopy import NO_LINK
 from jupyter_repro.io.hashing import HASH_PREFIX
 from jupyter_repro.io.localfolder import LocalFolder, is_local_url, local_path, local_workers
 from jupyter_repro.io.store import Store, notebook_key
@@ -128,6 +130,7 @@ class RemoteStore:
                 raise self._failure("cannot open", exc) from None
         self.root = self.root.rstrip("/") or "/"
         self._reachable = False
+        self._linking = False  # pulls link objects in: a folder on the store's file system
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.bucketed = bool(set(protocols) & set(EXTRAS))
 
@@ -199,16 +202,27 @@ class RemoteStore:
 
     def _upload_object(self, store: Store, digest: str, batch: DurableBatch) -> None:
         if self.local:  # a link, or a copy the batch renames once it is durable
-            self.fs.share(os.fspath(store.object_path(digest)), self._key(digest), batch=batch)
+            self.fs.share(store.object_file(digest), self._key(digest), batch=batch)
         else:
             self._upload(store.object_path(digest), self._key(digest))
 
-    def _download(self, store: Store, digest: str, batch: DurableBatch) -> Path | None:
-        """Fetch an object into the store's folder and queue it in `batch`; where it is until
-        the batch commits, or None when its content is not its name's (nothing kept)."""
-        # Fetched into the store's folder first: the store copies in only files of the
-        # project, and a remote (even a file:// one) is not.
+    def _download(
+        self, store: Store, digest: str, batch: DurableBatch, alongside: Callable[[Path], None]
+    ) -> Path | None:
+        """Fetch an object into the store (a link where it can be, taking its name at once;
+        else a copy queued in `batch`) and run `alongside(path)` on it as `Store.adopt`
+        does; where it is until the batch commits, or None when its content is not its
+        name's (nothing kept)."""
         key = self._key(digest)
+        if self._linking:
+            try:
+                return store.link_in(Path(key), digest, batch, alongside)
+            except OSError as exc:
+                if exc.errno not in NO_LINK:
+                    raise
+                self._linking = False  # (a bind mount, a file system without links)
+        # Copied into the store's folder first: the store copies in only files of the
+        # project, and a remote (even a file:// one) is not.
         partial = store.path / f".pull-{os.urandom(8).hex()}"
         try:
             linked = False
@@ -216,7 +230,7 @@ class RemoteStore:
                 linked = self.fs.share(key, os.fspath(partial), durable=False)
             else:
                 self.fs.get_file(key, os.fspath(partial))
-            arrived = store.adopt(partial, digest, batch, durable=linked)
+            arrived = store.adopt(partial, digest, batch, durable=linked, alongside=alongside)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
@@ -353,28 +367,36 @@ class RemoteStore:
         then: Callable[[str, Path], None] = lambda digest, path: None,
     ) -> None:
         """Fetch the planned objects; each is kept only if it hashes to its name, and
-        `then(digest, path)` runs on it, in the same worker, once it has arrived intact at
-        `path`. They enter the store together, made durable at once, when the fetching
-        ends (also when it fails part way: what arrived intact is kept)."""
+        `then(digest, path)` runs on it (at `path`) in the same worker: after it arrived
+        intact, or for a large object while it is being hashed (a refused object fails
+        the pull, and the caller discards what `then` made). They enter the store
+        together, made durable at once, when the fetching ends (also when it fails part
+        way: what arrived intact is kept)."""
         from jupyter_repro.io.durable import DurableBatch
 
         batch = DurableBatch()
 
         def fetch(digest: str) -> None:
-            arrived = self._download(store, digest, batch)
-            if arrived is None:
+            if self._download(store, digest, batch, lambda path: then(digest, path)) is None:
                 raise StoreError(
                     f"remote {self.name}: object {self._key(digest)} does not match its hash "
                     f"{digest}: refused (local files kept as they were)"
                 )
-            then(digest, arrived)
 
         if plan.objects:
             store.ensure()  # the store's .gitignore comes first: a clone's store is new
+            self._linking = self.local and _same_device(self.root, store.path)
         try:
             self._parallel(fetch, plan.objects, progress)
         finally:  # the objects that arrived intact are kept: the next pull fetches the rest
             batch.settle()
+
+
+def _same_device(folder: str, other: Path) -> bool:
+    try:
+        return os.stat(folder).st_dev == os.stat(other).st_dev
+    except OSError:  # the listing that follows says what is wrong
+        return False
 
 
 def _unreachable(exc: BaseException, local: bool) -> str:

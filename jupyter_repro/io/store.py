@@ -24,7 +24,7 @@ import re
 import stat as stat_module
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _ENTRY = re.compile(r"^(?P<time>\d{20})-(?P<id>[0-9a-f]{12})\.json$")
 _CHUNK = 1 << 20
+# Above this, copies out of a download are made while it is hashed, not after.
+_COPY_WHILE_HASHING_ABOVE = 8 << 20
 _ZEROS = bytes(_CHUNK)
 OUTSIDE_DIR = "_outside"
 _PROTECTED = frozenset({".git", ".repro", ".hg", ".svn"})
@@ -151,25 +153,33 @@ class Store:
     # objects ---------------------------------------------------------------------------
 
     def object_path(self, digest: str) -> Path:
-        hexdigest = digest.removeprefix(HASH_PREFIX)
-        if not digest.startswith(HASH_PREFIX) or not _HEX.match(hexdigest):
+        return Path(self.object_file(digest))
+
+    def object_file(self, digest: str) -> str:
+        """Where object `digest` is, as a plain string: a save checks a thousand objects
+        and a push links them, and pathlib costs more than the stat or the link."""
+        found = self._object_file(digest)
+        if found is None:
             raise StoreError(f"not a content hash: {digest!r}")
-        return self.objects / hexdigest[:2] / hexdigest[2:]
+        return found
 
-    def has(self, digest: str) -> bool:
-        # Plain strings: a save checks a thousand objects, and pathlib costs more than the stat.
-        hexdigest = digest.removeprefix(HASH_PREFIX)
-        if not digest.startswith(HASH_PREFIX) or not _HEX.match(hexdigest):
-            return False
-        return os.path.isfile(f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}")
-
-    def object_size(self, digest: str) -> int | None:
-        """The size of object `digest`, None when the store lacks it."""
+    def _object_file(self, digest: str) -> str | None:
         hexdigest = digest.removeprefix(HASH_PREFIX)
         if not digest.startswith(HASH_PREFIX) or not _HEX.match(hexdigest):
             return None
-        try:  # plain strings, as in `has`: a save checks a thousand objects
-            info = os.stat(f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}")
+        return f"{self._objects_str}/{hexdigest[:2]}/{hexdigest[2:]}"
+
+    def has(self, digest: str) -> bool:
+        found = self._object_file(digest)
+        return found is not None and os.path.isfile(found)
+
+    def object_size(self, digest: str) -> int | None:
+        """The size of object `digest`, None when the store lacks it."""
+        found = self._object_file(digest)
+        if found is None:
+            return None
+        try:
+            info = os.stat(found)
         except OSError:
             return None
         return info.st_size if stat_module.S_ISREG(info.st_mode) else None
@@ -223,23 +233,87 @@ class Store:
             raise
 
     def adopt(
-        self, download: Path, digest: str, batch: DurableBatch, *, durable: bool = False
+        self,
+        download: Path,
+        digest: str,
+        batch: DurableBatch,
+        *,
+        durable: bool = False,
+        alongside: Callable[[Path], None] | None = None,
     ) -> Path | None:
         """Take a file already inside the store's folder (a download) in as object `digest`
         when it hashes to it: one read to hash, no second copy. It is renamed into place by
         `batch` once the batch's files are durable (a `durable` download, a hard link to a
         durable file, at once), so a crash never leaves a name without its content. Where
         the object is until then; None, and the file left to the caller, when its content
-        differs."""
+        differs.
+
+        `alongside(download)` (copying it out) runs before it is renamed: for a large file
+        while it is hashed, both reading the same cached pages, so the caller must discard
+        its work when None comes back; for a small one after, only when it matched.
+        """
         from jupyter_repro.io.hashing import hash_open_file
+        from jupyter_repro.io.workers import while_doing
 
         with open_regular(download) as (fd, info):
-            if hash_open_file(fd, info.st_size) != digest:
+
+            def matches() -> bool:
+                return hash_open_file(fd, info.st_size) == digest
+
+            if alongside is not None and info.st_size > _COPY_WHILE_HASHING_ABOVE:
+                if not while_doing(lambda: alongside(download), matches):
+                    return None
+            elif not matches():
                 return None
+            elif alongside is not None:
+                alongside(download)
             if info.st_mode & 0o222:  # a link to a read-only object needs no chmod
                 os.fchmod(fd, 0o444)
         # An object already there holds the same bytes: replacing it changes nothing.
         return batch.add(download, self.object_path(digest), flush=not durable)
+
+    def link_in(
+        self,
+        source: Path,
+        digest: str,
+        batch: DurableBatch,
+        alongside: Callable[[Path], None] | None = None,
+    ) -> Path | None:
+        """Take object `digest` in as a hard link to `source` (a folder remote's object on
+        this file system) when `source` hashes to it: nothing is copied, and a link to a
+        durable file takes its name at once; `alongside` as for `adopt`. Where the object
+        is; None when the content differs, or the file was swapped for another between
+        hashing and linking (nothing is left linked). OSError with an errno of
+        `filecopy.NO_LINK` where no link can be made: the caller copies instead."""
+        from jupyter_repro.io.filecopy import hard_link
+        from jupyter_repro.io.hashing import hash_open_file
+
+        if alongside is not None and os.stat(source).st_size > _COPY_WHILE_HASHING_ABOVE:
+            # Linked under a name of our own first: its copies are made from the very file
+            # being hashed, which no one can swap.
+            download = self.path / f".pull-{os.urandom(8).hex()}"
+            hard_link(source, download)
+            arrived = None
+            try:
+                arrived = self.adopt(download, digest, batch, durable=True, alongside=alongside)
+            finally:
+                if arrived is None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(download)
+            return arrived
+        target = self.object_path(digest)
+        with open_regular(source) as (fd, info):
+            if hash_open_file(fd, info.st_size) != digest:
+                return None
+            if info.st_mode & 0o222:
+                os.fchmod(fd, 0o444)
+            linked_now = hard_link(source, target)  # else there already: the same bytes
+        if linked_now and not os.path.samestat(os.stat(target), info):
+            os.unlink(target)  # not the file hashed: refuse it as if it did not match
+            return None
+        if alongside is not None:
+            alongside(target)
+        return target
 
     def copy_beside(
         self, digest: str, target: Path, *, verify: bool = True, source: Path | None = None

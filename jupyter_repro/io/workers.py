@@ -56,3 +56,20 @@ def for_each_in_threads(work: Callable[[Item], None], items: Sequence[Item], wor
             pool.submit(worker)
     if errors:
         raise errors[0]
+
+
+Result = TypeVar("Result")
+
+
+def while_doing(side: Callable[[], None], main: Callable[[], Result]) -> Result:
+    """`main()`'s result, with `side()` run on another thread meanwhile; both have ended
+    when this returns, and an exception of either is raised (`main`'s first)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        meanwhile = pool.submit(side)
+        try:
+            result = main()
+        finally:
+            error = meanwhile.exception()
+    if error is not None:
+        raise error
+    return result

@@ -189,12 +189,53 @@ def corrupt_remote_object(remote: Path, digest: str) -> None:
     target.write_bytes(b"tampered")
 
 
+def as_large_objects(patch: pytest.MonkeyPatch) -> list[str]:
+    """Make every object count as large, whose working copies are made while it is hashed;
+    the objects that went that way."""
+    from jupyter_repro.io import workers
+
+    overlapped: list[str] = []
+    real = workers.while_doing
+
+    def spy(side: Any, main: Any) -> Any:
+        overlapped.append("object")
+        return real(side, main)
+
+    patch.setattr("jupyter_repro.io.store._COPY_WHILE_HASHING_ABOVE", -1)
+    patch.setattr(workers, "while_doing", spy)
+    return overlapped
+
+
+@pytest.mark.parametrize("linked", [True, False], ids=["linked", "copied"])
+def test_a_large_object_is_copied_out_while_it_is_hashed(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: bool
+) -> None:
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    digest = hash_file(project / INPUT)
+    copy = clone(project, tmp_path)
+    monkeypatch.chdir(copy)
+    with monkeypatch.context() as patch:
+        if not linked:
+            refuse_links(patch)
+        overlapped = as_large_objects(patch)
+        assert cli("pull") == 0
+    assert overlapped == ["object"]
+    assert hash_file(copy / INPUT) == digest and Store(copy).has(digest)
+    assert [p.name for p in Store(copy).path.iterdir() if p.name.startswith(".pull-")] == []
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
 def test_a_corrupted_remote_object_is_refused_named_and_the_local_copy_kept(
     project: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    large: bool,
 ) -> None:
+    """A large object's working copy is made while it is hashed: when the hash says no,
+    that copy is thrown away, as a small one is never made."""
     remote = tmp_path / "remote"
     cli("remote", "add", "origin", remote.as_uri())
     cli("push")
@@ -204,11 +245,43 @@ def test_a_corrupted_remote_object_is_refused_named_and_the_local_copy_kept(
     (copy / INPUT).write_text("my local edit\n")
     monkeypatch.chdir(copy)
     capsys.readouterr()
+    if large:
+        as_large_objects(monkeypatch)
     assert cli("pull", "--force") == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and digest in error and "refused" in error
     assert (copy / INPUT).read_text() == "my local edit\n"
     assert not Store(copy).has(digest)
+    left = [p.name for p in copy.rglob("*") if p.name.startswith(".") and p.is_file()]
+    assert [name for name in left if name.endswith(".tmp") or name.startswith(".pull-")] == []
+
+
+def test_a_remote_object_swapped_after_it_was_hashed_is_never_linked_in(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull links a folder remote's object after hashing it: the link must be to the
+    file that was hashed, not to one renamed over it in between."""
+    from jupyter_repro.io import filecopy
+
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    digest = hash_file(project / INPUT)
+    copy = clone(project, tmp_path)
+    monkeypatch.chdir(copy)
+    real_link = os.link
+
+    def swap_then_link(source: Any, target: Any) -> None:
+        forged = Path(source).with_name("forged")
+        forged.write_bytes(b"not the data that was hashed")
+        os.replace(forged, source)
+        real_link(source, target)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(filecopy.os, "link", swap_then_link)
+        assert cli("pull") == 2
+    assert not Store(copy).has(digest)
+    assert not (copy / INPUT).exists()
 
 
 def test_a_changed_input_is_kept_unless_forced(
