@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -150,6 +150,31 @@ def _store_inputs(
     finally:
         batch.discard()  # what the commit did not name
     return stored, notes
+
+
+def _locked_inputs(lock: Lock) -> dict[str, tuple[str | None, int | None]]:
+    return {key: (entry.hash, entry.size) for key, entry in lock.inputs.items()}
+
+
+def store_working_inputs(root: Path, locks: Iterable[Lock], wanted: set[str]) -> list[str]:
+    """Copy into the store the objects of `wanted` that the locks' inputs name, from the
+    working tree where a file still holds what was locked (hash checked), as a snapshot
+    would have: within the notebook's size cap, never a credential file or a file outside
+    the project. Notes on the inputs that could not be (changed, gone)."""
+    from jupyter_repro.io.statcache import StatCache
+
+    store = Store(root)
+    config = load_config(root)
+    cache = StatCache(None)
+    notes: list[str] = []
+    store.ensure()
+    with store_lock(store.path, exclusive=False):  # gc removes objects under an exclusive one
+        for lock in locks:
+            inputs = {k: v for k, v in _locked_inputs(lock).items() if v[0] in wanted}
+            if inputs:
+                max_size = config.for_notebook(lock.notebook).store_max_file_size
+                notes += _store_inputs(root, inputs, cache, store, max_size)[1]
+    return notes
 
 
 def _copy_inputs(
@@ -396,6 +421,9 @@ def _take_snapshot(
             if journal is None and old is not None and _knows_more(old):
                 lock = _keep_what_is_unknown(lock, old)
                 kept = KEPT_NOTE
+                # A fresh clone's store is empty: what the kept lock names and the working
+                # tree still holds goes in, so the store holds what the lock says.
+                _store_inputs(root, _locked_inputs(old), cache, store, config.store_max_file_size)
             written = False
             if old is not None and same_but_git(old, lock):
                 lock = old

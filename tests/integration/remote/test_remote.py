@@ -65,6 +65,37 @@ def test_a_fresh_clone_gets_the_inputs_its_lock_names_from_a_file_remote(
     assert Store(copy).entries(NOTEBOOK), "the snapshot history came along"
 
 
+def test_a_push_from_a_clone_takes_inputs_the_store_lacks_from_the_working_tree(
+    example_project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A clone of the project has its lock and data but an empty store: what the lock
+    names and the working tree still holds is stored and sent; a changed file is not."""
+    root = example_project / "air-quality"
+    monkeypatch.chdir(root)
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    locked = read_lock(root / "analysis.repro.json").inputs[INPUT].hash
+    assert locked is not None and not Store(root).has(locked)
+    assert cli("push", "--remote", "origin") == 0
+    assert Store(root).has(locked)
+    assert (remote / "objects" / locked[7:9] / locked[9:]).is_file()
+
+    other = example_project.parent / "other"
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns(".repro"))
+    (other / INPUT).write_text("edited since the lock was written\n")
+    monkeypatch.chdir(other)
+    cli("remote", "add", "elsewhere", (tmp_path / "elsewhere").as_uri())
+    capsys.readouterr()
+    assert cli("push", "--remote", "elsewhere") == 0
+    out = capsys.readouterr().out
+    assert f"{INPUT}: changed on disk" in out and locked in out
+    assert not Store(other).has(locked)
+    assert not (tmp_path / "elsewhere" / "objects" / locked[7:9]).exists()
+
+
 def test_a_second_push_with_nothing_new_sends_nothing(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

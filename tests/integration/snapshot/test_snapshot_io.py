@@ -284,6 +284,27 @@ def test_a_restarted_kernel_that_ran_nothing_yet_keeps_the_previous_kernels_inpu
     assert set(lock["inputs"]) == {"data/a.csv", "data/b.csv"}
 
 
+def test_a_snapshot_in_a_fresh_clone_stores_the_locked_inputs_the_working_tree_holds(
+    project: Path, tmp_path: Path
+) -> None:
+    """A clone has the lock but neither journal nor store: the lock is kept as it was,
+    and what it names that the working tree still holds enters the store (push needs it)."""
+    import shutil
+
+    from jupyter_repro.io.hashing import hash_file
+
+    setup_run(project, tmp_path)
+    before = take_snapshot(project / "analysis.ipynb").lock.to_json()
+    shutil.rmtree(project / ".repro")
+    (project / "data" / "b.csv").write_text("edited in the clone")
+    after = take_snapshot(project / "analysis.ipynb").lock.to_json()
+    assert after["inputs"] == before["inputs"]
+    store = Store(project)
+    assert store.has(before["inputs"]["data/a.csv"]["hash"])
+    assert not store.has(before["inputs"]["data/b.csv"]["hash"])
+    assert not store.has(hash_file(project / "data" / "b.csv"))
+
+
 def test_an_input_changed_since_it_was_read_is_not_claimed_as_stored(
     project: Path, tmp_path: Path
 ) -> None:
