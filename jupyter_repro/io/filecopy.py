@@ -160,7 +160,7 @@ def link_or_copy(
     os.makedirs(folder, exist_ok=True)
     fd, partial = new_temp_file(folder, ".tmp-", mode=mode)
     try:
-        with open_regular(source) as (reader, info):
+        with open_regular(source, follow_symlinks=False) as (reader, info):
             copy_data(reader, fd, info.st_size)
         if durable and batch is None:
             os.fsync(fd)

@@ -51,13 +51,22 @@ def file_kind(mode: int) -> str:
 
 
 @contextlib.contextmanager
-def open_regular(path: Path | str) -> Iterator[tuple[int, os.stat_result]]:
-    """A read-only descriptor of a regular file and its stat; NotRegularFileError otherwise.
+def open_regular(
+    path: Path | str, *, follow_symlinks: bool = True
+) -> Iterator[tuple[int, os.stat_result]]:
+    """A read-only descriptor of a regular file and its stat; NotRegularFileError otherwise
+    (also for a symbolic link, unless `follow_symlinks`).
 
     Opened non-blocking (a FIFO with no writer would block a plain open forever), then
     checked with fstat on the open descriptor, so a file swapped in between cannot slip by.
     """
-    fd = os.open(path, _OPEN_FLAGS)
+    flags = _OPEN_FLAGS if follow_symlinks else _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise NotRegularFileError(path, "a symbolic link") from None
+        raise
     try:
         info = os.fstat(fd)
         if not stat_module.S_ISREG(info.st_mode):

@@ -136,6 +136,8 @@ class RemoteStore:
 
     def _failure(self, doing: str, exc: BaseException) -> RemoteError:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, OSError) and exc.strerror and exc.filename:  # not "[Errno 22] ..."
+            reason = f"{exc.filename}: {exc.strerror}"
         return RemoteError(f"remote {self.name} ({self.url}): {doing}: {reason}")
 
     def _key(self, digest: str) -> str:

@@ -255,7 +255,7 @@ class Store:
         from jupyter_repro.io.hashing import hash_open_file
         from jupyter_repro.io.workers import while_doing
 
-        with open_regular(download) as (fd, info):
+        with open_regular(download, follow_symlinks=False) as (fd, info):
 
             def matches() -> bool:
                 return hash_open_file(fd, info.st_size) == digest
@@ -302,13 +302,13 @@ class Store:
                         os.unlink(download)
             return arrived
         target = self.object_path(digest)
-        with open_regular(source) as (fd, info):
+        with open_regular(source, follow_symlinks=False) as (fd, info):
             if hash_open_file(fd, info.st_size) != digest:
                 return None
             if info.st_mode & 0o222:
                 os.fchmod(fd, 0o444)
             linked_now = hard_link(source, target)  # else there already: the same bytes
-        if linked_now and not os.path.samestat(os.stat(target), info):
+        if linked_now and not os.path.samestat(os.lstat(target), info):
             os.unlink(target)  # not the file hashed: refuse it as if it did not match
             return None
         if alongside is not None:

@@ -315,6 +315,41 @@ def test_a_remote_object_swapped_after_it_was_hashed_is_never_linked_in(
     assert not (copy / INPUT).exists()
 
 
+@pytest.mark.parametrize("how", ["linked", "copied", "large"])
+def test_a_remote_object_that_is_a_symbolic_link_is_refused(
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    how: str,
+) -> None:
+    """An object of a shared folder replaced by a link to a file with the same bytes
+    elsewhere: the store takes regular files only, never a link that leads out."""
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    digest = hash_file(project / INPUT)
+    sent = remote / "objects" / digest[7:9] / digest[9:]
+    elsewhere = tmp_path / "elsewhere.csv"
+    shutil.copyfile(project / INPUT, elsewhere)
+    sent.unlink()
+    sent.symlink_to(elsewhere)
+    copy = clone(project, tmp_path)
+    monkeypatch.chdir(copy)
+    capsys.readouterr()
+    with monkeypatch.context() as patch:
+        if how == "copied":
+            refuse_links(patch)
+        if how == "large":
+            as_large_objects(patch)
+        assert cli("pull") == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "symbolic link" in error
+    assert not (copy / INPUT).exists()
+    objects = Store(copy).objects
+    assert not objects.exists() or not [p for p in objects.rglob("*") if p.is_symlink()]
+
+
 def test_a_changed_input_is_kept_unless_forced(
     project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
