@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from jupyter_repro.core.terminal import terminal_text
+
+if TYPE_CHECKING:  # imported where used: a progress bar needs only `is_tty`
+    import subprocess
 
 
 def is_tty() -> bool:
@@ -24,6 +27,8 @@ def is_tty() -> bool:
 def run_drawing(command: list[str]) -> subprocess.CompletedProcess[str]:
     """Run `command` with its standard error on a pseudo-terminal shown on ours; its
     standard output is discarded (a pipe nobody reads could fill and stall it)."""
+    import subprocess
+
     try:
         import pty
     except ImportError:  # pragma: no cover - no pseudo-terminals (Windows)
@@ -65,6 +70,8 @@ def _copy_window_size(source: int, target: int) -> None:
 
 def _run_streaming(command: list[str]) -> subprocess.CompletedProcess[str]:
     """Where there are no pseudo-terminals: the installer's lines, passed on as they come."""
+    import subprocess
+
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,

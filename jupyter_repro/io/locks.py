@@ -12,12 +12,10 @@ from __future__ import annotations
 import functools
 import json
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jupyter_repro.core.errors import BadInputError
-from jupyter_repro.core.lock import serialize_lock
 from jupyter_repro.core.lockmodel import Lock, LockVersionError
 from jupyter_repro.core.shapes import ShapeError
 from jupyter_repro.io.atomic import write_if_changed
@@ -30,6 +28,8 @@ VALIDATE_ENV = "JUPYTER_REPRO_VALIDATE_LOCKS"
 
 def lock_schema() -> dict[str, Any]:
     """The JSON Schema of locks, as shipped in `jupyter_repro/schema/`."""
+    from importlib import resources
+
     text = resources.files("jupyter_repro.schema").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -81,6 +81,9 @@ def read_lock_for(notebook: Path) -> Lock | None:
 
 def write_lock(path: Path, lock: Lock) -> bool:
     """Write the lock atomically when its text changed; True when written."""
+    # Imported here: reading a lock (push, pull, check) needs none of the building code.
+    from jupyter_repro.core.lock import serialize_lock
+
     text = serialize_lock(lock)
     if os.environ.get(VALIDATE_ENV):
         problem = schema_problem(json.loads(text))

@@ -352,7 +352,10 @@ class RemoteStore:
     def plan_pull(self, store: Store, digests: Iterable[str]) -> Plan:
         """The objects the store lacks, split into those the remote has and the rest."""
         wanted = set(digests)
-        lacking = sorted(d for d in wanted if not store.has(d))
+        if store.objects.is_dir():
+            lacking = sorted(d for d in wanted if not store.has(d))
+        else:  # a fresh clone's store: no need to look for each
+            lacking = sorted(wanted)
         there = self.objects() if lacking else {}
         return Plan(
             objects=largest_first({d: there[d] for d in lacking if d in there}),

@@ -10,14 +10,25 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jupyter_repro.core.errors import StoreError
-from jupyter_repro.core.runcache import CacheEntry
 from jupyter_repro.io.atomic import write_text_atomic
 from jupyter_repro.io.hashing import HASH_PREFIX, hash_file
 from jupyter_repro.io.store import RestoreTargets, Store, store_lock
 
+if TYPE_CHECKING:
+    from jupyter_repro.core.runcache import CacheEntry
+
 CACHE_DIR = "runcache"
+
+
+def _entry(data: Any) -> CacheEntry | None:
+    # The model (and the lock code behind its keys) is imported only once an entry is
+    # read: push and pull of a project without a run cache never need it.
+    from jupyter_repro.core.runcache import CacheEntry
+
+    return CacheEntry.from_json(data) if isinstance(data, dict) else None
 
 
 def entry_path(store: Store, key: str) -> Path:
@@ -31,7 +42,7 @@ def read_entry(path: Path) -> CacheEntry | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
-    entry = CacheEntry.from_json(data) if isinstance(data, dict) else None
+    entry = _entry(data)
     if entry is None or path.name != f"{entry.key.removeprefix(HASH_PREFIX)}.json":
         return None  # an entry is named by its key: a renamed one is not trusted
     return entry
@@ -53,7 +64,7 @@ def lookup(store: Store, key: str) -> CacheEntry | None:
         data = json.loads(entry_path(store, key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    entry = CacheEntry.from_json(data) if isinstance(data, dict) else None
+    entry = _entry(data)
     if entry is None or entry.key != key:
         return None
     return entry if all(store.has(digest) for digest in entry.objects()) else None
@@ -77,6 +88,8 @@ def save(
     run_id: str | None,
 ) -> CacheEntry:
     """Copy the run's outputs, executed notebook and lock into the store; write the entry."""
+    from jupyter_repro.core.runcache import CacheEntry
+
     store.ensure()
     with store_lock(store.path, exclusive=False):  # gc sweeps under the exclusive lock
         for relpath, digest in outputs.items():
