@@ -50,6 +50,14 @@ def cli(*args: str) -> int:
     return main(list(args))
 
 
+def push_to_folder(project: Path, tmp_path: Path) -> tuple[Path, str]:
+    """The project pushed to a folder remote `origin`: (the remote, its input's digest)."""
+    remote = tmp_path / "remote"
+    cli("remote", "add", "origin", remote.as_uri())
+    cli("push")
+    return remote, hash_file(project / INPUT)
+
+
 def test_a_fresh_clone_gets_the_inputs_its_lock_names_from_a_file_remote(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,10 +249,7 @@ def as_large_objects(patch: pytest.MonkeyPatch) -> list[str]:
 def test_a_large_object_is_copied_out_while_it_is_hashed(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: bool
 ) -> None:
-    remote = tmp_path / "remote"
-    cli("remote", "add", "origin", remote.as_uri())
-    cli("push")
-    digest = hash_file(project / INPUT)
+    _, digest = push_to_folder(project, tmp_path)
     copy = clone(project, tmp_path)
     monkeypatch.chdir(copy)
     with monkeypatch.context() as patch:
@@ -267,10 +272,7 @@ def test_a_corrupted_remote_object_is_refused_named_and_the_local_copy_kept(
 ) -> None:
     """A large object's working copy is made while it is hashed: when the hash says no,
     that copy is thrown away, as a small one is never made."""
-    remote = tmp_path / "remote"
-    cli("remote", "add", "origin", remote.as_uri())
-    cli("push")
-    digest = hash_file(project / INPUT)
+    remote, digest = push_to_folder(project, tmp_path)
     corrupt_remote_object(remote, digest)
     copy = clone(project, tmp_path)
     (copy / INPUT).write_text("my local edit\n")
@@ -292,12 +294,7 @@ def test_a_remote_object_swapped_after_it_was_hashed_is_never_linked_in(
 ) -> None:
     """A pull links a folder remote's object after hashing it: the link must be to the
     file that was hashed, not to one renamed over it in between."""
-    from jupyter_repro.io import filecopy
-
-    remote = tmp_path / "remote"
-    cli("remote", "add", "origin", remote.as_uri())
-    cli("push")
-    digest = hash_file(project / INPUT)
+    _, digest = push_to_folder(project, tmp_path)
     copy = clone(project, tmp_path)
     monkeypatch.chdir(copy)
     real_link = os.link
@@ -309,7 +306,7 @@ def test_a_remote_object_swapped_after_it_was_hashed_is_never_linked_in(
         real_link(source, target)
 
     with monkeypatch.context() as patch:
-        patch.setattr(filecopy.os, "link", swap_then_link)
+        patch.setattr("jupyter_repro.io.filecopy.os.link", swap_then_link)
         assert cli("pull") == 2
     assert not Store(copy).has(digest)
     assert not (copy / INPUT).exists()
@@ -325,10 +322,7 @@ def test_a_remote_object_that_is_a_symbolic_link_is_refused(
 ) -> None:
     """An object of a shared folder replaced by a link to a file with the same bytes
     elsewhere: the store takes regular files only, never a link that leads out."""
-    remote = tmp_path / "remote"
-    cli("remote", "add", "origin", remote.as_uri())
-    cli("push")
-    digest = hash_file(project / INPUT)
+    remote, digest = push_to_folder(project, tmp_path)
     sent = remote / "objects" / digest[7:9] / digest[9:]
     elsewhere = tmp_path / "elsewhere.csv"
     shutil.copyfile(project / INPUT, elsewhere)
