@@ -25,7 +25,8 @@ def largest_first(sizes: Mapping[Name, int]) -> list[Name]:
 
 def for_each_in_threads(work: Callable[[Item], None], items: Sequence[Item], workers: int) -> None:
     """Call `work(item)` for every item on at most `workers` threads; the first exception
-    any call raises is raised here once every worker has stopped."""
+    any call raises is raised here once every worker has stopped. Interrupted while
+    waiting (Ctrl-C), no worker starts another item, and those in hand end first."""
     if not items:
         return
     if workers <= 1 or len(items) == 1:
@@ -36,26 +37,38 @@ def for_each_in_threads(work: Callable[[Item], None], items: Sequence[Item], wor
     guard = threading.Lock()
     errors: list[BaseException] = []  # in the order they happened
 
-    def worker() -> None:
+    def worker(finished: threading.Event) -> None:
         nonlocal taken
-        while True:
-            with guard:
-                if errors or taken == len(items):
-                    return
-                item = items[taken]
-                taken += 1
-            try:
-                work(item)
-            except BaseException as exc:
+        try:
+            while True:
                 with guard:
-                    errors.append(exc)
-                return
+                    if errors or taken == len(items):
+                        return
+                    item = items[taken]
+                    taken += 1
+                try:
+                    work(item)
+                except BaseException as exc:
+                    with guard:
+                        errors.append(exc)
+                    return
+        finally:
+            finished.set()
 
-    threads = [threading.Thread(target=worker) for _ in range(min(workers, len(items)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # Waited for through events, not Thread.join: on Python 3.11 a join interrupted by
+    # Ctrl-C marks the thread stopped while it runs, and the next join returns at once.
+    ends = [threading.Event() for _ in range(min(workers, len(items)))]
+    for finished in ends:
+        threading.Thread(target=worker, args=(finished,)).start()
+    try:
+        for finished in ends:
+            finished.wait()
+    except BaseException as exc:  # Ctrl-C reaches this thread only: stop the workers too
+        with guard:
+            errors.append(exc)
+        for finished in ends:  # the items in hand end, so the caller can undo them
+            finished.wait()
+        raise
     if errors:
         raise errors[0]
 
