@@ -10,10 +10,15 @@ remote on the project's file system objects are shared by hard link; `--remote-o
 it elsewhere (say /dev/shm) to measure the copying path.
 
 Both sides copy the 200 MiB file once (push shares objects by hard link, pull copies each
-input out of the store), so the ratio is one copy plus our overhead over one copy. What a
-copy costs swings from round to round on a virtual machine: filling page cache with guest
-memory the host has not backed yet is several times slower than reusing memory, and the
-per-round lines show it.
+input out of the store while it hashes it, and makes the small files on another worker
+meanwhile), so the ratio is one copy plus our fixed cost over one copy plus `cp`'s small
+files. The fixed cost is about 0.15-0.2 s: two interpreters starting, reading the lock,
+listing the remote, publishing 1,001 inputs. What a copy costs swings from round to
+round on a virtual machine: filling page cache with guest memory the host has not backed
+yet is about ten times slower than reusing memory (0.5 s against 0.05 s here), and on an
+ext4 without a journal creating a file right after others were deleted scans for
+recently freed inodes. The per-round lines show it: a round where `cp -r` takes 0.1 s
+cannot be within 1.5x of it.
 
     python benchmarks/bench_remote.py [--repeat 3] [--small 1000] [--big-mib 200]
                                       [--remote-on FOLDER]
