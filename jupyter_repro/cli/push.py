@@ -84,12 +84,12 @@ def run(args: argparse.Namespace) -> int:
     digests |= {digest for _, entry in cached for digest in entry.objects()}
     remote = RemoteStore(name, url)
     plan = remote.plan_push(store, digests, entries)
-    notes: list[str] = []
+    missing: dict[str, tuple[str, str]] = {}  # digest -> an input naming it, why
     if plan.unavailable:  # not snapshotted here (a fresh clone): from the working tree
         from jupyter_repro.io.snapshot import store_working_inputs
 
         locks = [s.lock for s in states if s.lock is not None]
-        notes = store_working_inputs(root, locks, set(plan.unavailable))
+        missing = store_working_inputs(root, locks, set(plan.unavailable))
         plan = remote.plan_push(store, digests, entries)
     with progress_bar(f"push {name}", plan.total) as advance:
         remote.push(store, plan, advance)
@@ -100,10 +100,8 @@ def run(args: argparse.Namespace) -> int:
         f"{len(plan.entries)} snapshot(s) sent, {cache_sent} run-cache entr"
         f"{'y' if cache_sent == 1 else 'ies'} sent"
     ]
-    lines += [f"  {note}" for note in notes]
-    lines += [
-        f"  not in the local store (above its size cap, or changed or gone): {digest}"
-        for digest in plan.unavailable
-    ]
+    for digest in plan.unavailable:
+        key, why = missing.get(digest, ("an earlier snapshot's input", "removed from the store"))
+        lines.append(f"  not sent: {key} ({digest}): not in the local store; {why}")
     report_out(args.format, "push", name, {**plan.to_json(), "run_cache": cache_sent}, lines)
     return 0

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import os
+import stat as stat_module
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +42,7 @@ from jupyter_repro.core.lockmodel import Lock, LockedFile
 from jupyter_repro.io.config import load_config
 from jupyter_repro.io.durable import DurableBatch
 from jupyter_repro.io.files import (
+    file_kind,
     project_file,
     readable_project_file,
     require_file,
@@ -156,25 +159,48 @@ def _locked_inputs(lock: Lock) -> dict[str, tuple[str | None, int | None]]:
     return {key: (entry.hash, entry.size) for key, entry in lock.inputs.items()}
 
 
-def store_working_inputs(root: Path, locks: Iterable[Lock], wanted: set[str]) -> list[str]:
+def store_working_inputs(
+    root: Path, locks: Iterable[Lock], wanted: set[str]
+) -> dict[str, tuple[str, str]]:
     """Copy into the store the objects of `wanted` that the locks' inputs name, from the
     working tree where a file still holds what was locked (hash checked), as a snapshot
     would have: within the notebook's size cap, never a credential file or a file outside
-    the project. Notes on the inputs that could not be (changed, gone)."""
+    the project. For each object still missing, an input naming it and why."""
     from jupyter_repro.io.statcache import StatCache
 
     store = Store(root)
     config = load_config(root)
     cache = StatCache(None)
-    notes: list[str] = []
+    named: dict[str, tuple[str, int]] = {}  # digest -> an input naming it, its size cap
     store.ensure()
     with store_lock(store.path, exclusive=False):  # gc removes objects under an exclusive one
         for lock in locks:
             inputs = {k: v for k, v in _locked_inputs(lock).items() if v[0] in wanted}
-            if inputs:
-                max_size = config.for_notebook(lock.notebook).store_max_file_size
-                notes += _store_inputs(root, inputs, cache, store, max_size)[1]
-    return notes
+            max_size = config.for_notebook(lock.notebook).store_max_file_size
+            _store_inputs(root, inputs, cache, store, max_size)
+            for key, (digest, _) in inputs.items():
+                named.setdefault(digest or "", (key, max_size))
+    return {
+        digest: (key, _why_not_stored(root, key, max_size))
+        for digest, (key, max_size) in sorted(named.items())
+        if not store.has(digest)
+    }
+
+
+def _why_not_stored(root: Path, key: str, max_size: int) -> str:
+    try:
+        path = readable_project_file(root, key)
+    except OSError as exc:  # outside the project, or a credential file
+        return exc.strerror or str(exc)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "gone from the working tree"
+    if not stat_module.S_ISREG(info.st_mode):
+        return f"not a regular file ({file_kind(info.st_mode)})"
+    if info.st_size > max_size:
+        return f"above the store's size cap of {max_size} bytes (store-max-file-size)"
+    return "the working file is not what was locked"
 
 
 def _copy_inputs(

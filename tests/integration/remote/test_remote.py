@@ -99,7 +99,7 @@ def test_a_push_from_a_clone_takes_inputs_the_store_lacks_from_the_working_tree(
     capsys.readouterr()
     assert cli("push", "--remote", "elsewhere") == 0
     out = capsys.readouterr().out
-    assert f"{INPUT}: changed on disk" in out and locked in out
+    assert f"not sent: {INPUT} ({locked}): not in the local store; the working file is not" in out
     assert not Store(other).has(locked)
     assert not (tmp_path / "elsewhere" / "objects" / locked[7:9]).exists()
 
