@@ -100,8 +100,11 @@ def run(args: argparse.Namespace) -> int:
         f"{len(plan.entries)} snapshot(s) sent, {cache_sent} run-cache entr"
         f"{'y' if cache_sent == 1 else 'ies'} sent"
     ]
+    not_sent = []
     for digest in plan.unavailable:
         key, why = missing.get(digest, ("an earlier snapshot's input", "removed from the store"))
+        not_sent.append({"object": digest, "input": key, "reason": why})
         lines.append(f"  not sent: {key} ({digest}): not in the local store; {why}")
-    report_out(args.format, "push", name, {**plan.to_json(), "run_cache": cache_sent}, lines)
+    payload = {**plan.to_json(), "run_cache": cache_sent, "not_sent": not_sent}
+    report_out(args.format, "push", name, payload, lines)
     return 0

@@ -100,6 +100,11 @@ def test_a_push_from_a_clone_takes_inputs_the_store_lacks_from_the_working_tree(
     assert cli("push", "--remote", "elsewhere") == 0
     out = capsys.readouterr().out
     assert f"not sent: {INPUT} ({locked}): not in the local store; the working file is not" in out
+    assert cli("push", "--remote", "elsewhere", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["not_sent"] == [
+        {"object": locked, "input": INPUT, "reason": "the working file is not what was locked"}
+    ]
     assert not Store(other).has(locked)
     assert not (tmp_path / "elsewhere" / "objects" / locked[7:9]).exists()
 
