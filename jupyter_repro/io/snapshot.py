@@ -179,7 +179,8 @@ def store_working_inputs(
             max_size = config.for_notebook(lock.notebook).store_max_file_size
             _store_inputs(root, inputs, cache, store, max_size)
             for key, (digest, _) in inputs.items():
-                named.setdefault(digest or "", (key, max_size))
+                if digest is not None:
+                    named.setdefault(digest, (key, max_size))
     return {
         digest: (key, _why_not_stored(root, key, max_size))
         for digest, (key, max_size) in sorted(named.items())
