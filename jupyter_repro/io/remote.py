@@ -70,6 +70,7 @@ def check_url(url: str) -> None:
             "use the backend's own credentials (environment, profile, role)"
         )
     if is_local_url(url):
+        local_path(url)  # a file:// URL naming another host is refused when added
         return
     import fsspec
 

@@ -411,6 +411,10 @@ def test_remote_add_keeps_the_pyproject_as_written_and_refuses_credentials(
     assert "secret" not in pyproject.read_text()
     assert cli("remote", "add", "team", "s3://other") == 2
     capsys.readouterr()
+    assert cli("remote", "add", "shared", "file://fileserver/srv/store") == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "a folder of this machine" in error
+    assert "fileserver" not in pyproject.read_text()
     assert cli("remote", "list", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)["remotes"]
     assert rows == [{"name": "team", "url": "s3://bucket/store", "default": True}]
