@@ -88,11 +88,15 @@ class Journal:
 
     @property
     def gaps(self) -> tuple[str, ...]:
-        """Why the journal may not account for every file: tracking degraded, and what
-        cell runs could not attribute (child processes, threads after their cell), each
-        reason once. Empty when it accounts for everything."""
-        found = [*self.incomplete, *(r for run in self.runs for r in run.unattributed)]
-        return tuple(dict.fromkeys(found))
+        return tracking_gaps(self.incomplete, self.runs)
+
+
+def tracking_gaps(incomplete: Iterable[str], runs: Iterable[CellRun]) -> tuple[str, ...]:
+    """Why a journal may not account for every file: tracking degraded, and what cell runs
+    could not attribute (child processes, threads after their cell), each reason once.
+    Empty when it accounts for everything."""
+    found = [*incomplete, *(reason for run in runs for reason in run.unattributed)]
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)

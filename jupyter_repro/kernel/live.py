@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from jupyter_repro.core.journal import CurrentCell
+from jupyter_repro.core.journal import CurrentCell, tracking_gaps
 from jupyter_repro.core.state import (
     FileStat,
     LiveState,
@@ -120,12 +120,13 @@ def compute_state(tracker: Any, cells: list[CurrentCell] | None) -> tuple[LiveSt
 
 def state_message(tracker: Any, cells: list[CurrentCell] | None) -> dict[str, Any]:
     state, origin = compute_state(tracker, cells)
+    gaps = tracking_gaps(tracker.incomplete, tracker.runs)
     return {
         "journal": str(tracker.journal_path),
         "notebook": str(tracker.notebook) if tracker.notebook else None,
         "cells_from": origin,
-        "tracking_complete": not tracker.incomplete,
-        "incomplete": list(tracker.incomplete),
+        "tracking_complete": not gaps,
+        "incomplete": list(gaps),
         "seed": tracker.seed,
         **state.to_json(),
     }

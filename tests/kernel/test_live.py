@@ -90,6 +90,22 @@ def test_status_without_a_notebook_uses_the_cells_that_ran(
     assert message["stale"] == [] and message["hidden"] == []
 
 
+def test_status_says_tracking_is_incomplete_when_a_run_could_not_attribute_reads(
+    session: Any, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the lock and the JupyterLab status item say: a child process may read more than
+    its command line shows, so the run is not fully accounted for."""
+    (project / "in.txt").write_text("data")
+    session.run("import subprocess\nsubprocess.run(['cat', 'in.txt'], capture_output=True)")
+    capsys.readouterr()
+    session.run("%repro status --json")
+    message = json.loads(capsys.readouterr().out)
+    assert message["tracking_complete"] is False
+    assert any("child process" in reason for reason in message["incomplete"])
+    session.run("%repro status")
+    assert "tracking incomplete: " in capsys.readouterr().out
+
+
 def test_cells_sent_by_a_frontend_are_parsed_leniently() -> None:
     cells = parse_cells(
         [{"id": "a", "index": 3, "source": ["x = 1\n", "y = 2"]}, "junk", {"source": "z = 3"}]
