@@ -217,15 +217,22 @@ class RemoteStore:
         does; where it is until the batch commits, or None when its content is not its
         name's (nothing kept)."""
         key = self._key(digest)
-        if self._linking:
+        # A small object of a folder remote on this file system is linked under its name at
+        # once; a large one goes the way below (linked too), to be copied out as it is hashed.
+        if self._linking and not store.copied_while_hashed(os.stat(key).st_size):
             try:
-                return store.link_in(Path(key), digest, batch, alongside)
+                arrived = store.link_in(Path(key), digest)
             except OSError as exc:
                 if exc.errno not in NO_LINK:
                     raise
                 self._linking = False  # (a bind mount, a file system without links)
-        # Copied into the store's folder first: the store copies in only files of the
-        # project, and a remote (even a file:// one) is not.
+            else:
+                if arrived is not None:
+                    alongside(arrived)
+                return arrived
+        # Else into the store's folder under a name of ours first (its copies are made from
+        # that very file): the store copies in only files of the project, and a remote
+        # (even a file:// one) is not.
         partial = store.path / f".pull-{os.urandom(8).hex()}"
         try:
             linked = False

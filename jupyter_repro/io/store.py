@@ -260,7 +260,7 @@ class Store:
             def matches() -> bool:
                 return hash_open_file(fd, info.st_size) == digest
 
-            if alongside is not None and info.st_size > _COPY_WHILE_HASHING_ABOVE:
+            if alongside is not None and self.copied_while_hashed(info.st_size):
                 if not while_doing(lambda: alongside(download), matches):
                     return None
             elif not matches():
@@ -272,35 +272,17 @@ class Store:
         # An object already there holds the same bytes: replacing it changes nothing.
         return batch.add(download, self.object_path(digest), flush=not durable)
 
-    def link_in(
-        self,
-        source: Path,
-        digest: str,
-        batch: DurableBatch,
-        alongside: Callable[[Path], None] | None = None,
-    ) -> Path | None:
+    def link_in(self, source: Path, digest: str) -> Path | None:
         """Take object `digest` in as a hard link to `source` (a folder remote's object on
         this file system) when `source` hashes to it: nothing is copied, and a link to a
-        durable file takes its name at once; `alongside` as for `adopt`. Where the object
-        is; None when the content differs, or the file was swapped for another between
-        hashing and linking (nothing is left linked). OSError with an errno of
-        `filecopy.NO_LINK` where no link can be made: the caller copies instead."""
+        durable file takes its name at once. Where the object is; None when the content
+        differs, or the file was swapped for another between hashing and linking (nothing
+        is left linked). OSError with an errno of `filecopy.NO_LINK` where no link can be
+        made: the caller copies instead. (A large object goes through `adopt` instead, to
+        be copied out while it is hashed.)"""
         from jupyter_repro.io.filecopy import hard_link
         from jupyter_repro.io.hashing import hash_open_file
 
-        if alongside is not None and os.stat(source).st_size > _COPY_WHILE_HASHING_ABOVE:
-            # Linked under a name of our own first: its copies are made from the very file
-            # being hashed, which no one can swap.
-            download = self.path / f".pull-{os.urandom(8).hex()}"
-            hard_link(source, download)
-            arrived = None
-            try:
-                arrived = self.adopt(download, digest, batch, durable=True, alongside=alongside)
-            finally:
-                if arrived is None:
-                    with contextlib.suppress(OSError):
-                        os.unlink(download)
-            return arrived
         target = self.object_path(digest)
         with open_regular(source, follow_symlinks=False) as (fd, info):
             if hash_open_file(fd, info.st_size) != digest:
@@ -311,9 +293,12 @@ class Store:
         if linked_now and not os.path.samestat(os.lstat(target), info):
             os.unlink(target)  # not the file hashed: refuse it as if it did not match
             return None
-        if alongside is not None:
-            alongside(target)
         return target
+
+    @staticmethod
+    def copied_while_hashed(size: int) -> bool:
+        """Whether `adopt` copies an object of `size` bytes out while hashing it."""
+        return size > _COPY_WHILE_HASHING_ABOVE
 
     def copy_beside(
         self, digest: str, target: Path, *, verify: bool = True, source: Path | None = None

@@ -211,9 +211,9 @@ def place_inputs(
     """Put the locks' inputs in place under `dest_root`, all or none of them.
 
     `fetch(then)` brings the `arriving` objects into the store and calls `then(digest, path)`
-    as each arrives intact at `path`: its inputs are copied out while the rest still arrive (on a
-    folder remote, the store's new folders and the inputs are created side by side), and
-    a fetch that fails places nothing.
+    on each at `path` (as `RemoteStore.pull` says when): its inputs are copied out while the
+    rest still arrive (on a folder remote, the store's new folders and the inputs are
+    created side by side), and a fetch that fails places nothing.
     """
     writes, outcome = plan_inputs(store, locks, dest_root, force, arriving)
     staged = StagedInputs(store, writes, arriving)

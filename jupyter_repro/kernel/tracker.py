@@ -443,10 +443,7 @@ def _write_stats(accesses: CellAccesses) -> dict[str, tuple[int, int, int] | Non
         files, more = data_files(path)
         for file in files:
             accesses.writes.setdefault(file, via)
-            inner = _stat_or_none(file)
-            stats[file] = (
-                None if inner is None else (inner.st_size, inner.st_mtime_ns, inner.st_ino)
-            )
+            stats[file] = _as_written(_stat_or_none(file))
         if more:
             accesses.unattributed.append(
                 f"{via} wrote a directory with more than {DIRECTORY_LIMIT} files: "
