@@ -125,6 +125,9 @@ class SnapshotWorker:
             outcome = Outcome(request.os_path, "failed", "the snapshot did not finish")
             try:
                 outcome = self._snapshot(request)
+            except Exception as exc:  # whatever fails, the worker lives on for the next save
+                self._warn(f"snapshot of {request.os_path} failed: {exc!r}", exc_info=True)
+                outcome = Outcome(request.os_path, "failed", repr(exc), finished=time.time())
             finally:
                 with self._cond:
                     self._busy -= 1
@@ -162,7 +165,7 @@ class SnapshotWorker:
             return None
         try:
             return manager.get_kernel(kernel_id)
-        except KeyError:
+        except Exception:  # gone: KeyError, or jupyter_server's HTTP 404 for a deleted kernel
             return None
 
     def _kernel_busy(self, kernel_id: str | None) -> bool:

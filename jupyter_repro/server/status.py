@@ -98,7 +98,9 @@ def _save_outcome(notebook: Path) -> Any:
 
 
 def _save_error(outcome: Any) -> str | None:
-    if outcome is None or getattr(outcome, "status", None) not in ("failed", "incomplete"):
+    """Why the last save's snapshot failed. A lock kept for want of a journal (a notebook
+    saved before any cell ran, a fresh clone) is no failure: the lock says what it was."""
+    if outcome is None or getattr(outcome, "status", None) != "failed":
         return None
     return str(getattr(outcome, "message", "") or "the snapshot of the last save failed")
 

@@ -176,3 +176,24 @@ def test_a_notebook_saved_after_its_kernel_was_shut_down_keeps_that_kernels_inpu
     lock = json.loads((server.root / "analysis.repro.json").read_text())
     assert list(lock["inputs"]) == ["data/input.csv"]
     assert lock["execution"]["cells_run"] == 2
+
+
+def test_a_save_that_keeps_the_lock_for_want_of_a_journal_is_no_failure(
+    server: RunningServer,
+) -> None:
+    """A fresh clone, or a notebook saved before any cell ran: the lock is kept as it was,
+    which is what it should be, not a failed save."""
+    kernel_id = start_session(server, NOTEBOOK)
+    run_all(server, kernel_id, 2)
+    save(server)
+    status, _ = server.request("DELETE", f"api/kernels/{kernel_id}")
+    assert status == 204
+    for journal in journal_dir(server.root).glob("*.jsonl"):
+        journal.unlink()
+    before = json.loads((server.root / "analysis.repro.json").read_text())
+    save(server)
+    assert "kept from the previous lock" in outcomes(server)[-1]
+    after = json.loads((server.root / "analysis.repro.json").read_text())
+    assert (after["inputs"], after["outputs"]) == (before["inputs"], before["outputs"])
+    status, body = server.request("GET", f"jupyter-repro/status?path={NOTEBOOK}")
+    assert status == 200 and body["save_error"] is None
